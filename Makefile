@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` starts the whole product, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PORT HOST
+
+.PHONY: run test install migrate lint pytest node-deps bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py seed_demo --if-new
+	@echo ""
+	@echo "  CAD is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops everything)"
+	@echo ""
+	$(VENV)/bin/honcho -f Procfile start
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then \
+		[ -d tests/node/node_modules/socket.io-client ] || npm --prefix tests/node install --no-audit --no-fund --silent; \
+	else echo "Node.js not found: the socket.io-client@4 test will be skipped"; fi
+
+pytest: install node-deps
+	$(PY) -m pytest
+
+test: lint pytest
+
+bench: install
+	@ls bench/*.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""BOLOs (be on the lookout) in every dialect's shape, viewed-by tracking and stolen-vehicle BOLOs."""

@@ -1,0 +1,163 @@
+"""Django admin: a base class that scopes every list and form to the communities the staff user
+administers (superusers see everything), and the platform's own models."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from cad.core.choices import Role
+from cad.core.tenancy import CommunityOwned
+
+from . import models
+
+
+def admin_community_ids(user) -> list:
+    return list(models.Membership.objects.filter(user=user, role=Role.ADMIN).values_list("community_id", flat=True))
+
+
+class CommunityAdmin(admin.ModelAdmin):
+    """Base for community-owned models: rows, FK choices and saves stay inside the user's communities."""
+
+    list_filter: tuple = ("community",)
+
+    def get_queryset(self, request):
+        qs = self.model._default_manager.get_queryset()
+        if hasattr(qs, "all_communities"):
+            qs = qs.all_communities()
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(community_id__in=admin_community_ids(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if related is models.Community:
+            qs = models.Community.objects.all()
+            if not request.user.is_superuser:
+                qs = qs.filter(pk__in=admin_community_ids(request.user))
+            kwargs["queryset"] = qs
+        elif issubclass(related, CommunityOwned):
+            qs = related.objects.all_communities()
+            if not request.user.is_superuser:
+                qs = qs.filter(community_id__in=admin_community_ids(request.user))
+            kwargs["queryset"] = qs
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if issubclass(related, CommunityOwned):
+            qs = related.objects.all_communities()
+            if not request.user.is_superuser:
+                qs = qs.filter(community_id__in=admin_community_ids(request.user))
+            kwargs["queryset"] = qs
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or bool(admin_community_ids(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def _allowed(self, request, obj) -> bool:
+        if not (request.user.is_active and request.user.is_staff):
+            return False
+        if request.user.is_superuser:
+            return True
+        ids = admin_community_ids(request.user)
+        if obj is None:
+            return bool(ids)
+        return self._community_id(obj) in ids
+
+    def _community_id(self, obj):
+        return obj.pk if isinstance(obj, models.Community) else obj.community_id
+
+
+class _CommunityScopedByPk(CommunityAdmin):
+    list_filter = ()
+
+    def get_queryset(self, request):
+        qs = models.Community.objects.all()
+        return qs if request.user.is_superuser else qs.filter(pk__in=admin_community_ids(request.user))
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(models.Community)
+class CommunityModelAdmin(_CommunityScopedByPk):
+    list_display = ("name", "owner", "bolo_permission", "area_of_play", "dmv_enabled", "weapons_enabled", "created_at")
+    search_fields = ("name",)
+    inlines = [MembershipInline]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(CommunityAdmin):
+    list_display = ("user", "community", "role", "created_at")
+    list_filter = ("community", "role")
+    search_fields = ("user__username", "community__name")
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request):
+        qs = models.Membership.objects.select_related("user", "community")
+        return qs if request.user.is_superuser else qs.filter(community_id__in=admin_community_ids(request.user))
+
+
+@admin.register(models.Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "discord_id", "steam_hex", "active_community")
+    search_fields = ("user__username", "discord_id", "steam_hex")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(CommunityAdmin):
+    list_display = ("name", "community", "hint", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("token_hash", "hint", "created_at", "last_used_at")
+    search_fields = ("name", "hint")
+
+    def get_queryset(self, request):
+        qs = models.ApiToken.objects.select_related("community")
+        return qs if request.user.is_superuser else qs.filter(community_id__in=admin_community_ids(request.user))
+
+    def has_add_permission(self, request):
+        return False  # raw tokens are shown once: create them with the API or `manage.py createtoken`
+
+
+@admin.register(models.Department)
+class DepartmentAdmin(CommunityAdmin):
+    list_display = ("name", "short_name", "type", "community", "archived_at")
+    list_filter = ("community", "type")
+    search_fields = ("name", "short_name")
+
+
+@admin.register(models.Division)
+class DivisionAdmin(CommunityAdmin):
+    list_display = ("name", "department", "community")
+    search_fields = ("name",)
+
+
+for value_model in (models.CallType, models.StatusCode, models.Disposition, models.LicenseClass,
+                    models.ReportType, models.PenalCode):
+    admin.site.register(
+        value_model,
+        type(f"{value_model.__name__}Admin", (CommunityAdmin,), {
+            "list_display": ("name", "community", "position", "archived_at"),
+            "search_fields": ("name",),
+        }),
+    )

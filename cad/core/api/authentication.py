@@ -1,0 +1,66 @@
+"""The three ways in: session cookie (web UI), JWT Bearer (simplejwt), community API token.
+
+An API token is accepted as `x-api-key` (000 §2), as `Authorization: Bearer cad_...` (004's /fivem/*)
+and, on /emergency/* (002), as `{id, key}` in the body (handled by that view).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from rest_framework import authentication, exceptions
+from rest_framework_simplejwt.authentication import JWTAuthentication as _JWTAuthentication
+
+from cad.core.models import ApiToken
+from cad.core.services import token_authenticate
+
+
+class ServicePrincipal(AnonymousUser):
+    """The `request.user` of a token-authenticated request: the game server, not a person."""
+
+    def __init__(self, token: ApiToken):
+        super().__init__()
+        self.token = token
+        self.username = f"api-token:{token.name}"
+
+    @property
+    def is_authenticated(self) -> bool:  # type: ignore[override]
+        return True
+
+    def __str__(self) -> str:
+        return self.username
+
+
+def raw_api_token(request) -> str | None:
+    key = request.META.get("HTTP_X_API_KEY")
+    if key:
+        return key.strip()
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip().startswith(ApiToken.PREFIX):
+        return value.strip()
+    return None
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        raw = raw_api_token(request)
+        if raw is None:
+            return None
+        token = token_authenticate(raw)
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid or revoked API token.")
+        return ServicePrincipal(token), token
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class JWTAuthentication(_JWTAuthentication):
+    def authenticate(self, request):
+        if raw_api_token(request) is not None:
+            return None
+        return super().authenticate(request)
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """Session cookie with CSRF enforced on unsafe methods, as DRF does."""

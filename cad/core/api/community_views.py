@@ -1,0 +1,180 @@
+"""Auth endpoints, communities and their settings, value lists and API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.decorators import method_decorator
+from django_ratelimit.decorators import ratelimit
+from rest_framework import exceptions, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as jwt_views
+
+from cad.core import services
+from cad.core.choices import Role
+from cad.core.models import (
+    ApiToken,
+    CallType,
+    Community,
+    Department,
+    Disposition,
+    Division,
+    LicenseClass,
+    PenalCode,
+    ReportType,
+    StatusCode,
+)
+
+from . import serializers as core_serializers
+from .views import CommunityGenericViewSet, CommunityViewSet, mixins
+
+_login_limit = ratelimit(key="ip", rate=settings.LOGIN_RATE_LIMIT, method="POST", block=True)
+_login_user_limit = ratelimit(key="post:username", rate=settings.LOGIN_RATE_LIMIT, method="POST", block=True)
+
+
+@method_decorator([_login_limit, _login_user_limit], name="post")
+class TokenObtainView(jwt_views.TokenObtainPairView):
+    """POST {username, password} → {access, refresh}. Rate limited per IP and per username."""
+
+
+class TokenRefreshView(jwt_views.TokenRefreshView):
+    """POST {refresh} → {access, refresh}; the old refresh token is blacklisted (rotation)."""
+
+
+class CommunitySettingsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                               CommunityGenericViewSet):
+    """GET /api/communities (the caller's), GET/PATCH /api/communities/:id (settings; PATCH admins)."""
+
+    serializer_class = core_serializers.CommunitySerializer
+    minimum_role = Role.CIVILIAN
+    action_roles = {"update": Role.ADMIN, "partial_update": Role.ADMIN}
+    http_method_names = ["get", "patch", "head", "options"]
+    lookup_value_regex = "[^/]+"
+
+    def initial(self, request, *args, **kwargs):
+        if self.action == "list":
+            # The list spans the caller's communities, so there is no single community to resolve.
+            APIView.initial(self, request, *args, **kwargs)
+            request.role = Role.CIVILIAN
+            return
+        try:
+            super().initial(request, *args, **kwargs)
+        except (exceptions.PermissionDenied, exceptions.ValidationError):
+            if getattr(request, "role", None) is not None:
+                raise  # a member without the role: 403
+            raise exceptions.NotFound("Not found.") from None
+
+    def requested_community_id(self, request):
+        return self.kwargs.get("pk")
+
+    def get_permissions(self):
+        if self.action == "list":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        user = self.request.user
+        if getattr(self.request, "community", None) is not None:
+            return Community.objects.filter(pk=self.request.community.pk)
+        if isinstance(self.request.auth, ApiToken):
+            return Community.objects.filter(pk=self.request.auth.community_id)
+        return Community.objects.filter(memberships__user=user).distinct()
+
+    def perform_update(self, serializer):
+        services.community_update(community=serializer.instance, **serializer.validated_data)
+
+
+class ValueListViewSet(CommunityViewSet):
+    """GET /api/values/:kind lists a community value list; admins create, edit and archive entries."""
+
+    minimum_role = Role.CIVILIAN
+    action_roles = {"create": Role.ADMIN, "update": Role.ADMIN, "partial_update": Role.ADMIN,
+                    "destroy": Role.ADMIN}
+    kinds = {
+        "call-types": (CallType, core_serializers.CallTypeSerializer),
+        "status-codes": (StatusCode, core_serializers.StatusCodeSerializer),
+        "dispositions": (Disposition, core_serializers.DispositionSerializer),
+        "license-classes": (LicenseClass, core_serializers.LicenseClassSerializer),
+        "report-types": (ReportType, core_serializers.ReportTypeSerializer),
+        "penal-codes": (PenalCode, core_serializers.PenalCodeSerializer),
+        "departments": (Department, core_serializers.DepartmentSerializer),
+        "divisions": (Division, core_serializers.DivisionSerializer),
+    }
+
+    def _kind(self):
+        kind = self.kwargs.get("kind")
+        if kind not in self.kinds:
+            raise exceptions.NotFound(f"Unknown value list '{kind}'; use one of: {', '.join(self.kinds)}.")
+        return self.kinds[kind]
+
+    def get_queryset(self):
+        model, _ = self._kind()
+        return model.objects.for_community(self.request.community).filter(archived_at__isnull=True)
+
+    def get_serializer_class(self):
+        return self._kind()[1]
+
+    def perform_create(self, serializer):
+        serializer.save(community=self.request.community)
+
+    def perform_destroy(self, instance):
+        # Archive, not delete: old calls and records still point at the entry.
+        services.value_archive(entry=instance)
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+                      CommunityGenericViewSet):
+    """Admins list, create (the raw token is in the 201 answer only) and revoke API tokens."""
+
+    serializer_class = core_serializers.ApiTokenSerializer
+    minimum_role = Role.ADMIN
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(community=self.request.community, revoked_at__isnull=True)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = request.user if getattr(request.user, "pk", None) else None
+        token, raw = services.token_create(
+            community=request.community, name=serializer.validated_data.get("name") or "FiveM server", created_by=user
+        )
+        return Response({"success": True, "token": raw, "apiToken": self.get_serializer(token).data},
+                        status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.token_revoke(token=instance)
+
+
+class ActiveCommunityView(APIView):
+    """POST /api/communities/:id/activate: the community the UI and unscoped requests use."""
+
+    def post(self, request, pk):
+        membership = request.user.memberships.filter(community_id=pk).first() if request.user.pk else None
+        if membership is None:
+            raise exceptions.NotFound("Not found.")
+        profile = services.profile_for(request.user)
+        profile.active_community_id = membership.community_id
+        profile.save(update_fields=["active_community"])
+        return Response({"success": True, "communityId": str(pk)})
+
+
+class MeView(APIView):
+    """GET /api/me: who the caller is and where they belong."""
+
+    def get(self, request):
+        user = request.user
+        if not getattr(user, "pk", None):
+            token = request.auth
+            return Response({"type": "apiToken", "communityId": str(token.community_id), "name": token.name})
+        profile = services.profile_for(user)
+        return Response({
+            "_id": user.pk, "id": user.pk, "username": user.username,
+            "discordId": profile.discord_id, "steamHex": profile.steam_hex,
+            "activeCommunityId": profile.active_community_id,
+            "memberships": [
+                {"communityId": str(m.community_id), "communityName": m.community.name, "role": m.role}
+                for m in user.memberships.select_related("community")
+            ],
+        })
+

@@ -1,0 +1,94 @@
+"""Every API error is JSON: {"error": "<sentence>"} and, for 400, "fields": {name: [messages]}."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from cad.core.tenancy import UnscopedQueryError
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Conflict."
+    default_code = "conflict"
+
+    def __init__(self, detail: str, **extra):
+        super().__init__(detail)
+        self.extra = extra
+
+
+class NotFound(exceptions.NotFound):
+    """404 for missing rows and for another community's rows alike: never tell them apart."""
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub, msgs in _flatten(value).items():
+                    out[f"{key}.{sub}"] = msgs
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for i, item in enumerate(value):
+                    for sub, msgs in _flatten(item).items():
+                        out[f"{key}[{i}].{sub}"] = msgs
+            else:
+                out[key] = [str(v) for v in (value if isinstance(value, list) else [value])]
+        return out
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(v) for v in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def _camel(name: str) -> str:
+    from djangorestframework_camel_case.util import camelize
+
+    return next(iter(camelize({name: None}).keys()))
+
+
+def validation_error_body(detail, *, camel: bool = True) -> dict:
+    fields = _flatten(detail)
+    if camel:
+        fields = {("non_field_errors" if k == "non_field_errors" else _camel(k)): v for k, v in fields.items()}
+    parts = []
+    for name, messages in fields.items():
+        msg = " ".join(messages)
+        parts.append(msg if name == "non_field_errors" else f"{name}: {msg}")
+    return {"error": "Invalid input. " + " ".join(parts), "fields": fields}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, UnscopedQueryError):
+        raise exc  # a programming error: let it surface as a 500 (and fail the test that hit it)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        view = context.get("view")
+        response.data = validation_error_body(exc.detail, camel=getattr(view, "camel_case", True))
+    else:
+        detail = getattr(exc, "detail", None)
+        message = str(detail) if detail is not None else "Error."
+        response.data = {"error": message, **getattr(exc, "extra", {})}
+    return response
+
+
+def ratelimited_view(request, exception):
+    response = JsonResponse({"error": "Too many requests; slow down and try again shortly."}, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+def error_response(status_code: int, message: str, **extra) -> Response:
+    return Response({"error": message, **extra}, status=status_code)

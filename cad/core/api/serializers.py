@@ -1,0 +1,158 @@
+"""Serializer base: `_id` and `id` on every object, `communityId`, and related fields that only see
+rows of the request's community (a foreign ID from another community is "does not exist")."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from cad.core.tenancy import CommunityOwned
+
+
+class CommunityPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        model = queryset.model
+        if issubclass(model, CommunityOwned):
+            community = self.context.get("community")
+            if community is None:
+                return queryset.none().all_communities()
+            return queryset.for_community(community)
+        return queryset
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            raise
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """camelCase comes from the renderer/parser; this adds the `_id` twin of `id` that 000/001 carry."""
+
+    serializer_related_field = CommunityPrimaryKeyRelatedField
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if "id" in data:
+            data = {"_id": data["id"], **data}
+        if hasattr(instance, "community_id") and "community_id" not in data:
+            data["community_id"] = str(instance.community_id)
+        return data
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+# --- Platform serializers -------------------------------------------------------------------------
+from cad.core.models import (  # noqa: E402
+    ApiToken,
+    CallType,
+    Community,
+    Department,
+    Disposition,
+    Division,
+    LicenseClass,
+    PenalCode,
+    ReportType,
+    StatusCode,
+)
+
+
+class CommunitySerializer(ApiModelSerializer):
+    """A community and its settings; 000/001/004 read these names in camelCase."""
+
+    class Meta:
+        model = Community
+        fields = [
+            "id", "name", "bolo_permission", "area_of_play", "signal100", "dmv_enabled", "dmv_points_enabled",
+            "dmv_self_register", "dmv_point_threshold", "dmv_point_expiry_days", "dmv_suspension_days",
+            "weapons_enabled", "call_expiry_minutes", "duty_webhook_url", "sounds", "mugshot_max_bytes",
+            "mugshot_types", "created_at", "updated_at",
+        ]
+        read_only_fields = ["id", "signal100", "created_at", "updated_at"]
+        extra_kwargs = {
+            "dmv_point_threshold": {"min_value": 1, "max_value": 1000},
+            "dmv_point_expiry_days": {"min_value": 1, "max_value": 36500},
+            "dmv_suspension_days": {"min_value": 1, "max_value": 36500},
+            "call_expiry_minutes": {"min_value": 1, "max_value": 10080},
+            "mugshot_max_bytes": {"min_value": 1024, "max_value": 50 * 1024 * 1024},
+        }
+
+    def validate_sounds(self, value):
+        if not isinstance(value, list) or not all(isinstance(v, dict) and "event" in v for v in value):
+            raise serializers.ValidationError("A list of {event, enabled, volume, customUrl} objects.")
+        for v in value:
+            volume = v.get("volume", 1)
+            if not isinstance(volume, int | float) or not 0 <= volume <= 1:
+                raise serializers.ValidationError("Each volume is a number from 0 to 1.")
+        return value
+
+    def validate_mugshot_types(self, value):
+        allowed = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+        if not isinstance(value, list) or not set(value) <= allowed:
+            raise serializers.ValidationError(f"A list drawn from: {', '.join(sorted(allowed))}.")
+        return value
+
+
+class _ValueSerializer(ApiModelSerializer):
+    class Meta:
+        fields = ["id", "name", "position"]
+
+
+class CallTypeSerializer(_ValueSerializer):
+    class Meta(_ValueSerializer.Meta):
+        model = CallType
+        fields = [*_ValueSerializer.Meta.fields, "code", "default_priority"]
+        extra_kwargs = {"default_priority": {"min_value": 1, "max_value": 3}}
+
+
+class StatusCodeSerializer(_ValueSerializer):
+    class Meta(_ValueSerializer.Meta):
+        model = StatusCode
+        fields = [*_ValueSerializer.Meta.fields, "code", "meaning", "color"]
+
+
+class DispositionSerializer(_ValueSerializer):
+    class Meta(_ValueSerializer.Meta):
+        model = Disposition
+
+
+class LicenseClassSerializer(_ValueSerializer):
+    class Meta(_ValueSerializer.Meta):
+        model = LicenseClass
+        fields = [*_ValueSerializer.Meta.fields, "code"]
+
+
+class ReportTypeSerializer(_ValueSerializer):
+    class Meta(_ValueSerializer.Meta):
+        model = ReportType
+        fields = [*_ValueSerializer.Meta.fields, "code", "department_types"]
+
+
+class PenalCodeSerializer(_ValueSerializer):
+    class Meta(_ValueSerializer.Meta):
+        model = PenalCode
+        fields = [*_ValueSerializer.Meta.fields, "code", "description", "fine", "jail_minutes", "points"]
+        extra_kwargs = {"points": {"max_value": 12}}
+
+
+class DepartmentSerializer(ApiModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "short_name", "type"]
+
+
+class DivisionSerializer(ApiModelSerializer):
+    class Meta:
+        model = Division
+        fields = ["id", "name", "department"]
+
+
+class ApiTokenSerializer(ApiModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "hint", "created_at", "last_used_at"]
+        read_only_fields = ["id", "hint", "created_at", "last_used_at"]

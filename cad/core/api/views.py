@@ -1,0 +1,165 @@
+"""Base views: resolve the request's community once, check the caller's role, scope every query.
+
+The community of a request comes from, in order: `communityId` in the query or body (000), the
+`X-Community-Id` header, the API token (scoped to one community), or the user's active community
+(their only membership, or the one they picked). A caller who is not a member gets 403; any object
+of another community is 404, because querysets are built with `for_community(request.community)`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from cad.core.choices import Role
+from cad.core.models import ApiToken, Community, Membership
+
+from .permissions import HasCommunityRole
+
+TOKEN_ROLE = Role.SUPERVISOR  # A game server is trusted like a supervisor, never like an admin.
+
+
+def _requested_community_id(request) -> str | None:
+    value = request.query_params.get("communityId") or request.query_params.get("community_id")
+    if not value:
+        data = request.data if isinstance(getattr(request, "data", None), dict) else {}
+        value = data.get("community_id") or data.get("communityId")
+    if not value:
+        value = request.headers.get("X-Community-Id")
+    return str(value).strip() if value else None
+
+
+def resolve_community(request, wanted: str | None = None) -> tuple[Community, Role]:
+    """The community and role of a request, or 400/401/403. `wanted` overrides what the request says."""
+    user = request.user
+    token = request.auth if isinstance(request.auth, ApiToken) else None
+    wanted = wanted or _requested_community_id(request)
+    if wanted is not None:
+        try:
+            uuid.UUID(wanted)
+        except ValueError:
+            raise exceptions.ValidationError({"communityId": ["Not a valid community ID."]}) from None
+
+    if token is not None:
+        if wanted is not None and wanted != str(token.community_id):
+            raise exceptions.PermissionDenied("This API token belongs to another community.")
+        return token.community, TOKEN_ROLE
+
+    if not user or not user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+
+    memberships = Membership.objects.filter(user=user).select_related("community")
+    if wanted is not None:
+        membership = memberships.filter(community_id=wanted).first()
+        if membership is None:
+            if user.is_superuser:
+                community = Community.objects.filter(pk=wanted).first()
+                if community is not None:
+                    return community, Role.ADMIN
+            raise exceptions.PermissionDenied("You are not a member of this community.")
+        return membership.community, Role(membership.role)
+
+    profile = getattr(user, "profile", None)
+    active_id = getattr(profile, "active_community_id", None)
+    rows = list(memberships[:2]) if active_id is None else list(memberships.filter(community_id=active_id))
+    if active_id is not None and not rows:
+        rows = list(memberships[:2])
+    if len(rows) == 1:
+        return rows[0].community, Role(rows[0].role)
+    if not rows:
+        raise exceptions.PermissionDenied("You are not a member of any community.")
+    raise exceptions.ValidationError({"communityId": ["You belong to several communities; say which one."]})
+
+
+class CommunityScopedMixin:
+    """Resolves the community and role in `initial()`; `minimum_role` / `action_roles` gate access."""
+
+    permission_classes = [HasCommunityRole]
+    minimum_role: Role = Role.OFFICER
+    action_roles: dict[str, Role] = {}
+
+    def initial(self, request, *args, **kwargs):
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        neg = self.perform_content_negotiation(request)
+        request.accepted_renderer, request.accepted_media_type = neg
+        version, scheme = self.determine_version(request, *args, **kwargs)
+        request.version, request.versioning_scheme = version, scheme
+        self.perform_authentication(request)
+        if request.user is None or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        request.community, request.role = resolve_community(request, self.requested_community_id(request))
+        self.community = request.community
+        self.check_permissions(request)
+        self.check_throttles(request)
+
+    def requested_community_id(self, request) -> str | None:
+        """Overridden by views whose URL names the community itself."""
+        return None
+
+    def required_role(self) -> Role:
+        action = getattr(self, "action", None)
+        if action and action in self.action_roles:
+            return self.action_roles[action]
+        method = self.request.method.upper()
+        if method in self.action_roles:
+            return self.action_roles[method]
+        if method in ("GET", "HEAD", "OPTIONS") and "read" in self.action_roles:
+            return self.action_roles["read"]
+        return self.minimum_role
+
+    def get_queryset(self):
+        return super().get_queryset().for_community(self.request.community)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["community"] = getattr(self.request, "community", None)
+        return context
+
+
+class FivemMixin:
+    """004's /fivem/* dialect: snake_case JSON as written, `id` only, community from the Bearer token."""
+
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    camel_case = False
+
+
+class CommunityAPIView(CommunityScopedMixin, APIView):
+    """A plain endpoint in the community of the request (for actions that are not CRUD)."""
+
+    def get_queryset(self):  # APIView has no queryset; subclasses that need one build it explicitly.
+        raise NotImplementedError
+
+    def get_serializer_context(self):
+        return {"request": self.request, "view": self, "community": self.request.community}
+
+
+class CommunityViewSet(CommunityScopedMixin, viewsets.ModelViewSet):
+    """CRUD over one community's rows. Set `queryset`, `serializer_class`, `filterset_class`."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+
+class CommunityReadOnlyViewSet(CommunityScopedMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class CommunityGenericViewSet(CommunityScopedMixin, viewsets.GenericViewSet):
+    """For viewsets composed from mixins and @action methods."""
+
+
+__all__ = [
+    "CommunityAPIView",
+    "CommunityGenericViewSet",
+    "CommunityReadOnlyViewSet",
+    "CommunityScopedMixin",
+    "CommunityViewSet",
+    "FivemMixin",
+    "mixins",
+    "resolve_community",
+    "TOKEN_ROLE",
+]

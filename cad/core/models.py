@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from .choices import BoloPermission, DepartmentType, Role, StatusCodeMeaning
+from .tenancy import CommunityOwned
+
+
+def default_sounds() -> list[dict]:
+    # 004's GET /fivem/sounds: every alert sound on, bundled audio (no custom file).
+    return [
+        {"event": "new_call", "enabled": True, "volume": 0.7, "custom_url": None},
+        {"event": "panic", "enabled": True, "volume": 1.0, "custom_url": None},
+        {"event": "bolo", "enabled": True, "volume": 0.6, "custom_url": None},
+        {"event": "announcement", "enabled": True, "volume": 0.5, "custom_url": None},
+    ]
+
+
+def default_mugshot_types() -> list[str]:
+    return ["image/jpeg", "image/png", "image/webp"]
+
+
+class Community(models.Model):
+    """A roleplay community: the unit of tenancy. Its settings are the columns below."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_communities"
+    )
+    bolo_permission = models.CharField(max_length=16, choices=BoloPermission.choices, default=BoloPermission.ALL)
+    area_of_play = models.CharField(max_length=200, blank=True, default="")
+    signal100 = models.BooleanField(default=False)
+    signal100_call_id = models.UUIDField(null=True, blank=True)
+    dmv_enabled = models.BooleanField(default=False)
+    dmv_points_enabled = models.BooleanField(default=False)
+    dmv_self_register = models.BooleanField(default=True)
+    dmv_point_threshold = models.PositiveIntegerField(default=12)
+    dmv_point_expiry_days = models.PositiveIntegerField(default=365)
+    dmv_suspension_days = models.PositiveIntegerField(default=30)
+    weapons_enabled = models.BooleanField(default=False)
+    call_expiry_minutes = models.PositiveIntegerField(default=25)
+    duty_webhook_url = models.URLField(blank=True, default="")
+    sounds = models.JSONField(default=default_sounds, blank=True)
+    mugshot_max_bytes = models.PositiveIntegerField(default=2 * 1024 * 1024)
+    mugshot_types = models.JSONField(default=default_mugshot_types, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "communities"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CIVILIAN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "community"], name="membership_user_community")]
+        indexes = [models.Index(fields=["community", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.community} ({self.role})"
+
+    def has_role(self, minimum: Role | str) -> bool:
+        return Role(self.role).at_least(minimum)
+
+
+class Profile(models.Model):
+    """The identifiers game servers know a user by, and the community they last picked."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    discord_id = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    steam_hex = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    active_community = models.ForeignKey(Community, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A community-scoped server token. Only its SHA-256 is stored; the raw value is shown once."""
+
+    PREFIX = "cad_"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, default="FiveM server")
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Department(CommunityOwned):
+    name = models.CharField(max_length=120)
+    short_name = models.CharField(max_length=16, blank=True, default="")
+    type = models.CharField(max_length=16, choices=DepartmentType.choices, default=DepartmentType.POLICE)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Division(CommunityOwned):
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="divisions")
+    name = models.CharField(max_length=120)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ValueEntry(CommunityOwned):
+    """Base of the configurable per-community value lists (call types, status codes, ...)."""
+
+    name = models.CharField(max_length=120)
+    position = models.PositiveIntegerField(default=0)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(CommunityOwned.Meta):
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallType(ValueEntry):
+    code = models.CharField(max_length=32, blank=True, default="")
+    default_priority = models.PositiveSmallIntegerField(default=2, help_text="1 high, 2 medium, 3 low")
+
+
+class StatusCode(ValueEntry):
+    code = models.CharField(max_length=16)
+    meaning = models.CharField(max_length=16, choices=StatusCodeMeaning.choices, default=StatusCodeMeaning.AVAILABLE)
+    color = models.CharField(max_length=16, default="#22c55e")
+
+
+class Disposition(ValueEntry):
+    pass
+
+
+class LicenseClass(ValueEntry):
+    code = models.CharField(max_length=8)
+
+
+class ReportType(ValueEntry):
+    code = models.SlugField(max_length=32)
+    department_types = models.JSONField(default=list, blank=True, help_text="Department types that may file it; empty: all.")
+
+
+class PenalCode(ValueEntry):
+    code = models.CharField(max_length=32, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    fine = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    jail_minutes = models.PositiveIntegerField(default=0)
+    points = models.PositiveSmallIntegerField(default=0)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from cad.core.tenancy import CommunityOwned
+
+from .choices import AssignmentState, CallOrigin, CallPriority, CallStatus
+
+
+class Call(CommunityOwned):
+    """A call for service, whichever dialect created it."""
+
+    number = models.PositiveIntegerField(help_text="Sequential per community; never reset or reused.")
+    call_type = models.CharField(max_length=120, blank=True, default="")
+    call_type_ref = models.ForeignKey("core.CallType", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    situation_code = models.CharField(max_length=60, blank=True, default="")
+    title = models.CharField(max_length=200, blank=True, default="")
+    code = models.CharField(max_length=60, blank=True, default="")
+    location = models.CharField(max_length=200, blank=True, default="")
+    block = models.CharField(max_length=20, blank=True, default="")
+    postal = models.CharField(max_length=20, blank=True, default="")
+    x = models.FloatField(null=True, blank=True)
+    y = models.FloatField(null=True, blank=True)
+    z = models.FloatField(null=True, blank=True)
+    caller = models.CharField(max_length=120, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    origin = models.CharField(max_length=16, choices=CallOrigin.choices, default=CallOrigin.CALLER)
+    priority = models.PositiveSmallIntegerField(choices=CallPriority.choices, default=CallPriority.NORMAL)
+    status = models.CharField(max_length=16, choices=CallStatus.choices, default=CallStatus.PENDING)
+    disposition = models.CharField(max_length=120, blank=True, default="")
+    closing_notes = models.TextField(blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    department = models.ForeignKey("core.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    division = models.ForeignKey("core.Division", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_by_character = models.ForeignKey("characters.Character", null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    scene_commander = models.ForeignKey("dispatch.Unit", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    attached_civilians = models.ManyToManyField("characters.Character", blank=True, related_name="attached_to_calls")
+    attached_vehicles = models.ManyToManyField("characters.Vehicle", blank=True, related_name="attached_to_calls")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archive_reason = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["priority", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["community", "number"], name="call_community_number")]
+        indexes = [
+            models.Index(fields=["community", "status", "archived_at"]),
+            models.Index(fields=["community", "origin", "status"]),
+            models.Index(fields=["status", "last_activity_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.title or self.call_type}"
+
+    @property
+    def incident_number(self) -> str:
+        return f"INC-{self.created_at:%Y}-{self.number:06d}"
+
+
+class CallNote(CommunityOwned):
+    """One narrative entry: a person's note or a system entry (status change, assignment, ...)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField()
+    label = models.CharField(max_length=40, blank=True, default="", help_text="002's note label, e.g. A-10")
+    kind = models.CharField(max_length=16, default="text", help_text="text | system")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    author_name = models.CharField(max_length=120, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["created_at"]
+
+
+class CallAssignment(CommunityOwned):
+    """A unit on a call, with its own progress. `is_primary` marks 002's primary unit."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("dispatch.Unit", on_delete=models.CASCADE, related_name="assignments")
+    state = models.CharField(max_length=16, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED)
+    is_primary = models.BooleanField(default=False)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["assigned_at"]
+        constraints = [models.UniqueConstraint(fields=["call", "unit"], name="assignment_call_unit")]

@@ -1,0 +1,143 @@
+"""Shared test fixtures: two communities and one persona per role.
+
+`community` (A) has `admin`, `supervisor`, `dispatcher`, `officer`, `civilian`; `other_community` (B)
+has `outsider` (an admin there, a stranger here). `as_(user)` gives an authenticated APIClient;
+`server` is an APIClient carrying community A's API token (x-api-key and Bearer).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from cad.core import services
+from cad.core.choices import Role
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    skip_redis = pytest.mark.skip(reason="needs Redis (set REDIS_URL=redis://...)")
+    for item in items:
+        if "postgres" in item.keywords and not settings.IS_POSTGRES:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def community(db):
+    owner = services.user_ensure(username="owner_a", password="pw-owner-a")
+    return services.community_create(name="Alpha RP", owner=owner)
+
+
+@pytest.fixture
+def other_community(db):
+    return services.community_create(name="Bravo RP")
+
+
+def _member(community, username: str, role: Role, **ids):
+    user = services.user_ensure(username=username, password=f"pw-{username}", **ids)
+    services.membership_set(community=community, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def admin(community):
+    return _member(community, "admin_a", Role.ADMIN)
+
+
+@pytest.fixture
+def supervisor(community):
+    return _member(community, "supervisor_a", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def dispatcher(community):
+    return _member(community, "dispatcher_a", Role.DISPATCHER)
+
+
+@pytest.fixture
+def officer(community):
+    return _member(community, "officer_a", Role.OFFICER, discord_id="100000000000000001",
+                   steam_hex="steam:110000100000001")
+
+
+@pytest.fixture
+def civilian(community):
+    return _member(community, "civilian_a", Role.CIVILIAN, discord_id="100000000000000002")
+
+
+@pytest.fixture
+def outsider(other_community):
+    return _member(other_community, "outsider_b", Role.ADMIN)
+
+
+@pytest.fixture
+def as_(community):
+    """as_(user) → APIClient authenticated as that user (session-free, via force_authenticate)."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_token(community):
+    _, raw = services.token_create(community=community, name="test server")
+    return raw
+
+
+@pytest.fixture
+def other_api_token(other_community):
+    _, raw = services.token_create(community=other_community, name="other server")
+    return raw
+
+
+@pytest.fixture
+def server(api_token) -> APIClient:
+    """Community A's game server: sends its token both as x-api-key and as Bearer."""
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=api_token, HTTP_AUTHORIZATION=f"Bearer {api_token}")
+    return client
+
+
+@pytest.fixture
+def other_server(other_api_token) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=other_api_token, HTTP_AUTHORIZATION=f"Bearer {other_api_token}")
+    return client
+
+
+@pytest.fixture
+def events(settings):
+    """Collects what `cad.events.publish` sends (after commit) as a list of (names, data) tuples."""
+    from cad import events as ev
+
+    sent: list[tuple[tuple[str, ...], object]] = []
+    original = ev._send
+
+    def capture(community_id, names, data, sse):
+        sent.append((names, data))
+        return original(community_id, names, data, sse)
+
+    ev._send = capture
+    yield sent
+    ev._send = original

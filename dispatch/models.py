@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from cad.core.tenancy import CommunityOwned
+
+from .choices import UnitJob, UnitState
+
+
+class Unit(CommunityOwned):
+    """An on-duty (or recently on-duty) unit. Going off duty keeps the row with `on_duty=False`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="units")
+    character = models.ForeignKey("characters.Character", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="units")
+    name = models.CharField(max_length=60, help_text="Callsign / unit name, e.g. 1-Adam-12")
+    department = models.ForeignKey("core.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="units")
+    job = models.CharField(max_length=16, choices=UnitJob.choices, default=UnitJob.POLICE)
+    state = models.CharField(max_length=16, choices=UnitState.choices, default=UnitState.AVAILABLE)
+    status_code = models.ForeignKey("core.StatusCode", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    status_text = models.CharField(max_length=40, blank=True, default="",
+                                   help_text="Free status a game server sent (e.g. 'patrolling').")
+    radio_channel = models.CharField(max_length=40, blank=True, default="")
+    current_call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    api_ids = models.JSONField(default=list, blank=True, help_text='Game ids, e.g. ["steam:1100001...", "discord:..."]')
+    external_id = models.CharField(max_length=80, blank=True, default="",
+                                   help_text="The id a game server uses for this unit (000's unitId).")
+    on_duty = models.BooleanField(default=True)
+    on_duty_since = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["community", "on_duty"]),
+            models.Index(fields=["community", "external_id"]),
+        ]
+        constraints = [
+            # One live unit per character: going on duty twice must not create a twin.
+            models.UniqueConstraint(fields=["character"], condition=models.Q(on_duty=True),
+                                    name="unit_one_on_duty_per_character"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
