@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from cad.core.choices import Role
-from cad.core.models import ApiToken, Community, Membership
+from cad.core.models import ApiToken, Community, Membership, Profile
 
 from .permissions import HasCommunityRole
 
@@ -63,8 +63,7 @@ def resolve_community(request, wanted: str | None = None) -> tuple[Community, Ro
             raise exceptions.PermissionDenied("You are not a member of this community.")
         return membership.community, Role(membership.role)
 
-    profile = getattr(user, "profile", None)
-    active_id = getattr(profile, "active_community_id", None)
+    active_id = Profile.objects.filter(user=user).values_list("active_community_id", flat=True).first()
     rows = list(memberships[:2]) if active_id is None else list(memberships.filter(community_id=active_id))
     if active_id is not None and not rows:
         rows = list(memberships[:2])

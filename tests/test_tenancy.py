@@ -1,0 +1,97 @@
+"""Fail-closed scoping and community resolution through every authentication method."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from cad.core import services
+from cad.core.models import CallType
+from cad.core.tenancy import UnscopedQueryError
+
+
+def test_unscoped_queries_fail_closed(community):
+    with pytest.raises(UnscopedQueryError):
+        list(CallType.objects.filter(name="Robbery"))
+    with pytest.raises(UnscopedQueryError):
+        CallType.objects.count()
+    with pytest.raises(UnscopedQueryError):
+        CallType.objects.update(name="x")
+    assert CallType.objects.for_community(community).filter(name="Robbery").count() == 1
+    assert CallType.objects.filter(community=community).exists()
+    assert CallType.objects.all_communities().filter(name="Robbery").count() == 1
+
+
+def test_for_community_none_is_an_error():
+    with pytest.raises(UnscopedQueryError):
+        CallType.objects.for_community(None)
+
+
+def test_value_lists_are_seeded_per_community(community, other_community):
+    mine = CallType.objects.for_community(community)
+    theirs = CallType.objects.for_community(other_community)
+    assert mine.count() == theirs.count() > 0
+    assert not set(mine.values_list("id", flat=True)) & set(theirs.values_list("id", flat=True))
+
+
+def _jwt(username):
+    client = APIClient()
+    r = client.post("/api/auth/token", {"username": username, "password": f"pw-{username}"}, format="json")
+    assert r.status_code == 200, r.content
+    return r.json()["access"]
+
+
+@pytest.fixture
+def b_value(other_community):
+    return CallType.objects.for_community(other_community).first()
+
+
+def test_member_of_b_never_sees_a_by_session(client, outsider, community, admin):
+    client.force_login(outsider)
+    r = client.get(f"/api/values/call-types?communityId={community.id}")
+    assert r.status_code == 403 and "error" in r.json()
+    value = CallType.objects.for_community(community).first()
+    r = client.get(f"/api/values/call-types/{value.id}")  # own community resolved: A's row is 404
+    assert r.status_code == 404 and "name" not in r.json()
+
+
+def test_member_of_b_never_sees_a_by_jwt(outsider, community):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {_jwt('outsider_b')}")
+    assert client.get(f"/api/values/call-types?communityId={community.id}").status_code == 403
+    assert client.get("/api/values/call-types", HTTP_X_COMMUNITY_ID=str(community.id)).status_code == 403
+    value = CallType.objects.for_community(community).first()
+    assert client.get(f"/api/values/call-types/{value.id}").status_code == 404
+
+
+def test_token_of_b_never_sees_a(other_server, community):
+    assert other_server.get(f"/api/values/call-types?communityId={community.id}").status_code == 403
+    value = CallType.objects.for_community(community).first()
+    r = other_server.get(f"/api/values/call-types/{value.id}")
+    assert r.status_code == 404 and "name" not in r.json()
+
+
+def test_community_resolution_order(as_, admin, community, other_community):
+    services.membership_set(community=other_community, user=admin, role="officer")
+    client = as_(admin)
+    # Two memberships and nothing chosen: the caller must say which.
+    r = client.get("/api/values/call-types")
+    assert r.status_code == 400 and "communityId" in r.json()["fields"]
+    assert client.get(f"/api/values/call-types?communityId={community.id}").status_code == 200
+    assert client.get("/api/values/call-types", HTTP_X_COMMUNITY_ID=str(other_community.id)).status_code == 200
+    # Picking an active community makes it the default.
+    assert client.post(f"/api/communities/{other_community.id}/activate").status_code == 200
+    r = client.get("/api/values/status-codes")
+    assert r.status_code == 200 and r.json()[0]["communityId"] == str(other_community.id)
+
+
+def test_bad_community_id_is_400(as_, admin):
+    r = as_(admin).get("/api/values/call-types?communityId=not-a-uuid")
+    assert r.status_code == 400 and r.json()["fields"]["communityId"]
+
+
+def test_token_with_foreign_community_id_is_403(server, other_community):
+    assert server.get(f"/api/values/call-types?communityId={other_community.id}").status_code == 403
+
+
+def test_token_resolves_its_community(server, community):
+    r = server.get("/api/values/departments")
+    assert r.status_code == 200 and r.json() and all(d["communityId"] == str(community.id) for d in r.json())
