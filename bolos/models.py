@@ -40,6 +40,8 @@ class Bolo(CommunityOwned):
     created_by_character = models.ForeignKey("characters.Character", null=True, blank=True,
                                              on_delete=models.SET_NULL, related_name="+")
     created_by_name = models.CharField(max_length=120, blank=True, default="")
+    suspect = models.ForeignKey("records.Suspect", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="bolos")
     stolen_vehicle = models.ForeignKey("characters.Vehicle", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="bolos")
 
