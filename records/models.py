@@ -25,6 +25,8 @@ class Report(CommunityOwned):
     call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     author = models.ForeignKey("characters.Character", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="authored_reports")
+    # The characters the report is about: involved persons given by ID or matched by exact full name.
+    involved_characters = models.ManyToManyField("characters.Character", blank=True, related_name="involved_in_reports")
     status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
