@@ -34,6 +34,9 @@ def pytest_collection_modifyitems(config, items):
 def _isolated_cache(settings):
     from django.core.cache import cache
 
+    # Real hashing costs ~0.3 s per persona; tests check behaviour, not key stretching.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
     cache.clear()
     yield
     cache.clear()

@@ -1,0 +1,107 @@
+from cad.core.models import ApiToken, CallType, Community
+
+
+def test_list_only_my_communities(as_, admin, community, other_community):
+    r = as_(admin).get("/api/communities")
+    assert r.status_code == 200
+    assert [c["_id"] for c in r.json()] == [str(community.id)]
+    assert r.json()[0]["id"] == str(community.id)
+
+
+def test_read_settings_with_seed_defaults(as_, civilian, community):
+    r = as_(civilian).get(f"/api/communities/{community.id}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["boloPermission"] == "all"
+    assert body["dmvEnabled"] is False and body["dmvPointsEnabled"] is False
+    assert (body["dmvPointThreshold"], body["dmvPointExpiryDays"], body["dmvSuspensionDays"]) == (12, 365, 30)
+    assert body["callExpiryMinutes"] == 25
+
+
+def test_admin_patches_settings(as_, admin, community):
+    r = as_(admin).patch(f"/api/communities/{community.id}",
+                         {"boloPermission": "supervisor", "dmvEnabled": True, "areaOfPlay": "Sandy Shores"},
+                         format="json")
+    assert r.status_code == 200, r.json()
+    community.refresh_from_db()
+    assert (community.bolo_permission, community.dmv_enabled, community.area_of_play) == ("supervisor", True,
+                                                                                          "Sandy Shores")
+
+
+def test_patch_bad_input_changes_nothing(as_, admin, community):
+    r = as_(admin).patch(f"/api/communities/{community.id}",
+                         {"boloPermission": "everyone", "dmvEnabled": True}, format="json")
+    assert r.status_code == 400
+    assert "boloPermission" in r.json()["fields"] and r.json()["error"].startswith("Invalid input")
+    community.refresh_from_db()
+    assert community.dmv_enabled is False
+    r = as_(admin).patch(f"/api/communities/{community.id}", {"callExpiryMinutes": -5}, format="json")
+    assert r.status_code == 400 and "callExpiryMinutes" in r.json()["fields"]
+
+
+def test_patch_needs_admin(as_, supervisor, community):
+    r = as_(supervisor).patch(f"/api/communities/{community.id}", {"areaOfPlay": "x"}, format="json")
+    assert r.status_code == 403
+
+
+def test_other_community_is_404(as_, outsider, community, server, other_community):
+    assert as_(outsider).get(f"/api/communities/{community.id}").status_code == 404
+    assert as_(outsider).patch(f"/api/communities/{community.id}", {"areaOfPlay": "x"},
+                               format="json").status_code == 404
+    assert server.get(f"/api/communities/{other_community.id}").status_code in (403, 404)
+    assert as_(outsider).get("/api/communities/not-a-uuid").status_code == 404
+
+
+def test_value_lists(as_, officer, community):
+    for kind in ("call-types", "status-codes", "dispositions", "license-classes", "report-types", "penal-codes",
+                 "departments", "divisions"):
+        r = as_(officer).get(f"/api/values/{kind}")
+        assert r.status_code == 200, kind
+        assert all("_id" in row and "id" in row for row in r.json())
+    codes = [row["code"] for row in as_(officer).get("/api/values/status-codes").json()]
+    assert codes == ["10-8", "10-6", "10-7", "10-15", "10-97", "10-98"]
+    classes = [row["code"] for row in as_(officer).get("/api/values/license-classes").json()]
+    assert classes == ["E", "A", "B", "C", "D", "M"]
+    assert as_(officer).get("/api/values/nonsense").status_code == 404
+
+
+def test_admin_edits_value_lists(as_, admin, officer, community):
+    r = as_(admin).post("/api/values/call-types", {"name": "Bank Alarm", "code": "10-90", "defaultPriority": 1},
+                        format="json")
+    assert r.status_code == 201, r.json()
+    new_id = r.json()["id"]
+    r = as_(admin).patch(f"/api/values/call-types/{new_id}", {"name": "Bank Alarm (silent)"}, format="json")
+    assert r.status_code == 200 and r.json()["name"] == "Bank Alarm (silent)"
+    r = as_(admin).post("/api/values/call-types", {"name": "", "defaultPriority": 9}, format="json")
+    assert r.status_code == 400 and {"name", "defaultPriority"} <= set(r.json()["fields"])
+    assert as_(officer).post("/api/values/call-types", {"name": "X"}, format="json").status_code == 403
+    assert as_(admin).delete(f"/api/values/call-types/{new_id}").status_code == 204
+    # Archived, not deleted: old calls may still name it.
+    assert CallType.objects.for_community(community).get(pk=new_id).archived_at is not None
+    assert new_id not in [row["id"] for row in as_(admin).get("/api/values/call-types").json()]
+
+
+def test_value_of_other_community_is_404(as_, outsider, community):
+    value = CallType.objects.for_community(community).first()
+    assert as_(outsider).patch(f"/api/values/call-types/{value.id}", {"name": "x"}, format="json").status_code == 404
+    assert as_(outsider).delete(f"/api/values/call-types/{value.id}").status_code == 404
+
+
+def test_api_tokens_lifecycle(as_, admin, dispatcher, community, outsider):
+    r = as_(admin).post("/api/tokens", {"name": "Main server"}, format="json")
+    assert r.status_code == 201
+    raw, token_id = r.json()["token"], r.json()["apiToken"]["id"]
+    assert raw.startswith("cad_")
+    listed = as_(admin).get("/api/tokens").json()
+    assert [t["id"] for t in listed] == [token_id] and "token" not in listed[0]
+    assert as_(dispatcher).get("/api/tokens").status_code == 403
+    assert as_(outsider).delete(f"/api/tokens/{token_id}").status_code == 404
+    assert as_(admin).delete(f"/api/tokens/{token_id}").status_code == 204
+    assert ApiToken.objects.get(pk=token_id).revoked_at is not None
+    r = as_(admin).post("/api/tokens", {"name": "x" * 200}, format="json")
+    assert r.status_code == 400
+
+
+def test_community_defaults_in_model(db):
+    community = Community.objects.create(name="Plain")
+    assert community.bolo_permission == "all" and community.dmv_point_threshold == 12
