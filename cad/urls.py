@@ -7,6 +7,7 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cad.core.views import healthz
@@ -31,6 +32,7 @@ for app in DOMAIN_APPS:
 fivem_patterns += _optional("cad.realtime.fivem_urls")
 
 urlpatterns = [
+    path("", TemplateView.as_view(template_name="index.html"), name="index"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
@@ -38,7 +40,6 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("fivem/", include(fivem_patterns)),
     *_optional("calls.api.emergency_urls"),
-    *_optional("web.urls"),
 ]
 
 if settings.DEBUG:
