@@ -19,3 +19,10 @@ class UnitState(models.TextChoices):
     @property
     def color(self) -> str:
         return {"available": "#22c55e", "enroute": "#3b82f6", "on_scene": "#ef4444", "busy": "#f59e0b"}[self.value]
+
+
+class ToneType(models.TextChoices):
+    """001's tones: one active tone per audience."""
+
+    LEO = "leo", "LEO"
+    EMS_FD = "ems_fd", "EMS / Fire"

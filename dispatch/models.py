@@ -5,7 +5,7 @@ from django.db import models
 
 from cad.core.tenancy import CommunityOwned
 
-from .choices import UnitJob, UnitState
+from .choices import ToneType, UnitJob, UnitState
 
 
 class Unit(CommunityOwned):
@@ -41,6 +41,7 @@ class Unit(CommunityOwned):
         indexes = [
             models.Index(fields=["community", "on_duty"]),
             models.Index(fields=["community", "external_id"]),
+            models.Index(fields=["on_duty", "last_activity_at"]),
         ]
         constraints = [
             # One live unit per character: going on duty twice must not create a twin.
@@ -50,3 +51,39 @@ class Unit(CommunityOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ActiveDispatcher(CommunityOwned):
+    """A user who is dispatching right now (001's dispatchers-state); the row goes when they stop."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("core.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", help_text="001's activeDepartment filter; empty: all.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(CommunityOwned.Meta):
+        constraints = [models.UniqueConstraint(fields=["community", "user"], name="active_dispatcher_once")]
+
+    def __str__(self) -> str:
+        return f"dispatcher {self.user_id}"
+
+
+class Tone(CommunityOwned):
+    """001's active tone: at most one live tone per audience (LEO, EMS/FD); deleting archives it."""
+
+    type = models.CharField(max_length=8, choices=ToneType.choices)
+    description = models.CharField(max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["type"]
+        constraints = [models.UniqueConstraint(fields=["community", "type"], condition=models.Q(archived_at__isnull=True),
+                                               name="tone_one_active_per_type")]
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.description}"

@@ -1,0 +1,287 @@
+"""Live unit positions: the latest one per tracked unit, in Redis (or the embedded cache), never in a table.
+
+A position is keyed by the id its sender tracks the unit by (000's `unitId`, 004's `character_id`, or
+our `Unit.id`). Per community, Redis holds three structures written in one pipelined round trip:
+
+- `<prefix>:dispatch:pos:<community>`   hash  id → JSON entry (the 003 `unitLocationUpdate` shape + `ts`)
+- `<prefix>:dispatch:ts:<community>`    zset  id → epoch seconds (what the 30 s prune scans)
+- `<prefix>:dispatch:seen:<community>`  hash  id → epoch seconds of the last update, kept after the
+  position is pruned so the 4 h idle sweep knows when a unit last moved
+- `<prefix>:dispatch:communities`       set   communities that have positions (what the sweeps visit)
+
+Readers hide entries older than `UNIT_POSITION_TTL_SECONDS` even before the beat prunes them. Prune and
+removal run as Lua scripts, so each removed entry is reported to exactly one caller (one event, however
+many workers race). Without REDIS_URL the same layout lives in Django's (per-process) cache under a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+
+# --- GTA V world → map coordinates ---------------------------------------------------------------
+# One linear transform, per axis:  lat = LAT_ORIGIN + y * LAT_PER_UNIT,  lng = LNG_ORIGIN + x * LNG_PER_UNIT.
+# Fitted on two landmarks GTA V copies from Los Angeles: Los Santos International (x -1037.58,
+# y -2738.21) → LAX (33.9425, -118.408), the example of 003's unitLocationUpdate, and the Vinewood sign
+# (x 711.0, y 1198.0) → the Hollywood sign (34.1341, -118.3215). GTA's y grows northwards, like
+# latitude, and x eastwards, like longitude; one game unit is about 4.87e-5 degrees on both axes.
+LAT_PER_UNIT = (34.1341 - 33.9425) / (1198.0 - -2738.21)
+LNG_PER_UNIT = (-118.3215 - -118.408) / (711.0 - -1037.58)
+LAT_ORIGIN = 33.9425 - -2738.21 * LAT_PER_UNIT
+LNG_ORIGIN = -118.408 - -1037.58 * LNG_PER_UNIT
+
+
+def to_lat_lng(x: float, y: float) -> tuple[float, float]:
+    return round(LAT_ORIGIN + y * LAT_PER_UNIT, 6), round(LNG_ORIGIN + x * LNG_PER_UNIT, 6)
+
+
+def ttl_seconds() -> int:
+    return settings.UNIT_POSITION_TTL_SECONDS
+
+
+def iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def make_entry(*, community_id: str, unit_id: str, x: float, y: float, z: float, heading: float, ts: float,
+               unit_name: str = "", job: str = "", status: str = "", postal: str = "",
+               character_id: str | None = None) -> dict:
+    """The stored entry: 003's `unitLocationUpdate` payload plus `ts` (epoch seconds)."""
+    lat, lng = to_lat_lng(x, y)
+    stamp = iso(ts)
+    return {
+        "unitId": unit_id, "unitName": unit_name or unit_id, "x": x, "y": y, "z": z, "lat": lat, "lng": lng,
+        "heading": heading, "job": job, "status": status, "postal": postal, "communityId": community_id,
+        "characterId": character_id, "timestamp": stamp, "lastUpdate": stamp, "ts": ts,
+    }
+
+
+def public(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k != "ts"}
+
+
+# --- Redis ----------------------------------------------------------------------------------------
+def _prefix() -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX') or 'cad'}:dispatch"
+
+
+def _keys(community_id: str) -> tuple[str, str, str]:
+    p = _prefix()
+    return f"{p}:pos:{community_id}", f"{p}:ts:{community_id}", f"{p}:seen:{community_id}"
+
+
+def _communities_key() -> str:
+    return f"{_prefix()}:communities"
+
+
+_PRUNE_LUA = """
+local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])
+local out = {}
+for _, id in ipairs(stale) do
+  local v = redis.call('HGET', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('HDEL', KEYS[1], id)
+  if v then out[#out + 1] = v end
+end
+return out
+"""
+_REMOVE_LUA = """
+local out = {}
+for _, id in ipairs(ARGV) do
+  local v = redis.call('HGET', KEYS[1], id)
+  redis.call('HDEL', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+  if v then out[#out + 1] = v end
+end
+return out
+"""
+
+_sync_client = None
+_async_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one pool per event loop
+
+
+def _redis():
+    global _sync_client
+    if _sync_client is None:
+        import redis
+
+        _sync_client = redis.Redis.from_url(settings.REDIS_URL)
+    return _sync_client
+
+
+def _aredis():
+    import asyncio
+
+    import redis.asyncio as aioredis
+
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(loop)
+    if client is None:
+        client = _async_clients[loop] = aioredis.Redis.from_url(settings.REDIS_URL)
+    return client
+
+
+def _use_redis() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def _loads(raw) -> dict:
+    return json.loads(raw)
+
+
+def _fresh(entries: Iterable[dict], now_ts: float) -> list[dict]:
+    cutoff = now_ts - ttl_seconds()
+    return [e for e in entries if e["ts"] >= cutoff]
+
+
+def _group(entries: list[dict]) -> dict[str, list[dict]]:
+    by_community: dict[str, list[dict]] = {}
+    for e in entries:
+        by_community.setdefault(e["communityId"], []).append(e)
+    return by_community
+
+
+async def awrite(entries: list[dict]) -> None:
+    """Store entries (any communities) in one pipelined round trip."""
+    if not entries:
+        return
+    if not _use_redis():
+        from asgiref.sync import sync_to_async
+
+        # The embedded cache's async API is itself a hop to the sync thread; take that hop once.
+        return await sync_to_async(write)(entries)
+    pipe = _aredis().pipeline(transaction=False)
+    _queue_write(pipe, entries)
+    await pipe.execute()
+
+
+def write(entries: list[dict]) -> None:
+    if not entries:
+        return
+    if _use_redis():
+        pipe = _redis().pipeline(transaction=False)
+        _queue_write(pipe, entries)
+        pipe.execute()
+        return
+    with _lock:
+        for cid, group in _group(entries).items():
+            pos, seen = _local(cid)
+            for e in group:
+                pos[e["unitId"]] = e
+                seen[e["unitId"]] = e["ts"]
+            _local_save(cid, pos, seen)
+        communities = cache.get(_LOCAL_COMMUNITIES) or set()
+        if not communities.issuperset(_group(entries)):
+            cache.set(_LOCAL_COMMUNITIES, communities | set(_group(entries)), None)
+
+
+def _queue_write(pipe, entries: list[dict]) -> None:
+    for cid, group in _group(entries).items():
+        pos, ts, seen = _keys(cid)
+        pipe.hset(pos, mapping={e["unitId"]: json.dumps(e, separators=(",", ":")) for e in group})
+        pipe.zadd(ts, {e["unitId"]: e["ts"] for e in group})
+        pipe.hset(seen, mapping={e["unitId"]: e["ts"] for e in group})
+        pipe.sadd(_communities_key(), cid)
+
+
+def read(community_id: str, *, now_ts: float) -> list[dict]:
+    """Fresh entries of a community, oldest first."""
+    if _use_redis():
+        raw = _redis().hvals(_keys(community_id)[0])
+        entries = [_loads(v) for v in raw]
+    else:
+        entries = list(_local(community_id)[0].values())
+    return sorted(_fresh(entries, now_ts), key=lambda e: e["ts"])
+
+
+def remove(community_id: str, unit_ids: Iterable[str]) -> list[dict]:
+    """Drop positions (and their last-seen time) now; returns the entries that existed."""
+    ids = [str(i) for i in unit_ids if i]
+    if not ids:
+        return []
+    if _use_redis():
+        raw = _redis().eval(_REMOVE_LUA, 3, *_keys(community_id), *ids)
+        return [_loads(v) for v in raw]
+    with _lock:
+        pos, seen = _local(community_id)
+        gone = [pos.pop(i) for i in ids if i in pos]
+        for i in ids:
+            seen.pop(i, None)
+        _local_save(community_id, pos, seen)
+    return gone
+
+
+def prune(*, now_ts: float) -> list[dict]:
+    """Remove every position older than the TTL, in every community; returns what this caller removed."""
+    cutoff = now_ts - ttl_seconds()
+    removed: list[dict] = []
+    if _use_redis():
+        client = _redis()
+        for cid in client.smembers(_communities_key()):
+            cid = cid.decode()
+            pos, ts, _ = _keys(cid)
+            removed += [_loads(v) for v in client.eval(_PRUNE_LUA, 2, pos, ts, cutoff)]
+        return removed
+    with _lock:
+        for cid in cache.get(_LOCAL_COMMUNITIES) or set():
+            pos, seen = _local(cid)
+            stale = [k for k, e in pos.items() if e["ts"] < cutoff]
+            removed += [pos.pop(k) for k in stale]
+            if stale:
+                _local_save(cid, pos, seen)
+    return removed
+
+
+def last_seen(community_id: str, unit_ids: Iterable[str]) -> dict[str, float]:
+    """When each of these ids last sent a position (epoch seconds), for those that ever did."""
+    ids = [str(i) for i in unit_ids if i]
+    if not ids:
+        return {}
+    if _use_redis():
+        values = _redis().hmget(_keys(community_id)[2], ids)
+        return {i: float(v) for i, v in zip(ids, values, strict=True) if v is not None}
+    seen = _local(community_id)[1]
+    return {i: seen[i] for i in ids if i in seen}
+
+
+def forget_seen_before(community_id: str, cutoff_ts: float) -> None:
+    """Drop last-seen times older than the idle limit (keeps the hash bounded)."""
+    if _use_redis():
+        key = _keys(community_id)[2]
+        client = _redis()
+        old = [k for k, v in client.hgetall(key).items() if float(v) < cutoff_ts]
+        if old:
+            client.hdel(key, *old)
+        return
+    with _lock:
+        pos, seen = _local(community_id)
+        for k in [k for k, v in seen.items() if v < cutoff_ts]:
+            del seen[k]
+        _local_save(community_id, pos, seen)
+
+
+def communities() -> list[str]:
+    if _use_redis():
+        return [c.decode() for c in _redis().smembers(_communities_key())]
+    return list(cache.get(_LOCAL_COMMUNITIES) or ())
+
+
+# --- Embedded (Django cache, per process) ----------------------------------------------------------
+_lock = threading.RLock()
+_LOCAL_COMMUNITIES = "dispatch:pos:communities"
+
+
+def _local(community_id: str) -> tuple[dict, dict]:
+    got = cache.get_many([f"dispatch:pos:{community_id}", f"dispatch:seen:{community_id}"])
+    return got.get(f"dispatch:pos:{community_id}", {}), got.get(f"dispatch:seen:{community_id}", {})
+
+
+def _local_save(community_id: str, pos: dict, seen: dict) -> None:
+    cache.set_many({f"dispatch:pos:{community_id}": pos, f"dispatch:seen:{community_id}": seen}, None)

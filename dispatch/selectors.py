@@ -1,0 +1,140 @@
+"""Reads of units and live positions shared by the API, the UI, the sockets and other apps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from . import positions
+from .models import ActiveDispatcher, Tone, Unit
+
+
+def on_duty_units(community) -> QuerySet[Unit]:
+    return (Unit.objects.for_community(community).filter(on_duty=True)
+            .select_related("department", "status_code", "character", "user"))
+
+
+def normalize_api_id(value: str) -> set[str]:
+    """The forms an id from a game server may take: 002's "STEAM:1100001...", a bare Steam hex, a
+    Discord id (bare or "discord:..."). Returns the `Unit.api_ids` entries that would match."""
+    value = str(value or "").strip().lower()
+    if not value:
+        return set()
+    for kind in ("steam", "discord"):
+        if value.startswith(f"{kind}:"):
+            return {f"{kind}:{value.split(':', 1)[1].strip()}"}
+    return {f"steam:{value}", f"discord:{value}"}
+
+
+def units_by_api_ids(community, api_ids: Iterable[str]) -> dict[str, Unit]:
+    """On-duty units keyed by the api id asked for (ids that match nobody are absent). One query."""
+    wanted = {raw: normalize_api_id(raw) for raw in api_ids}
+    found: dict[str, Unit] = {}
+    if not any(wanted.values()):
+        return found
+    for unit in on_duty_units(community):
+        known = {str(i).lower() for i in unit.api_ids or ()}
+        for raw, forms in wanted.items():
+            if raw not in found and forms & known:
+                found[raw] = unit
+    return found
+
+
+def unit_by_api_id(community, api_id: str) -> Unit | None:
+    return units_by_api_ids(community, [api_id]).get(api_id)
+
+
+def unit_for_character(character) -> Unit | None:
+    """The character's on-duty unit, if any."""
+    return on_duty_units(character.community_id).filter(character=character).first()
+
+
+def _uuids(values: Iterable) -> list[str]:
+    import uuid
+
+    out = []
+    for v in values:
+        try:
+            out.append(str(uuid.UUID(str(v))))
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return out
+
+
+def units_by_ids_or_names(community, ids: Iterable = (), names: Iterable = ()) -> list[Unit]:
+    """On-duty units named by ID (ours or the game server's `external_id`) or by unit name
+    (case-insensitive), in one query; 000's "unit IDs or names"."""
+    ids = [str(i) for i in ids if i]
+    names = [str(n).strip() for n in names if str(n or "").strip()]
+    q = Q()
+    if _uuids(ids):
+        q |= Q(pk__in=_uuids(ids))
+    if ids:
+        q |= Q(external_id__in=ids)
+    for name in names:
+        q |= Q(name__iexact=name)
+    if not q:
+        return []
+    return list(on_duty_units(community).filter(q))
+
+
+def unit_by_id(community, unit_id) -> Unit | None:
+    ids = _uuids([unit_id])
+    return Unit.objects.for_community(community).filter(pk=ids[0]).first() if ids else None
+
+
+def search_units(community, query: str, *, per_kind: int = 25) -> list[Unit]:
+    """001's unit search: on-duty units whose callsign, character or user name matches, at most
+    `per_kind` of each job."""
+    query = (query or "").strip()
+    match = (Q(name__icontains=query) | Q(character__first_name__icontains=query)
+             | Q(character__last_name__icontains=query) | Q(user__username__icontains=query)
+             | Q(radio_channel__iexact=query))
+    units: list[Unit] = []
+    base = on_duty_units(community).filter(match)
+    jobs = base.values_list("job", flat=True).distinct().order_by()
+    for job in sorted(set(jobs)):
+        units += list(base.filter(job=job)[:per_kind])
+    return units
+
+
+def assigned_call_ids(units: Iterable[Unit]) -> dict[str, list[str]]:
+    """Unit id → ids of the open calls it is assigned to (000's `assignedCalls`), in one query."""
+    from calls.choices import OPEN_STATUSES
+    from calls.models import CallAssignment
+
+    units = list(units)
+    out: dict[str, list[str]] = {str(u.pk): [] for u in units}
+    if not units:
+        return out
+    rows = (CallAssignment.objects.filter(community_id=units[0].community_id, unit__in=units,
+                                          call__status__in=OPEN_STATUSES, call__archived_at__isnull=True)
+            .values_list("unit_id", "call_id"))
+    for unit_id, call_id in rows:
+        out[str(unit_id)].append(str(call_id))
+    return out
+
+
+def _now_ts(now: datetime | None) -> float:
+    return (now or timezone.now()).timestamp()
+
+
+def locations(community_id, *, now: datetime | None = None) -> list[dict]:
+    """Fresh positions of a community (003 `unitLocationUpdate` shapes), oldest first."""
+    return [positions.public(e) for e in positions.read(str(community_id), now_ts=_now_ts(now))]
+
+
+def current_locations(community_id, *, now: datetime | None = None) -> dict[str, dict]:
+    """003's `currentLocations`: unit id → {unitId, unitName, x, y, z, heading, status, postal, timestamp, ...}."""
+    return {e["unitId"]: e for e in locations(community_id, now=now)}
+
+
+def active_dispatchers(community) -> QuerySet[ActiveDispatcher]:
+    return ActiveDispatcher.objects.for_community(community).select_related("user", "department")
+
+
+def active_tones(community) -> QuerySet[Tone]:
+    return Tone.objects.for_community(community).filter(archived_at__isnull=True)

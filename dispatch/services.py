@@ -1,0 +1,538 @@
+"""State changes of dispatch: duty, unit status, radio channels, live positions, area of play, Signal 100,
+active dispatchers, tones, and the stale-unit sweeps. Event names are listed in docs/dispatch.md."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+
+from cad.core.api.exceptions import Conflict
+from cad.core.choices import DepartmentType, StatusCodeMeaning
+from cad.core.models import Community, Department, StatusCode
+from cad.events import publish
+from characters.choices import CharacterType
+
+from . import positions
+from .choices import ToneType, UnitJob, UnitState
+from .models import ActiveDispatcher, Tone, Unit
+
+logger = logging.getLogger(__name__)
+
+ON_DUTY_CHARACTER_TYPES = frozenset({CharacterType.LEO, CharacterType.EMS, CharacterType.FD, CharacterType.TOW})
+JOB_BY_DEPARTMENT = {DepartmentType.POLICE: UnitJob.POLICE, DepartmentType.SHERIFF: UnitJob.POLICE,
+                     DepartmentType.STATE: UnitJob.POLICE, DepartmentType.EMS: UnitJob.EMS,
+                     DepartmentType.FIRE: UnitJob.FIRE, DepartmentType.TOW: UnitJob.TOW}
+JOB_BY_CHARACTER = {CharacterType.LEO: UnitJob.POLICE, CharacterType.EMS: UnitJob.EMS,
+                    CharacterType.FD: UnitJob.FIRE, CharacterType.TOW: UnitJob.TOW}
+CALLSIGN_PREFIX = {UnitJob.POLICE: "ADAM", UnitJob.EMS: "MEDIC", UnitJob.FIRE: "ENGINE", UnitJob.TOW: "TOW"}
+STATE_BY_MEANING = {StatusCodeMeaning.AVAILABLE: UnitState.AVAILABLE, StatusCodeMeaning.ENROUTE: UnitState.ENROUTE,
+                    StatusCodeMeaning.ON_SCENE: UnitState.ON_SCENE, StatusCodeMeaning.BUSY: UnitState.BUSY,
+                    StatusCodeMeaning.OUT_OF_SERVICE: UnitState.BUSY}
+AUTO_OFFLINE_REASON = "4hr inactivity timeout"
+
+
+# --- Payloads -------------------------------------------------------------------------------------
+def unit_status_label(unit: Unit) -> str:
+    """What 003 calls a unit's status: its community status code (`10-8`), else the free text a game
+    server sent, else the canonical state; `offline` once off duty."""
+    if not unit.on_duty:
+        return "offline"
+    if unit.status_code_id:
+        return unit.status_code.code
+    return unit.status_text or unit.state
+
+
+def unit_status_payload(unit: Unit) -> dict:
+    """003 `unit-status-updated` / `userStatusUpdate`: {userId, odId, status, updatedAt} plus the unit."""
+    return {
+        "unitId": str(unit.pk), "odId": str(unit.pk), "unitName": unit.name, "callSign": unit.name,
+        "userId": str(unit.user_id) if unit.user_id else None,
+        "characterId": str(unit.character_id) if unit.character_id else None,
+        "status": unit_status_label(unit), "state": unit.state, "job": unit.job, "onDuty": unit.on_duty,
+        "statusCode": unit.status_code.code if unit.status_code_id else None,
+        "updatedAt": unit.updated_at,
+    }
+
+
+def _publish_status(unit: Unit) -> None:
+    publish(unit.community_id, "unit-status-updated", unit_status_payload(unit), aliases=("userStatusUpdate",))
+
+
+# --- Unit status ----------------------------------------------------------------------------------
+def state_for_status_code(status_code: StatusCode) -> str:
+    return STATE_BY_MEANING.get(status_code.meaning, UnitState.BUSY)
+
+
+def _resolve_status_code(community_id, value) -> StatusCode | None:
+    if value is None or isinstance(value, StatusCode):
+        return value
+    code = (StatusCode.objects.for_community(community_id).filter(archived_at__isnull=True, code__iexact=str(value))
+            .first())
+    if code is None:
+        allowed = ", ".join(StatusCode.objects.for_community(community_id).filter(archived_at__isnull=True)
+                            .values_list("code", flat=True))
+        raise ValidationError({"status": [f'"{value}" is not a status code here; use one of: {allowed}.']})
+    return code
+
+
+def unit_set_state(*, unit: Unit, state: str, by=None, status_code: StatusCode | str | None = None,
+                   status_text: str | None = None, now: datetime | None = None) -> Unit:
+    """Set an on-duty unit's canonical state (and optionally its status code / free status text)."""
+    if state not in UnitState.values:
+        raise ValidationError({"state": [f'"{state}" is not allowed; use one of: {", ".join(UnitState.values)}.']})
+    code = _resolve_status_code(unit.community_id, status_code)
+    if code is not None and code.community_id != unit.community_id:
+        raise ValidationError({"status": ["That status code belongs to another community."]})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (Unit.objects.for_community(unit.community_id).select_for_update()
+                  .filter(pk=unit.pk).select_related("status_code").first())
+        if locked is None:
+            raise NotFound("Unit not found.")
+        if not locked.on_duty:
+            raise PermissionDenied("This unit is not on duty.")
+        locked.state = state
+        fields = ["state", "last_activity_at", "updated_at"]
+        if code is not None:
+            locked.status_code = code
+            fields.append("status_code")
+        if status_text is not None:
+            locked.status_text = str(status_text)[:40]
+            fields.append("status_text")
+        locked.last_activity_at = now
+        locked.save(update_fields=fields)
+        _publish_status(locked)
+    return locked
+
+
+def unit_set_radio_channel(*, unit: Unit, channel: str, by=None, now: datetime | None = None) -> Unit:
+    """001's radio channel of a unit (empty clears it)."""
+    channel = (channel or "").strip()[:40]
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = Unit.objects.for_community(unit.community_id).filter(pk=unit.pk).update(
+            radio_channel=channel, last_activity_at=now, updated_at=now)
+        if not updated:
+            raise NotFound("Unit not found.")
+        unit.radio_channel, unit.last_activity_at, unit.updated_at = channel, now, now
+        publish(unit.community_id, "unitRadioChannelUpdated",
+                {"unitId": str(unit.pk), "unitName": unit.name, "radioChannel": channel})
+    return unit
+
+
+# --- Duty -----------------------------------------------------------------------------------------
+def _job_for(character) -> str:
+    department = character.department
+    if department is not None and department.type in JOB_BY_DEPARTMENT:
+        return JOB_BY_DEPARTMENT[department.type]
+    return JOB_BY_CHARACTER[character.type]
+
+
+def _callsign_for(character, job: str) -> str:
+    if character.callsign.strip():
+        return character.callsign.strip()[:60]
+    return f"{CALLSIGN_PREFIX[job]}-{int(character.pk.hex[:8], 16) % 900 + 100}"
+
+
+def _api_ids_for(user) -> list[str]:
+    profile = getattr(user, "profile", None) if user is not None else None
+    ids = []
+    if profile is not None and profile.steam_hex:
+        ids.append(f"steam:{profile.steam_hex.lower().removeprefix('steam:')}")
+    if profile is not None and profile.discord_id:
+        ids.append(f"discord:{profile.discord_id.lower()}")
+    return ids
+
+
+def _queue_webhook(unit: Unit, on: bool) -> None:
+    if not Community.objects.filter(pk=unit.community_id).exclude(duty_webhook_url="").exists():
+        return
+
+    def send():
+        from .tasks import send_duty_webhook
+
+        send_duty_webhook.delay(str(unit.pk), on)
+
+    transaction.on_commit(send, robust=True)
+
+
+def duty_set(*, character, on: bool, by=None, now: datetime | None = None) -> Unit | None:
+    """Put a character's unit on or off duty (`/fivem/duty` and `POST /api/dispatch/duty`).
+
+    On: returns the on-duty unit (the existing one if it already is). Off: returns the unit now off
+    duty, or None if it was not on duty. Only LEO, EMS, fire and tow characters go on duty (403).
+    """
+    if character.type not in ON_DUTY_CHARACTER_TYPES:
+        raise PermissionDenied("Only LEO, EMS, fire and tow characters can go on duty.")
+    if character.archived_at is not None:
+        raise PermissionDenied("This character is archived.")
+    now = now or timezone.now()
+    current = Unit.objects.for_community(character.community_id).filter(character=character, on_duty=True).first()
+    if not on:
+        return _take_off_duty(unit=current, by=by, now=now) if current is not None else None
+    if current is not None:
+        return current
+    job = _job_for(character)
+    user = character.user
+    try:
+        with transaction.atomic():
+            unit = Unit.objects.create(
+                community_id=character.community_id, user=user, character=character, department=character.department,
+                name=_callsign_for(character, job), job=job, state=UnitState.AVAILABLE, api_ids=_api_ids_for(user),
+                on_duty=True, on_duty_since=now, last_activity_at=now,
+            )
+            _publish_status(unit)
+            _queue_webhook(unit, True)
+    except IntegrityError:  # a concurrent duty-on won the one-live-unit-per-character constraint
+        return Unit.objects.for_community(character.community_id).get(character=character, on_duty=True)
+    return unit
+
+
+def _detach_from_calls(unit: Unit, by) -> None:
+    try:
+        from calls.services import call_remove_unit
+    except ImportError:
+        call_remove_unit = None
+    from calls.choices import OPEN_STATUSES
+    from calls.models import Call
+
+    calls = list(Call.objects.for_community(unit.community_id)
+                 .filter(Q(assignments__unit=unit) | Q(pk=unit.current_call_id or uuid.UUID(int=0)),
+                         status__in=OPEN_STATUSES).distinct())
+    if call_remove_unit is None:
+        return
+    for call in calls:
+        call_remove_unit(call=call, unit=unit, by=by)
+
+
+def _position_keys(unit: Unit) -> list[str]:
+    return [k for k in (str(unit.pk), unit.external_id, str(unit.character_id or "")) if k]
+
+
+def _take_off_duty(*, unit: Unit, by, now: datetime, idle_cutoff: datetime | None = None) -> Unit | None:
+    """Off duty, detached from its calls, off the map. With `idle_cutoff`, only if still idle since then.
+    Returns the unit, or None when another worker (or a fresh activity) got there first."""
+    with transaction.atomic():
+        _detach_from_calls(unit, by)
+        rows = Unit.objects.for_community(unit.community_id).filter(pk=unit.pk, on_duty=True)
+        if idle_cutoff is not None:
+            rows = rows.filter(Q(last_activity_at__lt=idle_cutoff) | Q(last_activity_at__isnull=True))
+        if not rows.update(on_duty=False, current_call=None, state=UnitState.AVAILABLE, last_activity_at=now,
+                           updated_at=now):
+            transaction.set_rollback(True)
+            return None
+        unit.refresh_from_db()
+        _publish_status(unit)
+        _queue_webhook(unit, False)
+        if idle_cutoff is not None:
+            publish(unit.community_id, "unit-auto-offline", {
+                "unitId": str(unit.pk), "username": unit.user.username if unit.user_id else "",
+                "callSign": unit.name, "reason": AUTO_OFFLINE_REASON, "timestamp": now,
+            })
+    for entry in positions.remove(str(unit.community_id), _position_keys(unit)):
+        _publish_removed(entry)
+    return unit
+
+
+def duty_webhook_send(*, unit: Unit, on: bool) -> int | None:
+    """POST the community's Duty Change Webhook (Discord-compatible `content` plus the data)."""
+    import httpx
+
+    url = Community.objects.filter(pk=unit.community_id).values_list("duty_webhook_url", flat=True).first()
+    if not url:
+        return None
+    who = unit.character.full_name if unit.character_id else (unit.user.username if unit.user_id else "")
+    body = {
+        "content": f"**{unit.name}**{f' ({who})' if who else ''} is now {'on' if on else 'off'} duty.",
+        "event": "duty_change", "on_duty": on, "unit_id": str(unit.pk), "unit_name": unit.name, "job": unit.job,
+        "character_id": str(unit.character_id) if unit.character_id else None,
+        "community_id": str(unit.community_id), "timestamp": timezone.now().isoformat(),
+    }
+    response = httpx.post(url, json=body, timeout=5.0)
+    response.raise_for_status()
+    return response.status_code
+
+
+# --- Positions ------------------------------------------------------------------------------------
+POSITION_EVENTS = {"rest": "unitLocationUpdate", "fivem": "unitLocationUpdate", "socket": "unit-location-updated"}
+
+
+def _publish_removed(entry: dict) -> None:
+    publish(entry["communityId"], "unitLocationRemoved", {"unitId": entry["unitId"], "unitName": entry["unitName"]})
+
+
+def _publish_positions(pending: dict[tuple[str, str], dict[str, dict]]) -> None:
+    for (community_id, name), by_unit in pending.items():
+        for payload in by_unit.values():
+            publish(community_id, name, payload)
+
+
+class _PositionEvents:
+    """Position events leave in small bursts: within `DISPATCH_POSITION_EVENT_WINDOW` seconds (0.5 by
+    default; 0 publishes at once), only the latest position of each unit is published. A unit reports
+    every ~2 s, so in practice every update still reaches the map, but a flood costs one thread hop
+    per window instead of one per request."""
+
+    def __init__(self):
+        self._pending: dict[tuple[str, str], dict[str, dict]] = {}
+        self._task: asyncio.Task | None = None
+
+    async def add(self, name: str, entries: Iterable[dict]) -> None:
+        for e in entries:
+            self._pending.setdefault((e["communityId"], name), {})[e["unitId"]] = positions.public(e)
+        window = getattr(settings, "DISPATCH_POSITION_EVENT_WINDOW", 0.5)
+        if window <= 0:
+            await self.flush()
+            return
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._task = loop.create_task(self._later(window))
+
+    async def _later(self, window: float) -> None:
+        await asyncio.sleep(window)
+        try:
+            await self.flush()
+        except Exception:  # an event broker outage must not kill the ingest loop
+            logger.exception("could not publish position events")
+
+    async def flush(self) -> None:
+        pending, self._pending = self._pending, {}
+        if pending:
+            await sync_to_async(_publish_positions, thread_sensitive=False)(pending)
+
+
+position_events = _PositionEvents()
+
+
+def _entry(*, community_id, unit_id, x, y, z, heading, unit_name, job, status, postal, character_id, now) -> dict:
+    return positions.make_entry(
+        community_id=str(community_id), unit_id=str(unit_id), x=float(x), y=float(y), z=float(z),
+        heading=float(heading or 0), unit_name=unit_name or "", job=job or "", status=status or "",
+        postal=str(postal or ""), character_id=character_id, ts=(now or timezone.now()).timestamp(),
+    )
+
+
+async def aposition_update(*, community_id, unit_id: str, x: float, y: float, z: float, heading: float = 0.0,
+                           unit_name: str = "", job: str = "", status: str = "", postal: str = "",
+                           character_id: str | None = None, origin: str = "rest",
+                           now: datetime | None = None) -> dict:
+    """Store a unit's latest position (no row) and publish it: `unitLocationUpdate` for the REST and
+    /fivem routes, `unit-location-updated` for positions that came in over a socket."""
+    entry = _entry(community_id=community_id, unit_id=unit_id, x=x, y=y, z=z, heading=heading, unit_name=unit_name,
+                   job=job, status=status, postal=postal, character_id=character_id, now=now)
+    await positions.awrite([entry])
+    await position_events.add(POSITION_EVENTS[origin], [entry])
+    return positions.public(entry)
+
+
+def position_update(*, community_id, unit_id: str, x: float, y: float, z: float, heading: float = 0.0,
+                    unit_name: str = "", job: str = "", status: str = "", postal: str = "",
+                    character_id: str | None = None, origin: str = "rest", now: datetime | None = None) -> dict:
+    """Sync twin of `aposition_update` (publishes at once)."""
+    entry = _entry(community_id=community_id, unit_id=unit_id, x=x, y=y, z=z, heading=heading, unit_name=unit_name,
+                   job=job, status=status, postal=postal, character_id=character_id, now=now)
+    positions.write([entry])
+    publish(entry["communityId"], POSITION_EVENTS[origin], positions.public(entry))
+    return positions.public(entry)
+
+
+def position_remove(*, community_id, unit_id: str) -> bool:
+    """Take a unit off the live map now (000's DELETE /api/dispatch/location/:unitId). False if untracked."""
+    gone = positions.remove(str(community_id), [str(unit_id)])
+    for entry in gone:
+        _publish_removed(entry)
+    return bool(gone)
+
+
+def unit_positions_remove(*, unit: Unit) -> None:
+    """Drop every position tracked for a unit (by its id, its game-server id or its character)."""
+    for entry in positions.remove(str(unit.community_id), _position_keys(unit)):
+        _publish_removed(entry)
+
+
+# --- Sweeps ---------------------------------------------------------------------------------------
+def prune_stale_positions(*, now: datetime | None = None) -> int:
+    """Drop positions older than UNIT_POSITION_TTL_SECONDS everywhere; each removal is published once."""
+    removed = positions.prune(now_ts=(now or timezone.now()).timestamp())
+    for entry in removed:
+        _publish_removed(entry)
+    return len(removed)
+
+
+def offline_idle_units(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Units with no position update and no status change for UNIT_AUTO_OFFLINE_HOURS go off duty."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.UNIT_AUTO_OFFLINE_HOURS)
+    candidates = list(
+        Unit.objects.all_communities().filter(on_duty=True)
+        .filter(Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff))
+        .select_related("user")[:limit]
+    )
+    by_community: dict[str, list[Unit]] = {}
+    for unit in candidates:
+        by_community.setdefault(str(unit.community_id), []).append(unit)
+    count = 0
+    for community_id, units in by_community.items():
+        seen = positions.last_seen(community_id, [k for u in units for k in _position_keys(u)])
+        for unit in units:
+            moved = max((seen[k] for k in _position_keys(unit) if k in seen), default=None)
+            if moved is not None and moved >= cutoff.timestamp():
+                # It is still moving: record that, so the next sweep skips it without asking the cache.
+                Unit.objects.for_community(community_id).filter(pk=unit.pk, on_duty=True).update(
+                    last_activity_at=datetime.fromtimestamp(moved, UTC))
+                continue
+            if _take_off_duty(unit=unit, by=None, now=now, idle_cutoff=cutoff) is not None:
+                count += 1
+        positions.forget_seen_before(community_id, cutoff.timestamp())
+    return count
+
+
+# --- Area of play, Signal 100 ---------------------------------------------------------------------
+def _who(by) -> str:
+    return getattr(by, "username", "") or str(by or "")
+
+
+def aop_set(*, community: Community, aop: str, by=None) -> Community:
+    aop = (aop or "").strip()
+    if not aop:
+        raise ValidationError({"aop": ["The area of play cannot be empty."]})
+    if len(aop) > 200:
+        raise ValidationError({"aop": ["At most 200 characters."]})
+    with transaction.atomic():
+        Community.objects.filter(pk=community.pk).update(area_of_play=aop, updated_at=timezone.now())
+        community.area_of_play = aop
+        publish(community.pk, "areaOfPlayUpdated", {"areaOfPlay": aop, "aop": aop, "updatedBy": _who(by)},
+                aliases=("aop-updated",))
+    return community
+
+
+def signal100_set(*, community: Community, value: bool, call_id: str | None = None, by=None) -> Community:
+    """Signal 100 on (optionally for a call) or off; everyone hears it on the priority group."""
+    from calls.models import Call
+
+    call = None
+    if value and call_id:
+        try:
+            call = Call.objects.for_community(community).filter(pk=uuid.UUID(str(call_id))).first()
+        except ValueError:
+            call = None
+        if call is None:
+            raise ValidationError({"callId": ["No such call in this community."]})
+    with transaction.atomic():
+        Community.objects.filter(pk=community.pk).update(
+            signal100=value, signal100_call_id=call.pk if call else None, updated_at=timezone.now())
+        community.signal100, community.signal100_call_id = value, (call.pk if call else None)
+        publish(community.pk, "signal100", {
+            "value": value, "callId": str(call.pk) if call else None,
+            "callNumber": call.number if call else None, "updatedBy": _who(by),
+        }, aliases=("signal-100",))
+    return community
+
+
+# --- Active dispatchers ---------------------------------------------------------------------------
+def _publish_dispatchers(community_id) -> None:
+    rows = list(ActiveDispatcher.objects.for_community(community_id).select_related("user"))
+    publish(community_id, "activeDispatchersUpdated", {
+        "activeDispatchersCount": len(rows),
+        "dispatchers": [{"id": str(r.pk), "userId": str(r.user_id), "username": r.user.username,
+                         "departmentId": str(r.department_id) if r.department_id else None} for r in rows],
+    })
+
+
+def dispatcher_set_active(*, community: Community, user, value: bool) -> ActiveDispatcher | None:
+    with transaction.atomic():
+        rows = ActiveDispatcher.objects.for_community(community).filter(user=user)
+        if not value:
+            if rows.delete()[0]:
+                _publish_dispatchers(community.pk)
+            return None
+        current = rows.first()
+        if current is not None:
+            return current
+        try:
+            with transaction.atomic():
+                current = ActiveDispatcher.objects.create(community=community, user=user)
+        except IntegrityError:
+            return rows.get()
+        _publish_dispatchers(community.pk)
+    return current
+
+
+def active_dispatcher_update(*, community: Community, user, department: Department | None) -> ActiveDispatcher:
+    if department is not None and department.community_id != community.pk:
+        raise ValidationError({"activeDepartment": ["No such department in this community."]})
+    with transaction.atomic():
+        row = ActiveDispatcher.objects.for_community(community).select_for_update().filter(user=user).first()
+        if row is None:
+            raise Conflict("You are not an active dispatcher; set dispatchers-state first.")
+        row.department = department
+        row.save(update_fields=["department", "updated_at"])
+        _publish_dispatchers(community.pk)
+    return row
+
+
+# --- Tones ----------------------------------------------------------------------------------------
+def tone_payload(tone: Tone) -> dict:
+    return {"id": str(tone.pk), "type": tone.type, "description": tone.description,
+            "leoTone": tone.type == ToneType.LEO, "emsFdTone": tone.type == ToneType.EMS_FD,
+            "createdAt": tone.created_at, "updatedAt": tone.updated_at}
+
+
+def _publish_tones(community_id, name: str, extra: dict, aliases: tuple[str, ...] = ()) -> None:
+    tones = [tone_payload(t) for t in Tone.objects.for_community(community_id).filter(archived_at__isnull=True)]
+    publish(community_id, name, {**extra, "tones": tones}, aliases=aliases)
+
+
+def tone_set(*, community: Community, description: str, leo: bool, ems_fd: bool, by=None) -> list[Tone]:
+    """001's create-or-update: the active LEO and/or EMS-FD tone now says `description`."""
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": ["A tone needs a description."]})
+    types = [t for t, wanted in ((ToneType.LEO, leo), (ToneType.EMS_FD, ems_fd)) if wanted]
+    if not types:
+        raise ValidationError({"leoTone": ["Pick at least one of leoTone and emsFdTone."]})
+    user = by if getattr(by, "pk", None) else None
+    tones = []
+    with transaction.atomic():
+        for tone_type in types:
+            live = Tone.objects.for_community(community).filter(type=tone_type, archived_at__isnull=True)
+            if not live.update(description=description[:200], created_by=user, updated_at=timezone.now()):
+                try:
+                    with transaction.atomic():
+                        Tone.objects.create(community=community, type=tone_type, description=description[:200],
+                                            created_by=user)
+                except IntegrityError:  # created concurrently: take it over
+                    live.update(description=description[:200], created_by=user, updated_at=timezone.now())
+            tones.append(live.get())
+        _publish_tones(community.pk, "tone", {"description": description, "leoTone": leo, "emsFdTone": ems_fd},
+                       aliases=("toneUpdated",))
+    return tones
+
+
+def tone_archive(*, tone: Tone, by=None) -> Tone:
+    with transaction.atomic():
+        now = timezone.now()
+        if not Tone.objects.for_community(tone.community_id).filter(pk=tone.pk, archived_at__isnull=True).update(
+                archived_at=now):
+            raise NotFound("Tone not found.")
+        tone.archived_at = now
+        _publish_tones(tone.community_id, "toneUpdated", {"removedId": str(tone.pk)})
+    return tone
+
+
+__all__ = [
+    "active_dispatcher_update", "aop_set", "aposition_update", "dispatcher_set_active", "duty_set",
+    "duty_webhook_send", "offline_idle_units", "position_remove", "position_update", "prune_stale_positions",
+    "signal100_set", "state_for_status_code", "tone_archive", "tone_set", "unit_positions_remove", "unit_set_radio_channel",
+    "unit_set_state", "unit_status_payload",
+]

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+from rest_framework.exceptions import PermissionDenied, ValidationError
+
+from dispatch import selectors, services
+from dispatch.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_duty_on_builds_the_unit_from_the_character(leo, events, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        unit = services.duty_set(character=leo, on=True)
+    assert (unit.name, unit.job, unit.on_duty, unit.department_id) == ("1-ADAM-12", "police", True, leo.department_id)
+    assert unit.api_ids == ["steam:110000100000001", "discord:100000000000000001"]
+    assert unit.last_activity_at is not None
+    assert events[-1][0] == ("unit-status-updated", "userStatusUpdate")
+    assert events[-1][1]["unitId"] == str(unit.pk) and events[-1][1]["status"] == "available"
+    assert services.duty_set(character=leo, on=True).pk == unit.pk  # idempotent
+
+
+def test_duty_on_generates_a_callsign_and_job(medic):
+    unit = services.duty_set(character=medic, on=True)
+    assert unit.job == "ems" and unit.name.startswith("MEDIC-")
+
+
+def test_civilians_cannot_go_on_duty(community, make_character):
+    with pytest.raises(PermissionDenied):
+        services.duty_set(character=make_character(community, type="civilian"), on=True)
+    assert not Unit.objects.for_community(community).exists()
+
+
+def test_duty_off_keeps_the_row_and_clears_the_map(unit, leo, events, django_capture_on_commit_callbacks):
+    services.position_update(community_id=unit.community_id, unit_id=str(leo.pk), x=1, y=2, z=3, origin="fivem")
+    with django_capture_on_commit_callbacks(execute=True):
+        off = services.duty_set(character=leo, on=False)
+    assert off.pk == unit.pk and not Unit.objects.for_community(unit.community_id).get(pk=unit.pk).on_duty
+    assert selectors.current_locations(unit.community_id) == {}
+    names = [n for n, _ in events]
+    assert ("unitLocationRemoved",) in names and ("unit-status-updated", "userStatusUpdate") in names
+    assert services.duty_set(character=leo, on=False) is None
+
+
+def test_unit_by_api_id_matches_every_spelling(unit, community, other_community):
+    for spelling in ("STEAM:110000100000001", "110000100000001", "steam:110000100000001", "100000000000000001",
+                     "discord:100000000000000001"):
+        assert selectors.unit_by_api_id(community, spelling) == unit
+    assert selectors.unit_by_api_id(community, "STEAM:999") is None
+    assert selectors.unit_by_api_id(other_community, "110000100000001") is None
+
+
+def test_units_by_ids_or_names(unit, community, other_unit):
+    assert selectors.units_by_ids_or_names(community, ids=[str(unit.pk)]) == [unit]
+    assert selectors.units_by_ids_or_names(community, names=["1-adam-12"]) == [unit]
+    assert selectors.units_by_ids_or_names(community, ids=[str(other_unit.pk), "junk"], names=["9-BRAVO-9"]) == []
+    assert selectors.unit_for_character(unit.character) == unit
+
+
+def test_unit_set_state(unit, community, events, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.unit_set_state(unit=unit, state="busy", status_code="10-6")
+    unit.refresh_from_db()
+    assert unit.state == "busy" and unit.status_code.code == "10-6"
+    assert events[-1][1]["status"] == "10-6"
+    with pytest.raises(ValidationError):
+        services.unit_set_state(unit=unit, state="napping")
+    with pytest.raises(ValidationError):
+        services.unit_set_state(unit=unit, state="busy", status_code="10-99")
