@@ -1,0 +1,243 @@
+"""State changes of BOLOs: create, update, deactivate, viewed-by, and stolen-vehicle BOLOs.
+
+Every function runs in a transaction and publishes after commit (`cad.events.publish`):
+`new-bolo` (the full BOLO, 003), `bolo-updated` (the full BOLO) and `bolo-removed` (`{"id"}`).
+`role` is the caller's role in the community; when given, the community's `bolo_permission` is enforced
+(None means a trusted system caller, e.g. a recovered vehicle closing its own BOLO).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied, ValidationError
+
+from cad.core.choices import BoloPermission, Role
+from cad.core.models import Community
+from cad.events import publish
+
+from .choices import BoloPriority, BoloType
+from .models import Bolo
+from .selectors import normalize_plate
+
+SUBJECT_FIELDS = ("subject_first_name", "subject_last_name", "subject_dob", "subject_license", "subject_description")
+VEHICLE_FIELDS = ("vehicle_plate", "vehicle_make", "vehicle_model", "vehicle_year", "vehicle_color",
+                  "vehicle_description")
+TEXT_FIELDS = ("reason", "description", *SUBJECT_FIELDS, *VEHICLE_FIELDS)
+UPDATABLE_FIELDS = frozenset({*TEXT_FIELDS, "type", "priority", "expires_at", "suspect", "stolen_vehicle"})
+
+BOLO_ROLE = {
+    BoloPermission.ADMIN: Role.ADMIN,
+    BoloPermission.SUPERVISOR: Role.SUPERVISOR,
+    BoloPermission.ALL: Role.OFFICER,  # every member with LEO access
+}
+
+
+def bolo_create_role(community: Community) -> Role:
+    """The least role that may create, edit and deactivate BOLOs under the community's `bolo_permission`.
+
+    Read from the database: an API token's community object is cached by the platform for a while, and a
+    changed setting must apply to the very next request."""
+    setting = Community.objects.filter(pk=community.pk).values_list("bolo_permission", flat=True).first()
+    return BOLO_ROLE.get(setting, Role.ADMIN)
+
+
+def bolo_can_manage(*, community: Community, role: Role | str) -> bool:
+    return Role(role).at_least(bolo_create_role(community))
+
+
+def bolo_permission_check(*, community: Community, role: Role | str | None) -> None:
+    if role is not None and not bolo_can_manage(community=community, role=role):
+        raise PermissionDenied(
+            f"This community lets only {BoloPermission(community.bolo_permission).label.lower()} manage BOLOs."
+        )
+
+
+def _character_check(character, community: Community) -> None:
+    from characters.choices import FIRST_RESPONDER_TYPES
+
+    if character.community_id != community.pk:
+        raise ValidationError({"created_by": ["Character does not exist."]})
+    if character.type not in FIRST_RESPONDER_TYPES:
+        raise PermissionDenied("Only leo, ems and fd characters can issue BOLOs.")
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return ""
+    if getattr(user, "pk", None) is None:  # an API token's ServicePrincipal
+        token = getattr(user, "token", None)
+        return getattr(token, "name", "") or str(user)
+    return (user.get_full_name() or user.get_username())[:120]
+
+
+def _real_user(user):
+    return user if getattr(user, "pk", None) is not None else None
+
+
+def _infer_type(values: dict) -> str:
+    if any(values.get(f) for f in VEHICLE_FIELDS):
+        return BoloType.VEHICLE
+    if any(values.get(f) for f in SUBJECT_FIELDS):
+        return BoloType.PERSON
+    return BoloType.OTHER
+
+
+def _clean(values: dict[str, Any], community: Community) -> dict[str, Any]:
+    for name in TEXT_FIELDS:
+        if name in values:
+            values[name] = "" if values[name] is None else str(values[name]).strip()
+    if "vehicle_plate" in values:
+        values["vehicle_plate"] = normalize_plate(values["vehicle_plate"])
+        if len(values["vehicle_plate"]) > Bolo._meta.get_field("vehicle_plate").max_length:
+            raise ValidationError({"vehicle_plate": ["A plate has at most 16 letters and digits."]})
+    if values.get("type") is not None:
+        value = str(values["type"]).lower()
+        if value not in BoloType.values:
+            raise ValidationError({"type": [f"Use one of: {', '.join(BoloType.values)}."]})
+        values["type"] = value
+    if values.get("priority") is not None and values["priority"] not in BoloPriority.values:
+        raise ValidationError({"priority": [f"Use one of: {', '.join(BoloPriority.values)}."]})
+    for name in ("suspect", "stolen_vehicle"):
+        row = values.get(name)
+        if row is not None and row.community_id != community.pk:
+            raise ValidationError({name: ["Does not exist."]})
+    return values
+
+
+def _payload(bolo: Bolo) -> dict:
+    from .api.serializers import bolo_event_payload
+
+    return bolo_event_payload(bolo)
+
+
+@transaction.atomic
+def bolo_create(
+    *,
+    community: Community,
+    description: str,
+    role: Role | str | None = None,
+    by_user=None,
+    by_character=None,
+    type: str | None = None,  # noqa: A002 - the seeds' field name
+    reason: str = "",
+    priority: str = BoloPriority.MEDIUM,
+    expires_at: datetime | None = None,
+    suspect=None,
+    stolen_vehicle=None,
+    **fields: str,
+) -> Bolo:
+    """Open a BOLO. `fields` are the subject_* and vehicle_* columns; `type` is inferred from them when
+    not given (000's shape has none). Publishes `new-bolo`."""
+    unknown = set(fields) - set(SUBJECT_FIELDS) - set(VEHICLE_FIELDS)
+    if unknown:
+        raise TypeError(f"bolo_create() got unexpected fields: {', '.join(sorted(unknown))}")
+    bolo_permission_check(community=community, role=role)
+    if by_character is not None:
+        _character_check(by_character, community)
+    values = _clean({"description": description, "reason": reason, "type": type, "priority": priority,
+                     "suspect": suspect, "stolen_vehicle": stolen_vehicle, **fields}, community)
+    if not values["description"]:
+        raise ValidationError({"description": ["This field may not be blank."]})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": ["Must be in the future."]})
+    values["type"] = values["type"] or _infer_type(values)
+    name = by_character.full_name if by_character is not None else _user_name(by_user)
+    bolo = Bolo.objects.create(
+        community=community, expires_at=expires_at, created_by_user=_real_user(by_user),
+        created_by_character=by_character, created_by_name=name[:120], **values,
+    )
+    publish(community.pk, "new-bolo", _payload(bolo))
+    return bolo
+
+
+@transaction.atomic
+def bolo_update(*, bolo: Bolo, role: Role | str | None = None, by=None, **fields: Any) -> Bolo:
+    """Partial update: only the given fields change. Publishes `bolo-updated` with the full BOLO."""
+    unknown = set(fields) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"bolo_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    community = bolo.community
+    bolo_permission_check(community=community, role=role)
+    values = _clean(dict(fields), community)
+    if "description" in values and not values["description"]:
+        raise ValidationError({"description": ["This field may not be blank."]})
+    if "type" in values and values["type"] is None:
+        raise ValidationError({"type": ["This field may not be null."]})
+    if values.get("expires_at") is not None and values["expires_at"] <= timezone.now():
+        raise ValidationError({"expires_at": ["Must be in the future."]})
+    locked = Bolo.objects.select_for_update().get(pk=bolo.pk, community_id=bolo.community_id)
+    if not values:
+        return locked
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*values, "updated_at"])
+    publish(locked.community_id, "bolo-updated", _payload(locked))
+    return locked
+
+
+@transaction.atomic
+def bolo_deactivate(*, bolo: Bolo, by=None, role: Role | str | None = None) -> Bolo:
+    """Deactivate (the row stays; it leaves active listings). Idempotent: `bolo-removed` `{id}` is
+    published once, by whichever caller flipped the flag."""
+    bolo_permission_check(community=bolo.community, role=role)
+    now = timezone.now()
+    flipped = Bolo.objects.filter(pk=bolo.pk, community_id=bolo.community_id, is_active=True).update(
+        is_active=False, deactivated_at=now, deactivated_by=_real_user(by), updated_at=now,
+    )
+    if flipped:
+        publish(bolo.community_id, "bolo-removed", {"id": str(bolo.pk)})
+    bolo.refresh_from_db()
+    return bolo
+
+
+@transaction.atomic
+def bolo_mark_viewed(*, bolo: Bolo, user) -> Bolo:
+    """Record that `user` has read the BOLO; a second call by the same user changes nothing."""
+    if _real_user(user) is None:
+        raise PermissionDenied("Only a signed-in user can mark a BOLO viewed.")
+    bolo.viewed_by.add(user)
+    return bolo
+
+
+@transaction.atomic
+def vehicle_mark_stolen(
+    *, vehicle, stolen: bool, by=None, role: Role | str | None = None,
+    color: str | None = None, plate: str | None = None,
+) -> Bolo | None:
+    """Flag the vehicle stolen (through `characters.services.vehicle_set_stolen`) and open a vehicle BOLO
+    linked to it, or, when `stolen` is False, mark it recovered and close its BOLO(s).
+
+    Returns the open BOLO (an already open one is reused, so marking twice opens one BOLO), the closed one
+    on recovery, or None: no BOLO to close, or the caller's role may not create BOLOs under the community's
+    `bolo_permission` (the vehicle is still flagged; 001 makes the BOLO optional)."""
+    from characters.models import Vehicle
+    from characters.services import vehicle_set_stolen
+
+    # Serialize concurrent marks of one vehicle so they open at most one BOLO.
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk, community_id=vehicle.community_id)
+    community = Community.objects.get(pk=vehicle.community_id)
+    vehicle_set_stolen(vehicle=vehicle, stolen=stolen, by=_real_user(by))
+    open_bolos = list(
+        Bolo.objects.for_community(community).filter(stolen_vehicle=vehicle, is_active=True).order_by("-created_at")
+    )
+    if not stolen:
+        for bolo in open_bolos:
+            bolo_deactivate(bolo=bolo, by=by)
+        return open_bolos[0] if open_bolos else None
+    if open_bolos:
+        return open_bolos[0]
+    if role is not None and not bolo_can_manage(community=community, role=role):
+        return None
+    color = (color or "").strip() or vehicle.color
+    plate = normalize_plate(plate) or normalize_plate(vehicle.plate)
+    what = " ".join(part for part in (color, vehicle.make, vehicle.model) if part) or "Vehicle"
+    return bolo_create(
+        community=community, by_user=by, type=BoloType.VEHICLE, reason="Stolen vehicle",
+        description=f"{what}, plate {plate}, reported stolen.", priority=BoloPriority.HIGH,
+        vehicle_plate=plate, vehicle_make=vehicle.make, vehicle_model=vehicle.model,
+        vehicle_year=str(vehicle.year or ""), vehicle_color=color, stolen_vehicle=vehicle,
+    )
