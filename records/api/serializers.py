@@ -15,8 +15,10 @@ from ..models import Arrest, ArrestPhoto, Citation, Report, Suspect, Warrant
 from ..services import may_act_as, parse_charges
 
 
-def _character_field(source: str, **kwargs):
-    return CommunityPrimaryKeyRelatedField(source=source, queryset=Character.objects.filter(archived_at__isnull=True),
+def _character_field(source: str | None = None, **kwargs):
+    if source:
+        kwargs["source"] = source
+    return CommunityPrimaryKeyRelatedField(queryset=Character.objects.filter(archived_at__isnull=True),
                                            pk_field=serializers.UUIDField(), **kwargs)
 
 
@@ -128,7 +130,7 @@ class ArrestSerializer(OfficerFieldsMixin, CharacterBriefMixin, ApiModelSerializ
 
     character_id = _character_field("character")
     character_name = serializers.SerializerMethodField()
-    arrested_by = _character_field("arrested_by")
+    arrested_by = _character_field()
     officer_name = serializers.SerializerMethodField()
     charges = ChargesField()
     jail_time_min = serializers.IntegerField(min_value=0, max_value=10**6, required=False, allow_null=True,
@@ -161,7 +163,7 @@ class CitationSerializer(OfficerFieldsMixin, CharacterBriefMixin, ApiModelSerial
 
     character_id = _character_field("character")
     character_name = serializers.SerializerMethodField()
-    issued_by = _character_field("issued_by")
+    issued_by = _character_field()
     officer_name = serializers.SerializerMethodField()
     fine_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
                                            default=0, coerce_to_string=False)
@@ -191,7 +193,7 @@ class WarrantSerializer(OfficerFieldsMixin, CharacterBriefMixin, ApiModelSeriali
 
     character_id = _character_field("character")
     character_name = serializers.SerializerMethodField()
-    issued_by = _character_field("issued_by", required=False, allow_null=True)
+    issued_by = _character_field(required=False, allow_null=True)
     officer_name = serializers.SerializerMethodField()
     status = ChoiceField(choices=WarrantStatus.choices, required=False)
 
