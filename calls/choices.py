@@ -52,3 +52,58 @@ class AssignmentState(models.TextChoices):
     ASSIGNED = "assigned", "Assigned"
     ENROUTE = "enroute", "En route"
     ON_SCENE = "on_scene", "On scene"
+
+
+# Status spellings: 003 and 004 say `active` where 000 says `assigned`; 002 uses integers.
+STATUS_ALIASES = {"active": CallStatus.ASSIGNED, "on_scene": CallStatus.ON_SCENE, "onscene": CallStatus.ON_SCENE,
+                  "en-route": CallStatus.ENROUTE, "ended": CallStatus.CLOSED, "canceled": CallStatus.CANCELLED}
+STATUS_FROM_INT = {0: CallStatus.PENDING, 1: CallStatus.ASSIGNED, 2: CallStatus.CLOSED}  # 002
+STATUS_TO_ACTIVE_DIALECT = {CallStatus.ASSIGNED: "active"}  # 003 and 004 output
+ALLOWED_STATUS_TEXT = ", ".join(s.value for s in CallStatus) + " (or active)"
+ALLOWED_PRIORITY_TEXT = "low, normal, high (or 1, 2, 3)"
+
+
+def parse_priority(value) -> int:
+    """Any dialect's priority (000 word, 003 string digit, 002/004 integer) → canonical 1-3."""
+    if isinstance(value, bool):
+        raise ValueError(f'"{value}" is not a priority; use one of: {ALLOWED_PRIORITY_TEXT}.')
+    if isinstance(value, int) and value in (1, 2, 3):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in WORD_TO_PRIORITY:
+            return WORD_TO_PRIORITY[text]
+        if text in ("1", "2", "3"):
+            return int(text)
+    raise ValueError(f'"{value}" is not a priority; use one of: {ALLOWED_PRIORITY_TEXT}.')
+
+
+def parse_status(value) -> CallStatus:
+    """000's lifecycle or 003/004's `active` → CallStatus."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in CallStatus.values:
+            return CallStatus(text)
+        if text in STATUS_ALIASES:
+            return STATUS_ALIASES[text]
+    raise ValueError(f'"{value}" is not a call status; use one of: {ALLOWED_STATUS_TEXT}.')
+
+
+def parse_origin(value) -> CallOrigin:
+    """002's integers 0-3 or the enum names (CALLER, RADIO DISPATCH, OBSERVED, WALK_UP)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value in ORIGIN_FROM_INT:
+        return ORIGIN_FROM_INT[value]
+    if isinstance(value, str):
+        text = value.strip().upper().replace("_", " ")
+        if text.isdigit() and int(text) in ORIGIN_FROM_INT:
+            return ORIGIN_FROM_INT[int(text)]
+        for origin in CallOrigin:
+            if text == origin.value.replace("_", " "):
+                return origin
+    allowed = ", ".join(o.value for o in CallOrigin)
+    raise ValueError(f'"{value}" is not a call origin; use one of: {allowed} (or 0-3).')
+
+
+def status_for_dialect(status: str) -> str:
+    """The status as 003 and 004 spell it (`assigned` → `active`)."""
+    return STATUS_TO_ACTIVE_DIALECT.get(status, status)

@@ -51,6 +51,8 @@ class Call(CommunityOwned):
     last_activity_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     archive_reason = models.CharField(max_length=200, blank=True, default="")
+    # A name, not a FK: game-server tokens and the expiry sweep archive calls too (003 `deletedBy`).
+    archived_by_name = models.CharField(max_length=150, blank=True, default="")
 
     class Meta(CommunityOwned.Meta):
         ordering = ["priority", "-created_at"]
@@ -59,6 +61,7 @@ class Call(CommunityOwned):
             models.Index(fields=["community", "status", "archived_at"]),
             models.Index(fields=["community", "origin", "status"]),
             models.Index(fields=["status", "last_activity_at"]),
+            models.Index(fields=["community", "created_at"]),
         ]
 
     def __str__(self) -> str:
@@ -96,4 +99,8 @@ class CallAssignment(CommunityOwned):
 
     class Meta(CommunityOwned.Meta):
         ordering = ["assigned_at"]
-        constraints = [models.UniqueConstraint(fields=["call", "unit"], name="assignment_call_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "unit"], name="assignment_call_unit"),
+            models.UniqueConstraint(fields=["call"], condition=models.Q(is_primary=True),
+                                    name="assignment_one_primary_per_call"),
+        ]

@@ -1,0 +1,266 @@
+"""Call serializers. Output is snake_case (the /api renderer camelizes it; /fivem uses `payloads.call_004`).
+Inputs accept every dialect's spelling of priority, status and origin and name the allowed values."""
+
+from __future__ import annotations
+
+import uuid
+
+from rest_framework import serializers
+
+from cad.core.api.fields import ChoiceField
+from cad.core.api.serializers import CommunityPrimaryKeyRelatedField
+from cad.core.models import Department, Division
+
+from .. import payloads
+from ..choices import (
+    ENDED_STATUSES,
+    PRIORITY_TO_WORD,
+    CallOrigin,
+    parse_origin,
+    parse_priority,
+    parse_status,
+)
+
+
+class _ParsedField(serializers.Field):
+    parser = staticmethod(lambda value: value)
+
+    def to_internal_value(self, data):
+        try:
+            return type(self).parser(data)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def to_representation(self, value):
+        return value
+
+
+class PriorityField(_ParsedField):
+    """000's low|normal|high, 003's "1"|"2"|"3", 002/004's 1|2|3 → 1-3."""
+
+    parser = staticmethod(parse_priority)
+
+
+class StatusField(_ParsedField):
+    parser = staticmethod(parse_status)
+
+
+class OriginField(_ParsedField):
+    parser = staticmethod(parse_origin)
+
+
+def _related(model):
+    return CommunityPrimaryKeyRelatedField(queryset=model.objects.all_communities(), required=False, allow_null=True)
+
+
+class CallWriteSerializer(serializers.Serializer):
+    """The call fields any dialect may set; `partial=True` for updates."""
+
+    call_type = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    call_type_id = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
+    situation_code = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    code = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    block = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    postal = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    x = serializers.FloatField(required=False, allow_null=True)
+    y = serializers.FloatField(required=False, allow_null=True)
+    z = serializers.FloatField(required=False, allow_null=True)
+    caller = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    origin = OriginField(required=False)
+    priority = PriorityField(required=False)
+    status = StatusField(required=False)
+    metadata = serializers.DictField(required=False)
+    department = _related(Department)
+    division = _related(Division)
+
+
+class CallCreateSerializer(CallWriteSerializer):
+    """000 POST /api/calls: callType (or a configured callTypeId) and location are required."""
+
+    location = serializers.CharField(max_length=200)
+
+    def validate(self, attrs):
+        if not (attrs.get("call_type") or "").strip() and not attrs.get("call_type_id"):
+            raise serializers.ValidationError({"call_type": ["This field is required."]})
+        return attrs
+
+
+class Call911WriteSerializer(CallWriteSerializer):
+    """001's 911 call: `name` is the caller, `type` a call type ID (or a name, or free text)."""
+
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    type = serializers.CharField(max_length=120, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if "name" in attrs:
+            attrs["caller"] = attrs.pop("name")
+        if "type" in attrs:
+            value = attrs.pop("type").strip()
+            if _looks_like_uuid(value):
+                attrs["call_type_id"] = value
+            else:
+                attrs["call_type"] = value
+        if not self.partial and not attrs.get("call_type") and not attrs.get("call_type_id"):
+            raise serializers.ValidationError({"type": ["This field is required."]})
+        return attrs
+
+
+def _looks_like_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+class StatusSerializer(serializers.Serializer):
+    status = StatusField()
+
+
+class NoteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+    label = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class CloseSerializer(serializers.Serializer):
+    disposition = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class AttachCivilianSerializer(serializers.Serializer):
+    civilian_id = serializers.UUIDField(required=False)
+    license_number = serializers.CharField(max_length=16, required=False)
+    first_name = serializers.CharField(max_length=60, required=False)
+    last_name = serializers.CharField(max_length=60, required=False)
+
+    def validate(self, attrs):
+        if not (attrs.get("civilian_id") or attrs.get("license_number")
+                or (attrs.get("first_name") and attrs.get("last_name"))):
+            raise serializers.ValidationError("Give civilianId, licenseNumber, or firstName and lastName.")
+        return attrs
+
+
+class AttachVehicleSerializer(serializers.Serializer):
+    vehicle_id = serializers.UUIDField(required=False)
+    plate = serializers.CharField(max_length=16, required=False)
+
+    def validate(self, attrs):
+        if not attrs.get("vehicle_id") and not attrs.get("plate"):
+            raise serializers.ValidationError("Give vehicleId or plate.")
+        return attrs
+
+
+class AssignUnitSerializer(serializers.Serializer):
+    """000 PUT assign-unit: {action: add|remove, unitId, unitName}."""
+
+    action = ChoiceField(choices=["add", "remove"])
+    unit_id = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    unit_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if not attrs.get("unit_id") and not attrs.get("unit_name"):
+            raise serializers.ValidationError({"unit_id": ["Give unitId or unitName."]})
+        return attrs
+
+
+class AssignUnitsSerializer(serializers.Serializer):
+    """000 POST /dispatch/911/:callId/assign: unitIds or unitNames."""
+
+    unit_ids = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=50)
+    unit_names = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
+
+    def validate(self, attrs):
+        if not attrs.get("unit_ids") and not attrs.get("unit_names"):
+            raise serializers.ValidationError({"unit_ids": ["Give unitIds or unitNames (a non-empty list)."]})
+        return attrs
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+def _person(character) -> dict:
+    return {"_id": str(character.pk), "id": str(character.pk), "first_name": character.first_name,
+            "last_name": character.last_name, "license_number": character.license_number}
+
+
+def _vehicle(vehicle) -> dict:
+    return {"_id": str(vehicle.pk), "id": str(vehicle.pk), "plate": vehicle.plate, "make": vehicle.make,
+            "model": vehicle.model, "color": vehicle.color, "year": str(vehicle.year) if vehicle.year else None}
+
+
+def _note(note) -> dict:
+    return {"_id": str(note.pk), "id": str(note.pk), "text": note.text, "label": note.label, "type": note.kind,
+            "created_by": note.author_name, "created_at": payloads.iso(note.created_at)}
+
+
+def _unit(assignment) -> dict:
+    unit = assignment.unit
+    return {"_id": str(unit.pk), "id": str(unit.pk), "unit_name": unit.name,
+            "status": assignment.state.replace("_", "-"), "unit_status": unit.state,
+            "is_primary": assignment.is_primary, "assigned_at": payloads.iso(assignment.assigned_at)}
+
+
+class CallSerializer(serializers.BaseSerializer):
+    """One call as 000 shows it (with 001's `name`/`caseNumber`/`ended`), from `selectors.call_queryset`."""
+
+    def to_representation(self, call) -> dict:
+        assignments = list(call.assignments.all())
+        primary = next((a for a in assignments if a.is_primary), None)
+        return {
+            "_id": str(call.pk),
+            "id": str(call.pk),
+            "call_number": call.number,
+            "case_number": call.number,
+            "incident_number": call.incident_number,
+            "call_type": call.call_type,
+            "call_type_id": str(call.call_type_ref_id) if call.call_type_ref_id else None,
+            "situation_code": call.situation_code,
+            "title": call.title,
+            "code": call.code,
+            "location": call.location,
+            "block": call.block,
+            "postal": call.postal,
+            "x": call.x,
+            "y": call.y,
+            "z": call.z,
+            "caller": call.caller,
+            "name": call.caller,
+            "description": call.description,
+            "origin": call.origin,
+            "is_911": call.origin == CallOrigin.CALLER,
+            "priority": PRIORITY_TO_WORD[call.priority],
+            "priority_level": call.priority,
+            "status": call.status,
+            "ended": call.status in ENDED_STATUSES,
+            "disposition": call.disposition,
+            "closing_notes": call.closing_notes,
+            "metadata": call.metadata,
+            "department_id": str(call.department_id) if call.department_id else None,
+            "division_id": str(call.division_id) if call.division_id else None,
+            "assigned_units": [_unit(a) for a in assignments],
+            "primary_unit_id": str(primary.unit_id) if primary else None,
+            "scene_commander": ({"_id": str(call.scene_commander_id), "id": str(call.scene_commander_id),
+                                 "unit_name": call.scene_commander.name} if call.scene_commander_id else None),
+            "attached_civilians": [_person(c) for c in call.attached_civilians.all()],
+            "attached_vehicles": [_vehicle(v) for v in call.attached_vehicles.all()],
+            "notes": [_note(n) for n in call.notes.all()],
+            "community_id": str(call.community_id),
+            "created_by": call.created_by.username if call.created_by_id else None,
+            "created_at": payloads.iso(call.created_at),
+            "updated_at": payloads.iso(call.updated_at),
+            "closed_at": payloads.iso(call.closed_at),
+            "last_activity_at": payloads.iso(call.last_activity_at),
+            "archived_at": payloads.iso(call.archived_at),
+            "archive_reason": call.archive_reason,
+        }
+
+
+def marker(call) -> dict:
+    """000 GET /dispatch/911/markers: what the live map draws for a 911 call."""
+    return {"_id": str(call.pk), "call_id": str(call.pk), "call_number": call.number,
+            "incident_number": call.incident_number, "call_type": call.call_type or call.title,
+            "location": call.location, "postal": call.postal, "priority": PRIORITY_TO_WORD[call.priority],
+            "status": call.status, "coordinates": payloads.coordinates(call), "x": call.x, "y": call.y, "z": call.z,
+            "created_at": payloads.iso(call.created_at)}

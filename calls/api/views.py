@@ -1,0 +1,220 @@
+"""/api/* call endpoints: 000 §1 (/calls), 000 §2's 911 board (/dispatch/911), 001 (/911-calls).
+
+Views parse and authorize; every change is one `calls.services` call. A call in a URL may be given by ID
+or by number; another community's call, or an archived one for a non-admin, is a 404.
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from cad.core.api.views import CommunityGenericViewSet
+from cad.core.choices import Role
+from characters.models import Character
+from characters.selectors import vehicle_for_plate
+
+from .. import selectors, services
+from ..choices import CallOrigin
+from ..filtersets import CallFilterSet
+from . import serializers as s
+
+MAX_TAKE = 100
+
+
+class _CallViews(CommunityGenericViewSet):
+    minimum_role = Role.OFFICER
+
+    def get_call(self, key: str = "pk"):
+        admin = Role(self.request.role).at_least(Role.ADMIN)
+        return selectors.call_by_id_or_number(self.request.community, self.kwargs[key], include_archived=admin)
+
+    def call_data(self, call) -> dict:
+        fresh = selectors.call_by_id_or_number(self.request.community, call.pk, include_archived=True)
+        return s.CallSerializer(fresh).data
+
+    def calls_data(self, queryset) -> list[dict]:
+        return [s.CallSerializer(call).data for call in queryset]
+
+    def valid(self, serializer_class, **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class CallViewSet(_CallViews):
+    """000 §1: /api/calls, /api/calls/pending, /api/calls/:id and its actions."""
+
+    action_roles = {
+        "create": Role.DISPATCHER, "update": Role.DISPATCHER, "destroy": Role.ADMIN,
+        "attach_civilian": Role.DISPATCHER, "attach_vehicle": Role.DISPATCHER, "assign_unit": Role.DISPATCHER,
+    }
+
+    def pending(self, request):
+        return Response(self.calls_data(selectors.pending_calls(request.community)))
+
+    def create(self, request):
+        data = self.valid(s.CallCreateSerializer)
+        call = services.call_create(community=request.community, by_user=request.user, **data)
+        return Response({"success": True, "call": self.call_data(call)}, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk):
+        return Response(s.CallSerializer(self.get_call()).data)
+
+    def update(self, request, pk):
+        call = self.get_call()
+        data = self.valid(s.CallWriteSerializer, partial=True)
+        return Response(self.call_data(services.call_update(call=call, by=request.user, **data)))
+
+    def destroy(self, request, pk):
+        call = services.call_archive(call=self.get_call(), by=request.user, reason="Deleted by an admin")
+        return Response({"success": True, "callId": str(call.pk), "callNumber": call.number})
+
+    def set_status(self, request, pk):
+        call = self.get_call()
+        data = self.valid(s.StatusSerializer)
+        return Response(self.call_data(services.call_set_status(call=call, status=data["status"], by=request.user)))
+
+    def attach_civilian(self, request, pk):
+        call = self.get_call()
+        data = self.valid(s.AttachCivilianSerializer)
+        people = Character.objects.for_community(request.community).filter(archived_at__isnull=True)
+        if data.get("civilian_id"):
+            matches = list(people.filter(pk=data["civilian_id"]))
+        elif data.get("license_number"):
+            matches = list(people.filter(license_number__iexact=data["license_number"].strip()))
+        else:
+            matches = list(people.filter(first_name__iexact=data["first_name"].strip(),
+                                         last_name__iexact=data["last_name"].strip())[:2])
+        if not matches:
+            raise exceptions.NotFound("Civilian not found.")
+        if len(matches) > 1:
+            raise exceptions.ValidationError({"first_name": ["Several civilians have that name; use civilianId "
+                                                             "or licenseNumber."]})
+        call = services.call_attach_civilian(call=call, civilian=matches[0], by=request.user)
+        return Response(self.call_data(call))
+
+    def attach_vehicle(self, request, pk):
+        call = self.get_call()
+        data = self.valid(s.AttachVehicleSerializer)
+        if data.get("vehicle_id"):
+            from characters.models import Vehicle
+
+            vehicle = (Vehicle.objects.for_community(request.community)
+                       .filter(pk=data["vehicle_id"], archived_at__isnull=True).first())
+        else:
+            vehicle = vehicle_for_plate(request.community, data["plate"])
+        if vehicle is None:
+            raise exceptions.NotFound("Vehicle not found.")
+        return Response(self.call_data(services.call_attach_vehicle(call=call, vehicle=vehicle, by=request.user)))
+
+    def add_note(self, request, pk):
+        call = self.get_call()
+        data = self.valid(s.NoteSerializer)
+        note = services.call_add_note(call=call, text=data["text"], label=data.get("label", ""), by_user=request.user)
+        return Response({"success": True, "note": s._note(note), "call": self.call_data(call)},
+                        status=status.HTTP_201_CREATED)
+
+    def assign_unit(self, request, pk):
+        from dispatch.selectors import units_by_ids_or_names
+
+        call = self.get_call()
+        data = self.valid(s.AssignUnitSerializer)
+        unit_id, unit_name = data.get("unit_id") or "", (data.get("unit_name") or "").strip()
+        if data["action"] == "add":
+            units = units_by_ids_or_names(request.community, ids=[unit_id]) if unit_id else []
+            units = units or units_by_ids_or_names(request.community, names=[unit_name])
+            if not units:
+                raise exceptions.ValidationError({"unit_id": ["No on-duty unit with that ID or name."]})
+            call = services.call_assign_unit(call=call, unit=units[0], by=request.user)
+        else:
+            on_call = [a.unit for a in call.assignments.all()]
+            unit = next((u for u in on_call if unit_id and unit_id in (str(u.pk), u.external_id)), None) or next(
+                (u for u in on_call if unit_name and u.name.lower() == unit_name.lower()), None)
+            if unit is None:
+                raise exceptions.ValidationError({"unit_id": ["That unit is not assigned to this call."]})
+            call = services.call_remove_unit(call=call, unit=unit, by=request.user)
+        return Response(self.call_data(call))
+
+
+class Dispatch911ViewSet(_CallViews):
+    """000 §2's 911 board: list, map markers, assign by unit IDs or names, close."""
+
+    action_roles = {"assign": Role.DISPATCHER, "close": Role.DISPATCHER}
+
+    def list(self, request):
+        return Response(self.calls_data(selectors.active_911_calls_queryset(request.community)))
+
+    def markers(self, request):
+        return Response([s.marker(c) for c in selectors.active_911_calls_queryset(request.community)])
+
+    def assign(self, request, call_id):
+        from dispatch.selectors import units_by_ids_or_names
+
+        call = self.get_call("call_id")
+        data = self.valid(s.AssignUnitsSerializer)
+        ids, names = data.get("unit_ids") or [], data.get("unit_names") or []
+        units = units_by_ids_or_names(request.community, ids=ids, names=names)
+        known = {str(u.pk) for u in units} | {u.external_id for u in units} | {u.name.lower() for u in units}
+        missing = [i for i in ids if i not in known] + [n for n in names if n.strip().lower() not in known]
+        if missing:
+            raise exceptions.ValidationError({"unit_ids": [f"No on-duty unit for: {', '.join(missing)}."]})
+        return Response(self.call_data(services.call_assign_units(call=call, units=units, by=request.user)))
+
+    def close(self, request, call_id):
+        call = self.get_call("call_id")
+        data = self.valid(s.CloseSerializer)
+        call = services.call_close(call=call, by=request.user, disposition=data.get("disposition", ""),
+                                   notes=data.get("notes", ""))
+        return Response(self.call_data(call))
+
+
+class Calls911ViewSet(_CallViews):
+    """001's /api/911-calls. Anyone may call 911; `is-from-dispatch: true` is a dispatcher's radio call."""
+
+    action_roles = {"create": Role.CIVILIAN, "update": Role.DISPATCHER, "end": Role.DISPATCHER}
+    default_take = 25
+    dispatcher_fields = ("origin", "status", "priority", "department", "division", "metadata")
+
+    def _int_param(self, name: str, default: int, maximum: int | None = None) -> int:
+        raw = self.request.query_params.get(name)
+        if raw in (None, ""):
+            return default
+        if not raw.isdigit() or (maximum is not None and int(raw) > maximum):
+            limit = f" from 0 to {maximum}" if maximum is not None else " of 0 or more"
+            raise exceptions.ValidationError({name: [f"A whole number{limit}."]})
+        return int(raw)
+
+    def list(self, request):
+        filterset = CallFilterSet(request.query_params, queryset=selectors.call_queryset(request.community),
+                                  request=request)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        skip = self._int_param("skip", 0)
+        take = self._int_param("take", self.default_take, MAX_TAKE)
+        queryset = filterset.qs
+        return Response({"total_count": queryset.count(), "calls": self.calls_data(queryset[skip:skip + take])})
+
+    def create(self, request):
+        from_dispatch = request.headers.get("is-from-dispatch", "").strip().lower() == "true"
+        if from_dispatch and not Role(request.role).at_least(Role.DISPATCHER):
+            raise exceptions.PermissionDenied("Only dispatchers may create calls from dispatch.")
+        data = self.valid(s.Call911WriteSerializer)
+        if not Role(request.role).at_least(Role.DISPATCHER):
+            for name in self.dispatcher_fields:  # a member of the public reports; dispatch decides the rest
+                data.pop(name, None)
+        if from_dispatch:
+            data["origin"] = CallOrigin.RADIO_DISPATCH
+        call = services.call_create(community=request.community, by_user=request.user, **data)
+        return Response({"success": True, "call": self.call_data(call)}, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk):
+        return Response(s.CallSerializer(self.get_call()).data)
+
+    def update(self, request, pk):
+        call = self.get_call()
+        data = self.valid(s.Call911WriteSerializer, partial=True)
+        return Response(self.call_data(services.call_update(call=call, by=request.user, **data)))
+
+    def end(self, request, pk):
+        return Response(self.call_data(services.call_close(call=self.get_call(), by=request.user)))

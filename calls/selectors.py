@@ -1,0 +1,68 @@
+"""Reads of calls shared by the API, the UI, realtime (`active_911_calls`) and other apps."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from cad.core.api.exceptions import NotFound
+
+from . import payloads
+from .choices import OPEN_STATUSES, CallOrigin, CallStatus
+from .models import Call, CallAssignment, CallNote
+
+_NUMBER = re.compile(r"^(?:#|INC-\d{4}-)?0*(\d{1,9})$", re.IGNORECASE)
+
+
+def call_queryset(community, *, include_archived: bool = False) -> QuerySet[Call]:
+    """Calls with everything a serializer or payload reads, in a fixed number of queries."""
+    qs = Call.objects.for_community(community).select_related(
+        "call_type_ref", "department", "division", "created_by", "closed_by", "scene_commander",
+    ).prefetch_related(
+        Prefetch("assignments", queryset=CallAssignment.objects.all_communities().select_related("unit")),
+        Prefetch("notes", queryset=CallNote.objects.all_communities().order_by("created_at")),
+        "attached_civilians", "attached_vehicles",
+    )
+    return qs if include_archived else qs.filter(archived_at__isnull=True)
+
+
+def open_calls(community) -> QuerySet[Call]:
+    return call_queryset(community).filter(status__in=OPEN_STATUSES)
+
+
+def pending_calls(community) -> QuerySet[Call]:
+    return call_queryset(community).filter(status=CallStatus.PENDING)
+
+
+def active_911_calls_queryset(community) -> QuerySet[Call]:
+    return open_calls(community).filter(origin=CallOrigin.CALLER)
+
+
+def active_911_calls(community) -> list[dict]:
+    """003's `current911Calls` payload: every open 911 (CALLER) call of the community."""
+    return [payloads.call_003(call) for call in active_911_calls_queryset(community)]
+
+
+def recent_calls(community, *, seconds: int = 30) -> QuerySet[Call]:
+    """004's poll fallback: calls created in the last `seconds`."""
+    since = timezone.now() - timedelta(seconds=seconds)
+    return call_queryset(community).filter(created_at__gte=since).order_by("created_at")
+
+
+def call_by_id_or_number(community, value, *, include_archived: bool = False,
+                         queryset: QuerySet[Call] | None = None) -> Call:
+    """A call by UUID, by number (`42`, `#42`) or by incident number (`INC-2026-000042`); else 404."""
+    qs = queryset if queryset is not None else call_queryset(community, include_archived=include_archived)
+    text = str(value).strip()
+    try:
+        call = qs.filter(pk=uuid.UUID(text)).first()
+    except ValueError:
+        match = _NUMBER.match(text)
+        call = qs.filter(number=int(match.group(1))).first() if match else None
+    if call is None:
+        raise NotFound("Call not found.")
+    return call

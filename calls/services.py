@@ -1,0 +1,657 @@
+"""Every state change of a call. One function per action, shared by every dialect (000, 001, 002, 004, the
+web UI): closing from 001's /end, 004's /close and 000's 911 close is the same `call_close`.
+
+`by` is whoever acts: a user, the API token's ServicePrincipal, a dispatch Unit (004 acts as a unit) or
+None (the system). Only a real user is stored in a user FK; the narrative and the events carry the name.
+Every note, status change and assignment moves `last_activity_at`, which is what call expiry reads.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from sequences import get_next_value
+
+from cad.core.api.exceptions import Conflict
+from cad.core.models import CallType, Community
+from cad.events import publish
+
+from . import payloads
+from .choices import (
+    ENDED_STATUSES,
+    OPEN_STATUSES,
+    AssignmentState,
+    CallOrigin,
+    CallStatus,
+    parse_origin,
+    parse_priority,
+    parse_status,
+)
+from .models import Call, CallAssignment, CallNote
+
+EXPIRING_STATUSES = (CallStatus.PENDING, CallStatus.ASSIGNED)  # 000: "pending, active, or dispatched"
+PROGRESS_ORDER = [CallStatus.PENDING, CallStatus.ASSIGNED, CallStatus.ENROUTE, CallStatus.ON_SCENE]
+UNIT_STATES = ("available", "enroute", "on_scene", "busy")  # 004's unit statuses
+UPDATABLE_FIELDS = frozenset({
+    "call_type", "call_type_id", "title", "code", "situation_code", "location", "block", "postal", "x", "y", "z",
+    "caller", "description", "origin", "priority", "status", "metadata", "department", "division",
+})
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def sequence_name(community_id: Any) -> str:
+    return f"calls.call.{community_id}"
+
+
+def _user(by):
+    return by if isinstance(by, get_user_model()) and by.pk else None
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def _parse(parser, field: str, value):
+    try:
+        return parser(value)
+    except ValueError as exc:
+        raise _invalid(field, str(exc)) from None
+
+
+def _lock(call: Call) -> Call:
+    """The call re-read under a row lock: the caller's copy may be stale."""
+    return Call.objects.select_for_update().get(pk=call.pk, community_id=call.community_id)
+
+
+def _ensure_not_archived(call: Call) -> None:
+    if call.archived_at is not None:
+        raise Conflict("This call has been deleted.")
+
+
+def _ensure_open(call: Call) -> None:
+    _ensure_not_archived(call)
+    if call.status in ENDED_STATUSES:
+        raise Conflict(f"This call is {call.status}.")
+
+
+def _ensure_same_community(call_or_community, *rows) -> None:
+    community_id = getattr(call_or_community, "community_id", None) or call_or_community.pk
+    for row in rows:
+        if row is not None and row.community_id != community_id:
+            raise ValidationError(f"{type(row).__name__} belongs to another community.")
+
+
+def _narrative(call: Call, text: str, by=None) -> CallNote:
+    return CallNote.objects.create(community_id=call.community_id, call=call, text=text, kind="system",
+                                   author=_user(by), author_name=payloads.actor_name(by))
+
+
+def _touch(call: Call, now: datetime | None = None) -> None:
+    call.last_activity_at = now or timezone.now()
+
+
+def _save(call: Call, *fields: str) -> None:
+    call.save(update_fields=[*fields, "last_activity_at", "updated_at"])
+
+
+def _set_unit_state(unit, state: str, by) -> None:
+    from dispatch.services import unit_set_state  # dispatch imports calls; import at call time
+
+    unit_set_state(unit=unit, state=state, by=by)
+
+
+def _set_current_call(unit, call: Call | None, *, only_if: Call | None = None) -> None:
+    from dispatch.models import Unit
+
+    qs = Unit.objects.filter(pk=unit.pk, community_id=unit.community_id)
+    if only_if is not None:
+        qs = qs.filter(current_call_id=only_if.pk)
+    if qs.update(current_call=call):
+        unit.current_call = call
+
+
+def _release_unit(call: Call, unit, by) -> None:
+    """The unit leaves this call: available again, unless it has meanwhile moved to another call."""
+    from dispatch.models import Unit
+
+    here = Unit.objects.filter(pk=unit.pk, community_id=unit.community_id, current_call_id=call.pk)
+    if here.filter(on_duty=True).exists():
+        _set_unit_state(unit, "available", by)
+    _set_current_call(unit, None, only_if=call)
+
+
+def _release_units(call: Call, by) -> None:
+    for assignment in call.assignments.select_related("unit"):
+        _release_unit(call, assignment.unit, by)
+
+
+def _progress_status(call: Call, *, allow_regress: bool) -> str:
+    """The call status the units' progress implies; it only moves forward unless units left."""
+    if call.status not in OPEN_STATUSES:
+        return call.status
+    states = set(call.assignments.values_list("state", flat=True))
+    if AssignmentState.ON_SCENE in states:
+        implied = CallStatus.ON_SCENE
+    elif AssignmentState.ENROUTE in states:
+        implied = CallStatus.ENROUTE
+    elif states:
+        implied = CallStatus.ASSIGNED
+    else:
+        implied = CallStatus.PENDING
+    if allow_regress:
+        return implied if call.status != CallStatus.PENDING else call.status
+    return max(call.status, implied, key=PROGRESS_ORDER.index)
+
+
+def _publish_update(call: Call, by, old_status: str) -> None:
+    """call-status-updated when the status moved, then the full call as callUpdated (+ 004 call_updated)."""
+    if call.status != old_status:
+        publish(call.community_id, "call-status-updated", payloads.status_changed(call, by))
+    aliases = ("call-updated", "911CallUpdated") if call.origin == CallOrigin.CALLER else ("call-updated",)
+    publish(call.community_id, "callUpdated", payloads.call_003(call), aliases=aliases,
+            sse=[("call_updated", payloads.call_004(call))])
+
+
+def _status_note(call: Call, old: str, by) -> None:
+    if call.status != old:
+        _narrative(call, f"Status changed from {old} to {call.status} by {payloads.actor_name(by)}.", by)
+
+
+def _resolve_call_type(community, call_type: str, call_type_id) -> tuple[str, CallType | None]:
+    if call_type_id:
+        ref = None
+        if _is_uuid(call_type_id):
+            ref = CallType.objects.for_community(community).filter(pk=call_type_id, archived_at__isnull=True).first()
+        if ref is None:
+            raise _invalid("call_type_id", f'No call type "{call_type_id}" in this community.')
+        return ref.name, ref
+    name = (call_type or "").strip()
+    if not name:
+        return "", None
+    ref = CallType.objects.for_community(community).filter(name__iexact=name, archived_at__isnull=True).first()
+    return (ref.name if ref else name), ref
+
+
+def resolve_units(community, refs: Iterable) -> tuple[list, list[str]]:
+    """On-duty units by ID, by name or by a game API id (002's "STEAM:1234"); unknown refs are returned."""
+    from dispatch.models import Unit
+    from dispatch.selectors import unit_by_api_id
+
+    units, unknown = [], []
+    on_duty = Unit.objects.for_community(community).filter(on_duty=True)
+    for ref in refs:
+        text = str(ref).strip()
+        unit = on_duty.filter(pk=text).first() if _is_uuid(text) else None
+        if unit is None and text:
+            unit = unit_by_api_id(community, text) or on_duty.filter(name__iexact=text).first()
+        if unit is None:
+            unknown.append(text)
+        elif unit not in units:
+            units.append(unit)
+    return units, unknown
+
+
+def _coords(x, y, z) -> tuple:
+    for name, value in (("x", x), ("y", y), ("z", z)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise _invalid(name, "A number.")
+    return x, y, z
+
+
+# --- create ---------------------------------------------------------------------------------------
+
+def _note_args(note) -> dict:
+    """A note as a string or as 002's {time, label, type, content} / 000's {text}."""
+    if isinstance(note, str):
+        return {"text": note}
+    if isinstance(note, dict):
+        return {"text": str(note.get("content") or note.get("text") or ""), "label": str(note.get("label") or ""),
+                "kind": str(note.get("type") or "text")}
+    raise _invalid("notes", "Each note is a string or a {label, type, content} object.")
+
+
+def _add_assignment(call: Call, unit, by) -> CallAssignment | None:
+    """Put `unit` on `call` (which the caller holds locked); None if it is already on it."""
+    if call.assignments.filter(unit_id=unit.pk).exists():
+        return None
+    primary = not call.assignments.filter(is_primary=True).exists()
+    assignment = CallAssignment.objects.create(community_id=call.community_id, call=call, unit=unit,
+                                               is_primary=primary)
+    if call.status not in ENDED_STATUSES:
+        _set_current_call(unit, call)
+    _narrative(call, f"{unit.name} assigned{' as primary unit' if primary else ''} by {payloads.actor_name(by)}.",
+               by)
+    return assignment
+
+
+@transaction.atomic
+def call_create(
+    *, community: Community, by_user=None, by_character=None, call_type: str = "", call_type_id=None,
+    title: str = "", code: str = "", location: str = "", block: str = "", postal: str = "",
+    x: float | None = None, y: float | None = None, z: float | None = None, caller: str = "",
+    description: str = "", origin: str = CallOrigin.CALLER, priority: int | str = 2,
+    status: str = CallStatus.PENDING, metadata: dict | None = None, notes: Iterable = (),
+    unit_ids_or_api_ids: Iterable = (), department=None, division=None, situation_code: str = "",
+) -> Call:
+    """Create a call with the community's next number. Unknown unit refs do not fail the call: they are
+    left in `call.unresolved_unit_ids` for the caller to report (002)."""
+    priority = _parse(parse_priority, "priority", priority)
+    status = _parse(parse_status, "status", status)
+    origin = _parse(parse_origin, "origin", origin)
+    x, y, z = _coords(x, y, z)
+    if metadata is not None and not isinstance(metadata, dict):
+        raise _invalid("metadata", "An object.")
+    _ensure_same_community(community, department, division, by_character)
+    type_name, type_ref = _resolve_call_type(community, call_type, call_type_id)
+    units, unknown = resolve_units(community, unit_ids_or_api_ids)
+    note_args = [_note_args(n) for n in notes]
+
+    now = timezone.now()
+    user = _user(by_user)
+    call = Call.objects.create(
+        community=community, number=get_next_value(sequence_name(community.pk)), call_type=type_name,
+        call_type_ref=type_ref, situation_code=situation_code, title=title, code=code or (type_ref.code if type_ref else ""),
+        location=location, block=block, postal=postal, x=x, y=y, z=z, caller=caller, description=description,
+        origin=origin, priority=priority, status=status, metadata=metadata or {}, department=department,
+        division=division, created_by=user, created_by_character=by_character,
+        closed_at=now if status in ENDED_STATUSES else None, closed_by=user if status in ENDED_STATUSES else None,
+    )
+    for args in note_args:
+        if args["text"].strip():
+            CallNote.objects.create(community=community, call=call, text=args["text"].strip(),
+                                    label=args.get("label", "")[:40], kind=args.get("kind", "text")[:16],
+                                    author=user, author_name=payloads.actor_name(by_user) if by_user else "")
+    assignments = [a for unit in units if (a := _add_assignment(call, unit, by_user))]
+    if assignments and call.status == CallStatus.PENDING:
+        call.status = CallStatus.ASSIGNED
+        call.save(update_fields=["status"])
+
+    body = payloads.call_003(call)
+    publish(community.pk, "new-911-call", body, aliases=("new-call", "newCall"),
+            sse=[("new_call", payloads.call_004(call))])
+    if call.origin == CallOrigin.CALLER:
+        publish(community.pk, "new911Call", body)
+        publish(community.pk, "911Alert", payloads.alert_911(call))
+    if assignments:
+        publish(community.pk, "unitsAssignedTo911", payloads.units_assigned(call, assignments))
+    call.unresolved_unit_ids = unknown
+    return call
+
+
+# --- update and status ----------------------------------------------------------------------------
+
+def call_update(*, call: Call, by=None, **changes) -> Call:
+    """Change any of UPDATABLE_FIELDS; a status that ends the call goes through call_close/call_cancel."""
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"call_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    status = _parse(parse_status, "status", changes.pop("status")) if "status" in changes else None
+    if "priority" in changes:
+        changes["priority"] = _parse(parse_priority, "priority", changes["priority"])
+    if "origin" in changes:
+        changes["origin"] = _parse(parse_origin, "origin", changes["origin"])
+    if "metadata" in changes and not isinstance(changes["metadata"], dict):
+        raise _invalid("metadata", "An object.")
+    _coords(changes.get("x"), changes.get("y"), changes.get("z"))
+
+    with transaction.atomic():
+        call = _lock(call)
+        _ensure_not_archived(call)
+        _ensure_same_community(call, changes.get("department"), changes.get("division"))
+        if "call_type" in changes or "call_type_id" in changes:
+            name, ref = _resolve_call_type(call.community, changes.pop("call_type", ""),
+                                           changes.pop("call_type_id", None))
+            changes.update(call_type=name, call_type_ref=ref)
+        changed = [name for name, value in changes.items() if getattr(call, name) != value]
+        for name in changed:
+            setattr(call, name, changes[name])
+        old = call.status
+        if status is not None and status not in ENDED_STATUSES and status != old:
+            call.status = status
+            changed.append("status")
+            if old in ENDED_STATUSES:  # reopening
+                call.closed_at, call.closed_by = None, None
+                changed += ["closed_at", "closed_by"]
+        if changed:
+            _touch(call)
+            _save(call, *changed)
+            fields = ", ".join(f for f in changed if f not in ("status", "closed_at", "closed_by", "call_type_ref"))
+            if fields:
+                _narrative(call, f"Call updated by {payloads.actor_name(by)}: {fields}.", by)
+            _status_note(call, old, by)
+            _publish_update(call, by, old)
+    if status == CallStatus.CLOSED and call.status != CallStatus.CLOSED:
+        call = call_close(call=call, by=by)
+    elif status == CallStatus.CANCELLED and call.status != CallStatus.CANCELLED:
+        call = call_cancel(call=call, by=by)
+    return call
+
+
+def call_set_status(*, call: Call, status: str, by=None) -> Call:
+    status = _parse(parse_status, "status", status)
+    if status == CallStatus.CLOSED:
+        return call_close(call=call, by=by)
+    if status == CallStatus.CANCELLED:
+        return call_cancel(call=call, by=by)
+    return call_update(call=call, by=by, status=status)
+
+
+@transaction.atomic
+def call_close(*, call: Call, by=None, disposition: str = "", notes: str = "") -> Call:
+    """Close a call (000 status/911 close, 001 end, 004 close): units on it become available."""
+    if len(disposition or "") > 120:
+        raise _invalid("disposition", "At most 120 characters.")
+    call = _lock(call)
+    _ensure_not_archived(call)
+    if call.status == CallStatus.CLOSED:
+        raise Conflict("This call is already closed.", call_number=call.number)
+    old = call.status
+    now = timezone.now()
+    call.status, call.closed_at, call.closed_by = CallStatus.CLOSED, now, _user(by)
+    call.disposition = (disposition or "").strip() or call.disposition
+    call.closing_notes = (notes or "").strip() or call.closing_notes
+    _touch(call, now)
+    _save(call, "status", "closed_at", "closed_by", "disposition", "closing_notes")
+    _release_units(call, by)
+    summary = f"Call closed by {payloads.actor_name(by)}."
+    if call.disposition:
+        summary += f" Disposition: {call.disposition}."
+    if call.closing_notes:
+        summary += f" {call.closing_notes}"
+    _narrative(call, summary, by)
+    if old != call.status:
+        publish(call.community_id, "call-status-updated", payloads.status_changed(call, by))
+    publish(call.community_id, "911CallClosed", payloads.call_closed(call), sse=[("call_closed", payloads.call_004(call))])
+    return call
+
+
+@transaction.atomic
+def call_cancel(*, call: Call, by=None, reason: str = "") -> Call:
+    call = _lock(call)
+    _ensure_open(call)
+    now = timezone.now()
+    call.status, call.closed_at, call.closed_by = CallStatus.CANCELLED, now, _user(by)
+    call.closing_notes = (reason or "").strip() or call.closing_notes
+    _touch(call, now)
+    _save(call, "status", "closed_at", "closed_by", "closing_notes")
+    _release_units(call, by)
+    _narrative(call, f"Call cancelled by {payloads.actor_name(by)}." + (f" {reason.strip()}" if reason else ""), by)
+    publish(call.community_id, "call-status-updated", payloads.status_changed(call, by))
+    aliases = ("call-updated", "911CallUpdated") if call.origin == CallOrigin.CALLER else ("call-updated",)
+    # 004 has no cancel: the game server drops a cancelled call as it drops a closed one.
+    publish(call.community_id, "callUpdated", payloads.call_003(call), aliases=aliases,
+            sse=[("call_closed", payloads.call_004(call))])
+    return call
+
+
+@transaction.atomic
+def call_archive(*, call: Call, by=None, reason: str = "") -> Call:
+    """000's DELETE and the expiry sweep: the row stays (admins still see it) but leaves every board."""
+    call = _lock(call)
+    if call.archived_at is not None:
+        raise Conflict("This call has already been deleted.")
+    now = timezone.now()
+    who = payloads.actor_name(by)
+    call.archived_at, call.archive_reason, call.archived_by_name = now, (reason or "Deleted")[:200], who
+    call.save(update_fields=["archived_at", "archive_reason", "archived_by_name", "updated_at"])
+    if call.status in OPEN_STATUSES:
+        _release_units(call, by)
+    _narrative(call, f"Call deleted by {who}: {call.archive_reason}", by)
+    publish(call.community_id, "call-deleted", payloads.call_deleted(call, deleted_by=who, reason=call.archive_reason))
+    return call
+
+
+# --- narrative ------------------------------------------------------------------------------------
+
+def call_add_note(*, call: Call, text: str, by_user=None, author_name: str = "", label: str = "",
+                  kind: str = "text") -> CallNote:
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text:
+        raise _invalid("text", "A note needs some text.")
+    if len(label or "") > 40:
+        raise _invalid("label", "At most 40 characters.")
+    if not kind or len(kind) > 16:
+        raise _invalid("type", "A short note type such as text.")
+    _ensure_not_archived(call)
+    with transaction.atomic():
+        now = timezone.now()
+        note = CallNote.objects.create(
+            community_id=call.community_id, call=call, text=text, label=label or "", kind=kind,
+            author=_user(by_user), author_name=(author_name or payloads.actor_name(by_user) if by_user else author_name),
+        )
+        # No lock: the note is its own row; the UPDATE keeps the expiry sweep's conditional UPDATE honest.
+        Call.objects.filter(pk=call.pk, community_id=call.community_id).update(last_activity_at=now, updated_at=now)
+        call.last_activity_at = now
+        publish(call.community_id, "call-note-added", payloads.note_added(call, note))
+    return note
+
+
+# --- units ----------------------------------------------------------------------------------------
+
+def call_assign_units(*, call: Call, units: Iterable, by=None) -> Call:
+    units = list(units)
+    for unit in units:
+        _ensure_same_community(call, unit)
+        if not unit.on_duty:
+            raise Conflict(f"{unit.name} is not on duty.")
+    with transaction.atomic():
+        call = _lock(call)
+        _ensure_open(call)
+        added = [a for unit in units if (a := _add_assignment(call, unit, by))]
+        if not added:
+            return call
+        old = call.status
+        call.status = _progress_status(call, allow_regress=False)
+        _touch(call)
+        _save(call, "status")
+        _status_note(call, old, by)
+        publish(call.community_id, "unitsAssignedTo911", payloads.units_assigned(call, added))
+        _publish_update(call, by, old)
+    return call
+
+
+def call_assign_unit(*, call: Call, unit, by=None) -> Call:
+    return call_assign_units(call=call, units=[unit], by=by)
+
+
+@transaction.atomic
+def call_remove_unit(*, call: Call, unit, by=None, cleared: bool = False) -> Call:
+    """Take a unit off a call (000 remove, 004 /detach with `cleared`); the next unit becomes primary."""
+    call = _lock(call)
+    _ensure_not_archived(call)
+    assignment = call.assignments.filter(unit_id=unit.pk).first()
+    if assignment is None:
+        raise Conflict(f"{unit.name} is not assigned to this call.")
+    assignment.delete()
+    if assignment.is_primary:
+        successor = call.assignments.order_by("assigned_at").first()
+        if successor is not None:
+            successor.is_primary = True
+            successor.save(update_fields=["is_primary"])
+    fields = ["status"]
+    if call.scene_commander_id == unit.pk:
+        call.scene_commander = None
+        fields.append("scene_commander")
+    _release_unit(call, unit, by)
+    old = call.status
+    call.status = _progress_status(call, allow_regress=True)
+    _touch(call)
+    _save(call, *fields)
+    reason = "Cleared" if cleared else f"Removed by {payloads.actor_name(by)}"
+    _narrative(call, f"{unit.name} cleared from the call." if cleared else f"{unit.name} removed by "
+               f"{payloads.actor_name(by)}.", by)
+    _status_note(call, old, by)
+    publish(call.community_id, "unitRemovedFromCall",
+            payloads.unit_removed(call, unit, reason=reason, now=call.last_activity_at),
+            aliases=("unitDetachedFromCall",) if cleared else ())
+    _publish_update(call, by, old)
+    return call
+
+
+@transaction.atomic
+def call_unit_progress(*, call: Call, unit, state: str, by=None) -> Call:
+    """A unit's progress on a call (004 /respond, /on-scene, /unit-status): enroute assigns the unit if
+    needed; on scene needs an assignment; available/busy change the unit, not its place on the call."""
+    state = (state or "").strip().lower().replace("-", "_") if isinstance(state, str) else ""
+    state = "on_scene" if state == "onscene" else state
+    if state not in UNIT_STATES:
+        raise _invalid("status", f'"{state}" is not a unit status; use one of: {", ".join(UNIT_STATES)}.')
+    _ensure_same_community(call, unit)
+    call = _lock(call)
+    _ensure_open(call)
+    assignment = call.assignments.filter(unit_id=unit.pk).first()
+    added = None
+    if assignment is None:
+        if state != AssignmentState.ENROUTE:
+            raise Conflict(f"{unit.name} is not on this call; respond to it first.")
+        assignment = added = _add_assignment(call, unit, by or unit)
+    if state in (AssignmentState.ENROUTE, AssignmentState.ON_SCENE) and assignment.state != state:
+        assignment.state = state
+        assignment.save(update_fields=["state"])
+    _set_unit_state(unit, state, by or unit)
+    if state in (AssignmentState.ENROUTE, AssignmentState.ON_SCENE):
+        _set_current_call(unit, call)
+    old = call.status
+    call.status = _progress_status(call, allow_regress=False)
+    _touch(call)
+    _save(call, "status")
+    label = {"enroute": "en route", "on_scene": "on scene", "available": "available", "busy": "busy"}[state]
+    _narrative(call, f"{unit.name} {label}.", by or unit)
+    _status_note(call, old, by or unit)
+    if added is not None:
+        publish(call.community_id, "unitsAssignedTo911", payloads.units_assigned(call, [added]))
+    _publish_update(call, by or unit, old)
+    return call
+
+
+def call_scene_command(*, call: Call, unit, take: bool, by=None) -> Call:
+    """Take or release scene command. Only one unit holds it: the conditional UPDATE decides races."""
+    _ensure_same_community(call, unit)
+    scoped = Call.objects.filter(pk=call.pk, community_id=call.community_id)
+    with transaction.atomic():
+        now = timezone.now()
+        if take:
+            if not call.assignments.filter(unit_id=unit.pk).exists():
+                raise Conflict(f"{unit.name} is not on this call; respond to it first.")
+            won = scoped.filter(scene_commander__isnull=True, archived_at__isnull=True, status__in=OPEN_STATUSES) \
+                .update(scene_commander=unit, last_activity_at=now, updated_at=now)
+            if not won:
+                current = scoped.select_related("scene_commander").first()
+                if current.scene_commander_id == unit.pk:
+                    return current
+                _ensure_open(current)
+                raise Conflict(f"Scene command is held by {current.scene_commander.name}.",
+                               scene_commander_id=str(current.scene_commander_id))
+        elif not scoped.filter(scene_commander=unit).update(scene_commander=None, last_activity_at=now,
+                                                            updated_at=now):
+            raise Conflict(f"{unit.name} does not hold scene command on this call.")
+        call = scoped.get()
+        who = by or unit
+        _narrative(call, f"{unit.name} {'took' if take else 'released'} scene command.", who)
+        _publish_update(call, who, call.status)
+    return call
+
+
+def _attach(call: Call, related, manager_name: str, label: str, by) -> Call:
+    _ensure_same_community(call, related)
+    with transaction.atomic():
+        call = _lock(call)
+        _ensure_not_archived(call)
+        manager = getattr(call, manager_name)
+        if manager.filter(pk=related.pk).exists():
+            return call
+        manager.add(related)
+        _touch(call)
+        _save(call)
+        _narrative(call, f"{label} attached by {payloads.actor_name(by)}.", by)
+        _publish_update(call, by, call.status)
+    return call
+
+
+def call_attach_civilian(*, call: Call, civilian, by=None) -> Call:
+    return _attach(call, civilian, "attached_civilians", f"Civilian {civilian.full_name}", by)
+
+
+def call_attach_vehicle(*, call: Call, vehicle, by=None) -> Call:
+    return _attach(call, vehicle, "attached_vehicles", f"Vehicle {vehicle.plate}", by)
+
+
+# --- panic ----------------------------------------------------------------------------------------
+
+def panic_trigger(*, community: Community, character, location: str = "", postal: str = "",
+                  coords: dict | None = None, source: str = "fivem") -> Call:
+    """004 /panic and 003 panic-button: a priority-1 call `PANIC — [callsign] Name` plus the alert."""
+    from dispatch.selectors import unit_for_character
+
+    _ensure_same_community(community, character)
+    if coords is not None and (not isinstance(coords, dict) or not {"x", "y"} <= set(coords)):
+        raise _invalid("coords", "An object {x, y, z}.")
+    unit = unit_for_character(character)
+    callsign = unit.name if unit is not None else (character.callsign or "—")
+    coords = coords or {}
+    with transaction.atomic():
+        call = call_create(
+            community=community, by_character=character, call_type="Panic", title=f"PANIC — [{callsign}] "
+            f"{character.full_name}", location=location, postal=postal, x=coords.get("x"), y=coords.get("y"),
+            z=coords.get("z"), caller=character.full_name, description="Officer in distress: panic button.",
+            origin=CallOrigin.OBSERVED, priority=1,
+        )
+        alert = dict(character=character, unit=unit, location=location, postal=postal, coords=coords or None)
+        publish(community.pk, "panic-button", payloads.panic_003(call, source=source, community=community, **alert),
+                sse=[("panic", payloads.panic_004(call, **alert))])
+    return call
+
+
+# --- expiry ---------------------------------------------------------------------------------------
+
+EXPIRY_BATCH = 500
+
+
+def calls_expire_inactive(*, now: datetime | None = None) -> int:
+    """Archive pending/assigned calls idle longer than their community's `call_expiry_minutes`.
+
+    One cheap query per distinct expiry setting finds candidates (index on status, last_activity_at);
+    each is archived by a conditional UPDATE that re-checks the idle condition, so several workers and
+    a note added a moment ago are both safe: the row goes once, or not at all.
+    """
+    now = now or timezone.now()
+    total = 0
+    for minutes in Community.objects.order_by().values_list("call_expiry_minutes", flat=True).distinct():
+        cutoff = now - timedelta(minutes=minutes)
+        ids = list(Call.objects.all_communities().filter(
+            community__call_expiry_minutes=minutes, status__in=EXPIRING_STATUSES, archived_at__isnull=True,
+            last_activity_at__lt=cutoff,
+        ).values_list("pk", flat=True)[:EXPIRY_BATCH])
+        total += sum(_expire_one(call_id, cutoff=cutoff, minutes=minutes, now=now) for call_id in ids)
+    return total
+
+
+@transaction.atomic
+def _expire_one(call_id, *, cutoff: datetime, minutes: int, now: datetime) -> int:
+    reason = f"Auto-delete: inactive {minutes}+ min"
+    won = Call.objects.all_communities().filter(
+        pk=call_id, status__in=EXPIRING_STATUSES, archived_at__isnull=True, last_activity_at__lt=cutoff,
+    ).update(archived_at=now, archive_reason=reason, archived_by_name="system", updated_at=now)
+    if not won:
+        return 0
+    call = Call.objects.all_communities().get(pk=call_id)
+    _release_units(call, None)
+    _narrative(call, reason, None)
+    publish(call.community_id, "call-deleted", payloads.call_deleted(call, deleted_by="system", reason=reason))
+    return 1

@@ -1,0 +1,88 @@
+"""Calls fixtures: characters, on-duty units (A and B) and calls (A and B)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from calls import services
+from characters.models import Character, Vehicle
+from dispatch.models import Unit
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_character():
+    def make(community, *, type="leo", callsign="", first=None, last=None, user=None):
+        n = next(_seq)
+        return Character.objects.create(
+            community=community, user=user, type=type, first_name=first or f"First{n}", last_name=last or f"Last{n}",
+            ssn=f"100-00-{n:04d}", license_number=f"DL-{n:05d}", callsign=callsign)
+
+    return make
+
+
+@pytest.fixture
+def make_unit(make_character):
+    def make(community, name, *, api_ids=(), on_duty=True, external_id=""):
+        character = make_character(community, callsign=name)
+        return Unit.objects.create(community=community, character=character, name=name, api_ids=list(api_ids),
+                                   on_duty=on_duty, external_id=external_id)
+
+    return make
+
+
+@pytest.fixture
+def unit(community, make_unit):
+    return make_unit(community, "1-Adam-12", api_ids=["steam:110000100000abc"], external_id="officer_42")
+
+
+@pytest.fixture
+def unit2(community, make_unit):
+    return make_unit(community, "2-Boy-15", api_ids=["discord:200000000000000001"])
+
+
+@pytest.fixture
+def other_unit(other_community, make_unit):
+    return make_unit(other_community, "9-Bravo-9", api_ids=["steam:990000100000abc"])
+
+
+@pytest.fixture
+def civ(community, make_character):
+    return make_character(community, type="civilian", first="Jane", last="Smith")
+
+
+@pytest.fixture
+def vehicle(community, civ):
+    return Vehicle.objects.create(community=community, owner=civ, plate="ABC1234", make="Honda", model="Civic")
+
+
+@pytest.fixture
+def make_call(dispatcher):
+    def make(community, **fields):
+        fields.setdefault("call_type", "Traffic Stop")
+        fields.setdefault("location", "Main St & 5th Ave")
+        return services.call_create(community=community, by_user=fields.pop("by_user", dispatcher), **fields)
+
+    return make
+
+
+@pytest.fixture
+def call(community, make_call):
+    return make_call(community, caller="John Doe", description="Erratic driving", postal="345")
+
+
+@pytest.fixture
+def other_call(other_community, make_call):
+    return make_call(other_community, by_user=None)
+
+
+def names(events) -> list[str]:
+    """Every event name sent, aliases included, in order."""
+    return [name for sent, _ in events for name in sent]
+
+
+def payload(events, name: str):
+    return next(data for sent, data in events if name in sent)
