@@ -1,0 +1,16 @@
+"""FilterSets shared by announcement lists (HTML and API)."""
+
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+
+from .choices import AnnouncementPriority
+from .models import Announcement
+
+
+class AnnouncementFilterSet(filters.FilterSet):
+    priority = filters.ChoiceFilter(choices=AnnouncementPriority.choices)
+
+    class Meta:
+        model = Announcement
+        fields = ["priority"]
