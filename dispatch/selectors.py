@@ -122,9 +122,14 @@ def _now_ts(now: datetime | None) -> float:
     return (now or timezone.now()).timestamp()
 
 
+def locations_with_time(community_id, *, now: datetime | None = None) -> list[dict]:
+    """Fresh positions of a community, oldest first, each with `ts` (epoch seconds of the update)."""
+    return positions.read(str(community_id), now_ts=_now_ts(now))
+
+
 def locations(community_id, *, now: datetime | None = None) -> list[dict]:
     """Fresh positions of a community (003 `unitLocationUpdate` shapes), oldest first."""
-    return [positions.public(e) for e in positions.read(str(community_id), now_ts=_now_ts(now))]
+    return [positions.public(e) for e in locations_with_time(community_id, now=now)]
 
 
 def current_locations(community_id, *, now: datetime | None = None) -> dict[str, dict]:

@@ -95,7 +95,7 @@ def unit_set_state(*, unit: Unit, state: str, by=None, status_code: StatusCode |
         raise ValidationError({"status": ["That status code belongs to another community."]})
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (Unit.objects.for_community(unit.community_id).select_for_update()
+        locked = (Unit.objects.for_community(unit.community_id).select_for_update(of=("self",))
                   .filter(pk=unit.pk).select_related("status_code").first())
         if locked is None:
             raise NotFound("Unit not found.")

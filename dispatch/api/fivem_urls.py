@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("duty", views.FivemDutyView.as_view(), name="fivem-duty"),
+    path("livemap", views.FivemLivemapView.as_view(), name="fivem-livemap"),
+    path("sounds", views.FivemSoundsView.as_view(), name="fivem-sounds"),
+]

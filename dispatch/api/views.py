@@ -1,0 +1,248 @@
+"""Dispatch endpoints (000 §2, 001, 004): thin views over dispatch.services and dispatch.selectors.
+
+`POST /api/dispatch/location-update[/batch]` and `POST /fivem/livemap/position` are not here: the lean
+ASGI app in dispatch.ingest serves them in front of Django.
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from cad.core.api.views import CommunityAPIView, FivemMixin
+from cad.core.choices import Role
+from characters.models import Character
+
+from .. import selectors, services
+from ..filtersets import UnitFilterSet
+from . import serializers as s
+
+
+def _person(request):
+    """The human behind a request (an API token is not one)."""
+    user = request.user
+    if getattr(user, "pk", None) is None:
+        raise exceptions.PermissionDenied("This action needs a signed-in user, not an API token.")
+    return user
+
+
+def _uuid_or_404(value) -> str:
+    import uuid
+
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise exceptions.NotFound("Not found.") from None
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data, context={"request": request, "community": request.community})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _unit_or_404(request, unit_id):
+    unit = selectors.unit_by_id(request.community, unit_id)
+    if unit is None:
+        raise exceptions.NotFound("Unit not found.")
+    return unit
+
+
+class UnitListView(CommunityAPIView):
+    """000: GET /api/dispatch/units — the on-duty units with their open calls."""
+
+    def get(self, request):
+        units = UnitFilterSet(request.query_params, queryset=selectors.on_duty_units(request.community),
+                              request=request)
+        if not units.is_valid():
+            raise exceptions.ValidationError(units.errors)
+        units = list(units.qs)
+        context = {"assigned_calls": selectors.assigned_call_ids(units)}
+        return Response(s.UnitSerializer(units, many=True, context=context).data)
+
+
+class LocationListView(CommunityAPIView):
+    """000: GET /api/dispatch/locations — fresh positions of the community (members with LEO access or
+    the community's token; never anonymous)."""
+
+    def get(self, request):
+        return Response([{**e, "updatedAt": e["timestamp"]} for e in selectors.locations(request.community.pk)])
+
+
+class LocationDeleteView(CommunityAPIView):
+    """000: DELETE /api/dispatch/location/:unitId — off the live map now."""
+
+    minimum_role = Role.DISPATCHER
+
+    def delete(self, request, unit_id):
+        if not services.position_remove(community_id=request.community.pk, unit_id=unit_id):
+            raise exceptions.NotFound("That unit is not being tracked.")
+        return Response({"success": True, "unitId": unit_id})
+
+
+def _character_for_duty(request, character_id) -> Character:
+    character = (Character.objects.for_community(request.community).filter(pk=character_id, archived_at__isnull=True)
+                 .select_related("department", "user__profile").first())
+    if character is None:
+        raise exceptions.NotFound("Character not found.")
+    is_own = character.user_id is not None and character.user_id == getattr(request.user, "pk", None)
+    if not is_own and not request.role.at_least(Role.DISPATCHER):
+        raise exceptions.PermissionDenied("You can only change the duty of your own characters.")
+    return character
+
+
+class DutyView(CommunityAPIView):
+    """POST /api/dispatch/duty {characterId, action: "on"|"off"} → {onDuty, unit}."""
+
+    def post(self, request):
+        data = _valid(s.DutySerializer, request)
+        character = _character_for_duty(request, data["character_id"])
+        unit = services.duty_set(character=character, on=data["action"] == "on", by=request.user)
+        on = bool(unit is not None and unit.on_duty)
+        return Response({"on_duty": on, "unit": s.UnitSerializer(unit).data if unit is not None else None})
+
+
+class DispatchStateView(CommunityAPIView):
+    """001: GET /api/dispatch — area of play, Signal 100, active dispatchers."""
+
+    def get(self, request):
+        community = request.community
+        dispatchers = list(selectors.active_dispatchers(community))
+        mine = next((d for d in dispatchers if d.user_id == getattr(request.user, "pk", None)), None)
+        return Response({
+            "area_of_play": community.area_of_play,
+            "signal100": {"value": community.signal100,
+                          "call_id": str(community.signal100_call_id) if community.signal100_call_id else None},
+            "active_dispatchers_count": len(dispatchers),
+            "user_active_dispatcher": s.ActiveDispatcherSerializer(mine).data if mine else None,
+        })
+
+
+class AopView(CommunityAPIView):
+    """001: POST /api/dispatch/aop {aop} → {areaOfPlay}."""
+
+    minimum_role = Role.DISPATCHER
+
+    def post(self, request):
+        data = _valid(s.AopSerializer, request)
+        community = services.aop_set(community=request.community, aop=data["aop"], by=request.user)
+        return Response({"area_of_play": community.area_of_play})
+
+
+class Signal100View(CommunityAPIView):
+    """001: POST /api/dispatch/signal-100 {value, callId?} → {value}."""
+
+    minimum_role = Role.DISPATCHER
+
+    def post(self, request):
+        data = _valid(s.Signal100Serializer, request)
+        community = services.signal100_set(community=request.community, value=data["value"],
+                                           call_id=data.get("call_id") or None, by=request.user)
+        return Response({"value": community.signal100,
+                         "call_id": str(community.signal100_call_id) if community.signal100_call_id else None})
+
+
+class DispatchersStateView(CommunityAPIView):
+    """001: POST /api/dispatch/dispatchers-state {value} → {dispatcher, activeDispatchersCount}."""
+
+    minimum_role = Role.DISPATCHER
+
+    def post(self, request):
+        data = _valid(s.DispatcherStateSerializer, request)
+        row = services.dispatcher_set_active(community=request.community, user=_person(request), value=data["value"])
+        return Response({"dispatcher": s.ActiveDispatcherSerializer(row).data if row else None,
+                         "active_dispatchers_count": selectors.active_dispatchers(request.community).count()})
+
+
+class ActiveDispatcherView(CommunityAPIView):
+    """001: PUT /api/dispatch/active-dispatcher {activeDepartment} → {dispatcher}."""
+
+    minimum_role = Role.DISPATCHER
+
+    def put(self, request):
+        data = _valid(s.ActiveDispatcherUpdateSerializer, request)
+        row = services.active_dispatcher_update(community=request.community, user=_person(request),
+                                                department=data["active_department"])
+        return Response({"dispatcher": s.ActiveDispatcherSerializer(row).data})
+
+
+class UnitSearchView(CommunityAPIView):
+    """001: POST /api/dispatch/units/search {query} → on-duty units, at most 25 of each job."""
+
+    minimum_role = Role.DISPATCHER
+
+    def post(self, request):
+        data = _valid(s.UnitSearchSerializer, request)
+        units = selectors.search_units(request.community, data["query"])
+        context = {"assigned_calls": selectors.assigned_call_ids(units)}
+        return Response(s.UnitSerializer(units, many=True, context=context).data)
+
+
+class RadioChannelView(CommunityAPIView):
+    """001: PUT /api/dispatch/radio-channel/:unitId {radioChannel} → the unit."""
+
+    minimum_role = Role.DISPATCHER
+
+    def put(self, request, unit_id):
+        unit = _unit_or_404(request, unit_id)
+        data = _valid(s.RadioChannelSerializer, request)
+        unit = services.unit_set_radio_channel(unit=unit, channel=data["radio_channel"], by=request.user)
+        return Response(s.UnitSerializer(unit).data)
+
+
+class ToneListView(CommunityAPIView):
+    """001: GET /api/dispatch/tones (active tones); POST creates or updates the LEO / EMS-FD tone."""
+
+    action_roles = {"POST": Role.DISPATCHER}
+
+    def get(self, request):
+        return Response(s.ToneSerializer(selectors.active_tones(request.community), many=True).data)
+
+    def post(self, request):
+        data = _valid(s.ToneInputSerializer, request)
+        tones = services.tone_set(community=request.community, description=data["description"],
+                                  leo=data["leo_tone"], ems_fd=data["ems_fd_tone"], by=request.user)
+        return Response({"success": True, "tones": s.ToneSerializer(tones, many=True).data},
+                        status=status.HTTP_201_CREATED)
+
+
+class ToneDeleteView(CommunityAPIView):
+    """001: DELETE /api/dispatch/tones/:id (archives it)."""
+
+    minimum_role = Role.DISPATCHER
+
+    def delete(self, request, tone_id):
+        tone = selectors.active_tones(request.community).filter(pk=_uuid_or_404(tone_id)).first()
+        if tone is None:
+            raise exceptions.NotFound("Tone not found.")
+        services.tone_archive(tone=tone, by=request.user)
+        return Response({"success": True})
+
+
+# --- 004 /fivem/* -------------------------------------------------------------------------------------
+class FivemDutyView(FivemMixin, CommunityAPIView):
+    """004: POST /fivem/duty {character_id, action} → {on_duty}."""
+
+    def post(self, request):
+        data = _valid(s.DutySerializer, request)
+        character = _character_for_duty(request, data["character_id"])
+        unit = services.duty_set(character=character, on=data["action"] == "on", by=request.user)
+        return Response({"on_duty": bool(unit is not None and unit.on_duty)})
+
+
+class FivemLivemapView(FivemMixin, CommunityAPIView):
+    """004: GET /fivem/livemap → {units: [{character_id, name, x, y, z, heading, updated_at (ms)}]}."""
+
+    def get(self, request):
+        return Response({"units": [
+            {"character_id": e["characterId"], "unit_id": e["unitId"], "name": e["unitName"], "x": e["x"],
+             "y": e["y"], "z": e["z"], "heading": e["heading"], "updated_at": int(e["ts"] * 1000)}
+            for e in selectors.locations_with_time(request.community.pk)
+        ]})
+
+
+class FivemSoundsView(FivemMixin, CommunityAPIView):
+    """004: GET /fivem/sounds → the community's sound configuration."""
+
+    def get(self, request):
+        return Response(request.community.sounds)

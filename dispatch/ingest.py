@@ -1,0 +1,179 @@
+"""The position-ingest fast path: a lean ASGI app in front of Django (see cad.realtime.asgi).
+
+Routes (POST only, JSON):
+- `/api/dispatch/location-update`        000: one position, token as `x-api-key` (or Bearer)
+- `/api/dispatch/location-update/batch`  many positions: `{"positions": [...]}` or a bare array of the
+                                         000 fields (an element may carry 004's `character_id` instead
+                                         of `unitId`)
+- `/fivem/livemap/position`              004: `{character_id, name, x, y, z, heading}`, Bearer token
+
+Each request: the token from the cache (`atoken_authenticate`, memoised in-process for a few seconds),
+validation, one pipelined Redis write, position events handed to the coalescing publisher. No ORM, no
+middleware, no thread hop on the hot path. Errors are `{"error": ...}` with 400/401/403/405/413.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import uuid
+
+from cad.core.services import atoken_authenticate
+
+from . import positions, services
+
+SINGLE = "/api/dispatch/location-update"
+BATCH = "/api/dispatch/location-update/batch"
+FIVEM = "/fivem/livemap/position"
+INGEST_PATHS = frozenset({SINGLE, BATCH, FIVEM})
+
+MAX_SINGLE_BYTES = 16 * 1024
+MAX_BATCH_BYTES = 2 * 1024 * 1024
+MAX_BATCH_POSITIONS = 5000
+MAX_TEXT = 80
+TOKEN_MEMO_SECONDS = 2.0  # a revoked token may post positions for at most this long in a running process
+
+_token_memo: dict[str, tuple[float, str | None]] = {}
+
+
+class IngestError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+async def _send_json(send, status: int, body: dict, headers: tuple = ()) -> None:
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+                            *headers]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _raw_token(headers: dict[bytes, bytes]) -> str | None:
+    key = headers.get(b"x-api-key")
+    if key:
+        return key.decode("latin-1").strip()
+    scheme, _, value = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+async def _community_of(raw: str | None) -> str:
+    """The community id of a valid token, or 401."""
+    if not raw:
+        raise IngestError(401, "Missing API token (x-api-key or Authorization: Bearer).")
+    now = time.monotonic()
+    memo = _token_memo.get(raw)
+    if memo is None or memo[0] < now:
+        token = await atoken_authenticate(raw)
+        if len(_token_memo) > 10_000:
+            _token_memo.clear()
+        memo = _token_memo[raw] = (now + TOKEN_MEMO_SECONDS, str(token.community_id) if token else None)
+    if memo[1] is None:
+        raise IngestError(401, "Invalid or revoked API token.")
+    return memo[1]
+
+
+async def _read_body(scope, receive, limit: int) -> bytes:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            raise IngestError(413, f"Request body too large (limit {limit} bytes).")
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise IngestError(400, "Client disconnected.")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise IngestError(413, f"Request body too large (limit {limit} bytes).")
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _number(item: dict, name: str, where: str, *, required: bool = True) -> float:
+    value = item.get(name)
+    if value is None and not required:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise IngestError(400, f"{where}{name}: a finite number is required.")
+    return float(value)
+
+
+def _text(item: dict, name: str, where: str) -> str:
+    value = item.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise IngestError(400, f"{where}{name}: a string is required.")
+    return str(value).strip()[:MAX_TEXT]
+
+
+def _entry(item, community_id: str, ts: float, where: str = "") -> dict:
+    if not isinstance(item, dict):
+        raise IngestError(400, f"{where}A position is a JSON object.")
+    wanted = item.get("communityId") or item.get("community_id")
+    if wanted is not None and str(wanted) != community_id:
+        raise IngestError(403, "This API token belongs to another community.")
+    character_id = _text(item, "character_id", where) or _text(item, "characterId", where) or None
+    if character_id is not None:
+        try:
+            character_id = str(uuid.UUID(character_id))
+        except ValueError:
+            raise IngestError(400, f"{where}character_id: not a valid ID.") from None
+    unit_id = _text(item, "unitId", where) or character_id
+    if not unit_id:
+        raise IngestError(400, f"{where}unitId: this field is required.")
+    return positions.make_entry(
+        community_id=community_id, unit_id=unit_id, x=_number(item, "x", where), y=_number(item, "y", where),
+        z=_number(item, "z", where), heading=_number(item, "heading", where) % 360,
+        unit_name=_text(item, "unitName", where) or _text(item, "name", where), job=_text(item, "job", where),
+        status=_text(item, "status", where), postal=_text(item, "postal", where), character_id=character_id, ts=ts,
+    )
+
+
+def _parse(path: str, body: bytes, community_id: str) -> list[dict]:
+    try:
+        data = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise IngestError(400, "The body is not valid JSON.") from None
+    ts = time.time()
+    if path == FIVEM:
+        if not isinstance(data, dict) or not data.get("character_id"):
+            raise IngestError(400, "character_id: this field is required.")
+        return [_entry({k: v for k, v in data.items() if k != "unitId"}, community_id, ts)]
+    if path == SINGLE:
+        return [_entry(data, community_id, ts)]
+    items = data.get("positions") if isinstance(data, dict) else data
+    if not isinstance(items, list) or not items:
+        raise IngestError(400, "positions: a non-empty list of positions is required.")
+    if len(items) > MAX_BATCH_POSITIONS:
+        raise IngestError(413, f"At most {MAX_BATCH_POSITIONS} positions per request.")
+    return [_entry(item, community_id, ts, f"positions[{i}].") for i, item in enumerate(items)]
+
+
+async def ingest_app(scope, receive, send) -> None:
+    path = scope["path"]
+    try:
+        if scope["method"] != "POST":
+            await _send_json(send, 405, {"error": "Method not allowed; use POST."}, ((b"allow", b"POST"),))
+            return
+        headers = dict(scope.get("headers", ()))
+        community_id = await _community_of(_raw_token(headers))
+        body = await _read_body(scope, receive, MAX_BATCH_BYTES if path == BATCH else MAX_SINGLE_BYTES)
+        entries = _parse(path, body, community_id)
+        await positions.awrite(entries)
+        await services.position_events.add(services.POSITION_EVENTS["fivem" if path == FIVEM else "rest"], entries)
+    except IngestError as exc:
+        await _send_json(send, exc.status, {"error": exc.message})
+        return
+    if path == FIVEM:
+        await _send_json(send, 200, {"ok": True})
+    elif path == BATCH:
+        await _send_json(send, 200, {"success": True, "accepted": len(entries)})
+    else:
+        await _send_json(send, 200, {"success": True})

@@ -1,0 +1,165 @@
+"""The lean ASGI ingest app, called through httpx's ASGI transport (no Django in the path)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from asgiref.sync import sync_to_async
+
+from cad.core import services as core_services
+from dispatch import ingest, selectors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+async def _close_sync_thread_connections():
+    """A cache miss resolves the token in asgiref's sync thread: close the connection it opened there."""
+    yield
+    from django.db import connections
+
+    await sync_to_async(connections.close_all)()
+
+
+@pytest.fixture
+def warm_token(api_token):
+    """The token as the ingest path sees it in steady state: resolved once, then served from the cache."""
+    core_services.token_authenticate(api_token)
+    return api_token
+
+
+@pytest.fixture
+def other_warm_token(other_api_token):
+    core_services.token_authenticate(other_api_token)
+    return other_api_token
+
+
+def client():
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=ingest.ingest_app), base_url="http://cad")
+
+
+def position(**over):
+    body = {"unitId": "officer_42", "unitName": "1-Adam-12", "x": -1042.5, "y": -2745.3, "z": 21.3,
+            "heading": 180.0, "job": "police", "status": "patrolling", "postal": "345"}
+    return {**body, **over}
+
+
+async def test_single_update_is_stored_and_published(community, warm_token, events):
+    async with client() as c:
+        r = await c.post("/api/dispatch/location-update", json=position(communityId=str(community.pk)),
+                         headers={"x-api-key": warm_token})
+    assert r.status_code == 200 and r.json() == {"success": True}
+    stored = (await sync_to_async(selectors.current_locations)(community.pk))["officer_42"]
+    assert (stored["x"], stored["unitName"], stored["job"], stored["postal"]) == (-1042.5, "1-Adam-12", "police", "345")
+    assert stored["lat"] == pytest.approx(33.9421, abs=1e-3) and stored["lng"] == pytest.approx(-118.4083, abs=1e-3)
+    names, data = events[-1]
+    assert names == ("unitLocationUpdate",) and data["unitId"] == "officer_42" and "ts" not in data
+
+
+async def test_batch_accepts_both_shapes(community, warm_token):
+    async with client() as c:
+        r1 = await c.post("/api/dispatch/location-update/batch", headers={"x-api-key": warm_token},
+                          json={"positions": [position(unitId=f"u{i}") for i in range(50)]})
+        r2 = await c.post("/api/dispatch/location-update/batch", headers={"Authorization": f"Bearer {warm_token}"},
+                          json=[position(unitId="u50"), position(unitId="u0", x=1.0)])
+    assert r1.json() == {"success": True, "accepted": 50} and r2.status_code == 200
+    locations = await sync_to_async(selectors.current_locations)(community.pk)
+    assert len(locations) == 51 and locations["u0"]["x"] == 1.0
+
+
+async def test_fivem_position(community, warm_token, leo, events):
+    character = leo
+    async with client() as c:
+        r = await c.post("/fivem/livemap/position", headers={"Authorization": f"Bearer {warm_token}"},
+                         json={"character_id": str(character.pk), "name": "[K-1] John Smith", "x": 1, "y": 2,
+                               "z": 3, "heading": 370})
+    assert r.json() == {"ok": True}
+    stored = (await sync_to_async(selectors.current_locations)(community.pk))[str(character.pk)]
+    assert stored["characterId"] == str(character.pk) and stored["unitName"] == "[K-1] John Smith"
+    assert stored["heading"] == 10.0
+    assert events[-1][0] == ("unitLocationUpdate",)
+
+
+@pytest.mark.parametrize("path, body, message", [
+    ("/api/dispatch/location-update", b"{not json", "not valid JSON"),
+    ("/api/dispatch/location-update", json.dumps(position(x="east")).encode(), "x: a finite number"),
+    ("/api/dispatch/location-update", json.dumps(position(unitId=None)).encode(), "unitId"),
+    ("/api/dispatch/location-update", b'{"unitId": "a", "x": NaN, "y": 1, "z": 1, "heading": 1}', "x:"),
+    ("/api/dispatch/location-update", json.dumps([position()]).encode(), "JSON object"),
+    ("/api/dispatch/location-update/batch", json.dumps({"positions": []}).encode(), "non-empty list"),
+    ("/api/dispatch/location-update/batch", json.dumps([position(), position(z=True)]).encode(), "positions[1].z"),
+    ("/fivem/livemap/position", json.dumps({"x": 1, "y": 1, "z": 1, "heading": 1}).encode(), "character_id"),
+    ("/fivem/livemap/position", json.dumps({"character_id": "nope", "x": 1, "y": 1, "z": 1, "heading": 1}).encode(),
+     "character_id"),
+])
+async def test_bad_input_is_400_and_stores_nothing(community, warm_token, path, body, message):
+    async with client() as c:
+        r = await c.post(path, content=body, headers={"x-api-key": warm_token, "content-type": "application/json"})
+    assert r.status_code == 400 and message in r.json()["error"]
+    assert await sync_to_async(selectors.current_locations)(community.pk) == {}
+
+
+async def test_auth_and_method_errors(community, warm_token, other_warm_token):
+    async with client() as c:
+        missing = await c.post("/api/dispatch/location-update", json=position())
+        wrong = await c.post("/api/dispatch/location-update", json=position(), headers={"x-api-key": "cad_nope"})
+        get = await c.get("/api/dispatch/location-update", headers={"x-api-key": warm_token})
+        foreign = await c.post("/api/dispatch/location-update", json=position(communityId=str(community.pk)),
+                               headers={"x-api-key": other_warm_token})
+    assert (missing.status_code, wrong.status_code, get.status_code, foreign.status_code) == (401, 401, 405, 403)
+    assert get.headers["allow"] == "POST" and "error" in wrong.json()
+    assert await sync_to_async(selectors.current_locations)(community.pk) == {}
+
+
+async def test_other_community_token_writes_to_its_own_map(community, other_community, other_warm_token):
+    async with client() as c:
+        r = await c.post("/api/dispatch/location-update", json=position(), headers={"x-api-key": other_warm_token})
+    assert r.status_code == 200
+    assert await sync_to_async(selectors.current_locations)(community.pk) == {}
+    assert list(await sync_to_async(selectors.current_locations)(other_community.pk)) == ["officer_42"]
+
+
+async def test_too_large(community, warm_token):
+    async with client() as c:
+        big = await c.post("/api/dispatch/location-update", content=b" " * (ingest.MAX_SINGLE_BYTES + 1),
+                           headers={"x-api-key": warm_token})
+        many = await c.post("/api/dispatch/location-update/batch", headers={"x-api-key": warm_token},
+                            json=[position()] * (ingest.MAX_BATCH_POSITIONS + 1))
+    assert big.status_code == 413 and many.status_code == 413
+
+
+@pytest.fixture
+def revoked_token(community, warm_token):
+    core_services.token_revoke(token=community.api_tokens.get())
+    ingest._token_memo.clear()
+    return warm_token
+
+
+async def test_revoked_token_is_refused(community, revoked_token):
+    api_token = revoked_token
+    async with client() as c:
+        r = await c.post("/api/dispatch/location-update", json=position(), headers={"x-api-key": api_token})
+    assert r.status_code == 401
+
+
+async def test_events_are_coalesced_per_unit(community, warm_token, events, settings):
+    from dispatch.services import position_events
+
+    settings.DISPATCH_POSITION_EVENT_WINDOW = 60  # nothing leaves before the explicit flush below
+    async with client() as c:
+        for x in (1.0, 2.0, 3.0):
+            await c.post("/api/dispatch/location-update", json=position(x=x), headers={"x-api-key": warm_token})
+        await c.post("/api/dispatch/location-update", json=position(unitId="other"), headers={"x-api-key": warm_token})
+    assert events == []
+    position_events._task.cancel()
+    await position_events.flush()
+    assert sorted((d["unitId"], d["x"]) for _, d in events) == [("officer_42", 3.0), ("other", -1042.5)]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_cold_token_is_resolved_from_the_database(community, api_token):
+    async with client() as c:
+        r = await c.post("/api/dispatch/location-update", json=position(), headers={"x-api-key": api_token})
+    assert r.status_code == 200
