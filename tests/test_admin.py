@@ -1,0 +1,59 @@
+"""Staff users who administer a community see and edit only that community's rows in Django admin."""
+
+import pytest
+
+from cad.core import services
+from cad.core.models import CallType, Community
+
+
+@pytest.fixture
+def staff_admin(admin):
+    admin.is_staff = True
+    admin.save()
+    return admin
+
+
+def test_admin_lists_only_own_community_rows(client, staff_admin, community, other_community):
+    client.force_login(staff_admin)
+    r = client.get("/admin/core/calltype/")
+    assert r.status_code == 200
+    own = CallType.objects.for_community(community).first()
+    foreign = CallType.objects.for_community(other_community).first()
+    assert str(own.pk) in r.content.decode()
+    assert str(foreign.pk) not in r.content.decode()
+    assert client.get(f"/admin/core/calltype/{foreign.pk}/change/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/core/calltype/{own.pk}/change/").status_code == 200
+    r = client.get("/admin/core/community/")
+    assert community.name in r.content.decode() and other_community.name not in r.content.decode()
+
+
+def test_admin_form_choices_are_scoped(client, staff_admin, community, other_community):
+    client.force_login(staff_admin)
+    r = client.get("/admin/core/division/add/")
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert other_community.name not in body
+    foreign_dept = other_community and services.community_create(name="Charlie RP")
+    assert foreign_dept.name not in body
+
+
+def test_superuser_sees_everything(client, db, community, other_community):
+    root = services.user_ensure(username="root", password="pw-root")
+    root.is_staff = root.is_superuser = True
+    root.save()
+    client.force_login(root)
+    body = client.get("/admin/core/community/").content.decode()
+    assert community.name in body and other_community.name in body
+    assert Community.objects.count() == 2
+
+
+def test_every_model_is_registered():
+    from django.apps import apps
+    from django.contrib import admin as django_admin
+
+    ours = [m for m in apps.get_models() if m._meta.app_label in
+            {"core", "characters", "records", "calls", "dispatch", "bolos", "announcements", "lookups"}]
+    registry = django_admin.site._registry
+    inlined = {inline.model for model_admin in registry.values() for inline in model_admin.inlines}
+    missing = [m.__name__ for m in ours if m not in registry and m not in inlined]
+    assert missing == [], "register these in their app's admin.py (directly or as an inline)"
