@@ -1,29 +1,56 @@
 """Composition of the ASGI application (cad.asgi imports `build_application`).
 
-HTTP goes to Django, except the position-ingest paths, which `dispatch.ingest` serves as a lean ASGI
-app (no middleware stack, no thread hop) because they take thousands of requests a second.
+- HTTP: Django, except the position-ingest paths, which `dispatch.ingest` serves as a lean ASGI app
+  (no middleware stack, no thread hop) because they take thousands of requests a second, and
+  `/socket.io/` (Socket.IO's polling transport and handshake);
+- WebSocket: `/ws` (the Channels consumer, behind the session/auth middleware) and `/socket.io/`.
 """
 
 from __future__ import annotations
 
+from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter
 from django.core.asgi import get_asgi_application
 
+SOCKETIO_PREFIX = "/socket.io/"
+WS_PATHS = ("/ws", "/ws/")
 
-def _http_router(django_app):
+
+def _http_router(django_app, sio_app):
     try:
         from dispatch.ingest import INGEST_PATHS, ingest_app
     except ImportError:
-        return django_app
+        INGEST_PATHS, ingest_app = frozenset(), None
 
     async def http(scope, receive, send):
-        if scope["path"] in INGEST_PATHS:
+        path = scope["path"]
+        if path in INGEST_PATHS:
             return await ingest_app(scope, receive, send)
+        if path.startswith(SOCKETIO_PREFIX):
+            return await sio_app(scope, receive, send)
         return await django_app(scope, receive, send)
 
     return http
 
 
+def _websocket_router(ws_app, sio_app):
+    async def websocket(scope, receive, send):
+        path = scope["path"]
+        if path in WS_PATHS:
+            return await ws_app(scope, receive, send)
+        if path.startswith(SOCKETIO_PREFIX):
+            return await sio_app(scope, receive, send)
+        await send({"type": "websocket.close", "code": 4404})
+
+    return websocket
+
+
 def build_application():
     django_app = get_asgi_application()
-    return ProtocolTypeRouter({"http": _http_router(django_app)})
+    from .consumer import RealtimeConsumer
+    from .sio import asgi_app as sio_app
+
+    return ProtocolTypeRouter({
+        "http": _http_router(django_app, sio_app),
+        "websocket": _websocket_router(AuthMiddlewareStack(RealtimeConsumer.as_asgi()), sio_app),
+    })

@@ -1,0 +1,319 @@
+"""The per-process hub: one channel-layer subscription per community, fanned out to local sockets.
+
+`cad.events` sends ONE channel-layer message per event to the community's group (or to its priority
+group for panic). Sockets do not join channel-layer groups themselves: the hub of each process joins
+a community's two groups once, as soon as one local socket is in that community's room, and leaves
+them when the last one goes. Each message is read once per process and handed to every local
+subscriber (a /ws consumer, a Socket.IO socket, an SSE stream) through its `Outbox`; the frames are
+encoded once per event and transport (`OutEvent.encoded`), not once per socket. The delivery path
+touches no database.
+
+Panic travels on a second channel read by its own task (and, on Redis, through a second layer
+instance, i.e. its own Redis list with its own capacity), and jumps the queue of every outbox, so a
+flood of positions can neither crowd it out of the channel layer nor delay it behind a slow socket.
+
+Positions (`unitLocationUpdate`, `unit-location-updated`) are also coalesced per community into
+`unitLocations` at most once per `COALESCE_SECONDS`, carrying every changed position since the last
+one (and the units removed), for the web UI's live map.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
+
+from cad.events import community_group, priority_group
+
+logger = logging.getLogger(__name__)
+
+POSITION_EVENTS = frozenset({"unitLocationUpdate", "unit-location-updated"})
+REMOVAL_EVENTS = frozenset({"unitLocationRemoved", "unit-auto-offline"})
+COALESCED_EVENT = "unitLocations"
+COALESCE_SECONDS = 1.0
+GROUP_REFRESH_SECONDS = 3600.0  # channel layers forget group members after a day; re-add hourly
+OUTBOX_LIMIT = 2000  # frames a socket may fall behind before it is disconnected (it resyncs on reconnect)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(eq=False)
+class OutEvent:
+    """One event as received from the layer, with its per-transport encodings cached."""
+
+    community_id: str
+    names: tuple[str, ...]
+    data: Any
+    seq: int
+    ts: str
+    sse: tuple[tuple[str, Any], ...] = ()
+    urgent: bool = False
+    _encoded: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_message(cls, message: dict, *, urgent: bool = False) -> OutEvent:
+        return cls(
+            community_id=message["community"], names=tuple(message["names"]), data=message["data"],
+            seq=message["seq"], ts=message["ts"], sse=tuple((n, p) for n, p in message.get("sse") or ()),
+            urgent=urgent,
+        )
+
+    def encoded(self, key: str, encode: Callable[[OutEvent], Any]) -> Any:
+        """`encode(self)`, computed once per event whatever the number of sockets."""
+        try:
+            return self._encoded[key]
+        except KeyError:
+            value = self._encoded[key] = encode(self)
+            return value
+
+
+class Outbox:
+    """A socket's send queue: urgent frames first, a bounded backlog for the rest."""
+
+    def __init__(self, limit: int = OUTBOX_LIMIT):
+        self.limit = limit
+        self._urgent: deque = deque()
+        self._normal: deque = deque()
+        self._ready = asyncio.Event()
+        self.closed = False
+        self.overflowed = False
+
+    def put(self, item: Any, *, urgent: bool = False) -> None:
+        if self.closed:
+            return
+        if urgent:
+            self._urgent.append(item)
+        elif len(self._normal) >= self.limit:
+            self.overflowed = True
+            self.close()
+            return
+        else:
+            self._normal.append(item)
+        self._ready.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self._ready.set()
+
+    async def get(self) -> Any | None:
+        """The next frame, or None once closed."""
+        while True:
+            if self.closed:
+                return None
+            if self._urgent:
+                return self._urgent.popleft()
+            if self._normal:
+                return self._normal.popleft()
+            self._ready.clear()
+            await self._ready.wait()
+
+    async def pump(self, write: Callable[[Any], Awaitable[None]]) -> None:
+        """Write frames until closed (run as the socket's writer task)."""
+        while (item := await self.get()) is not None:
+            await write(item)
+
+
+class Subscriber(Protocol):
+    def deliver(self, event: OutEvent) -> None:
+        """Queue `event` for this socket; must not block or touch the database."""
+
+
+@dataclass
+class _MapBuffer:
+    units: dict[str, Any] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    seq: int = 0
+    last_flush: float = 0.0
+    timer: asyncio.TimerHandle | None = None
+
+
+def _unit_id(data: Any) -> str | None:
+    if isinstance(data, dict):
+        value = data.get("unitId") or data.get("unit_id")
+        return str(value) if value not in (None, "") else None
+    return None
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.layer = get_channel_layer()
+        # On Redis a second layer instance has its own receive list (and capacity): panic's own lane.
+        # The in-memory layer gives each channel its own queue already, and must stay one instance.
+        self.urgent_layer = (
+            self.layer if isinstance(self.layer, InMemoryChannelLayer)
+            else channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+        )
+        self._members: dict[str, set[Subscriber]] = {}
+        self._subscribed: set[str] = set()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._start_lock = asyncio.Lock()
+        self._channel: str | None = None
+        self._urgent_channel: str | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._maps: dict[str, _MapBuffer] = {}
+
+    # -- membership ---------------------------------------------------------------------------------
+    def members(self, community_id: str) -> frozenset[Subscriber]:
+        return frozenset(self._members.get(community_id, ()))
+
+    async def join(self, community_id: str, subscriber: Subscriber) -> None:
+        """Deliver the community's events to `subscriber`; returns once the process is subscribed.
+        Callers have checked `cad.realtime.auth.community_role` first."""
+        self._members.setdefault(community_id, set()).add(subscriber)
+        await self._sync(community_id)
+
+    async def leave(self, community_id: str, subscriber: Subscriber) -> None:
+        members = self._members.get(community_id)
+        if members is not None:
+            members.discard(subscriber)
+            if not members:
+                del self._members[community_id]
+        await self._sync(community_id)
+
+    async def _sync(self, community_id: str) -> None:
+        """Make the process's group membership match whether any local subscriber wants it."""
+        await self._start()
+        lock = self._locks.setdefault(community_id, asyncio.Lock())
+        async with lock:
+            wanted = bool(self._members.get(community_id))
+            if wanted == (community_id in self._subscribed):
+                return
+            if wanted:
+                await self.layer.group_add(community_group(community_id), self._channel)
+                await self.urgent_layer.group_add(priority_group(community_id), self._urgent_channel)
+                self._subscribed.add(community_id)
+            else:
+                self._subscribed.discard(community_id)
+                await self.layer.group_discard(community_group(community_id), self._channel)
+                await self.urgent_layer.group_discard(priority_group(community_id), self._urgent_channel)
+                buffer = self._maps.pop(community_id, None)
+                if buffer and buffer.timer:
+                    buffer.timer.cancel()
+
+    # -- reading the layer --------------------------------------------------------------------------
+    async def _start(self) -> None:
+        if self._tasks:
+            return
+        async with self._start_lock:
+            if self._tasks:
+                return
+            self._channel = await self.layer.new_channel("hub.")
+            self._urgent_channel = await self.urgent_layer.new_channel("hub-urgent.")
+            self._tasks = [
+                asyncio.create_task(self._read(self.layer, self._channel, urgent=False)),
+                asyncio.create_task(self._read(self.urgent_layer, self._urgent_channel, urgent=True)),
+                asyncio.create_task(self._refresh_groups()),
+            ]
+
+    async def _read(self, layer, channel: str, *, urgent: bool) -> None:
+        while True:
+            try:
+                message = await layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("realtime hub: receive failed on %s; retrying", channel)
+                await asyncio.sleep(1)
+                continue
+            try:
+                self.dispatch(message, urgent=urgent)
+            except Exception:
+                logger.exception("realtime hub: could not deliver %s", message.get("names"))
+
+    async def _refresh_groups(self) -> None:
+        while True:
+            await asyncio.sleep(GROUP_REFRESH_SECONDS)
+            for community_id in tuple(self._subscribed):
+                try:
+                    await self.layer.group_add(community_group(community_id), self._channel)
+                    await self.urgent_layer.group_add(priority_group(community_id), self._urgent_channel)
+                except Exception:
+                    logger.exception("realtime hub: could not refresh groups of %s", community_id)
+
+    def dispatch(self, message: dict, *, urgent: bool = False) -> None:
+        """Hand one layer message to the local subscribers of its community."""
+        if message.get("type") != "cad.event":
+            return
+        community_id = message.get("community")
+        members = self._members.get(community_id)
+        if not members:
+            return
+        event = OutEvent.from_message(message, urgent=urgent)
+        for subscriber in tuple(members):
+            subscriber.deliver(event)
+        if not POSITION_EVENTS.isdisjoint(event.names) or not REMOVAL_EVENTS.isdisjoint(event.names):
+            self._coalesce(event)
+
+    # -- live-map coalescing ------------------------------------------------------------------------
+    def _coalesce(self, event: OutEvent) -> None:
+        unit_id = _unit_id(event.data)
+        if unit_id is None:
+            return
+        buffer = self._maps.setdefault(event.community_id, _MapBuffer())
+        if POSITION_EVENTS.isdisjoint(event.names):
+            buffer.units.pop(unit_id, None)
+            buffer.removed.add(unit_id)
+        else:
+            buffer.units[unit_id] = event.data
+            buffer.removed.discard(unit_id)
+        buffer.seq = max(buffer.seq, event.seq)
+        if buffer.timer is None:
+            delay = max(0.0, buffer.last_flush + COALESCE_SECONDS - time.monotonic())
+            buffer.timer = self.loop.call_later(delay, self._flush, event.community_id)
+
+    def _flush(self, community_id: str) -> None:
+        buffer = self._maps.get(community_id)
+        if buffer is None:
+            return
+        buffer.timer = None
+        buffer.last_flush = time.monotonic()
+        if not buffer.units and not buffer.removed:
+            return
+        data = {"communityId": community_id, "units": buffer.units, "removed": sorted(buffer.removed)}
+        buffer.units, buffer.removed = {}, set()
+        event = OutEvent(community_id=community_id, names=(COALESCED_EVENT,), data=data, seq=buffer.seq, ts=now_iso())
+        for subscriber in tuple(self._members.get(community_id, ())):
+            subscriber.deliver(event)
+
+    async def close(self) -> None:
+        """Stop reading and leave every group (tests; a process that ends needs none of it)."""
+        for community_id in tuple(self._subscribed):
+            try:
+                await self.layer.group_discard(community_group(community_id), self._channel)
+                await self.urgent_layer.group_discard(priority_group(community_id), self._urgent_channel)
+            except Exception:
+                logger.exception("realtime hub: could not leave the groups of %s", community_id)
+        self._subscribed.clear()
+        self._members.clear()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        for buffer in self._maps.values():
+            if buffer.timer:
+                buffer.timer.cancel()
+
+
+_hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
+
+
+def get_hub() -> Hub:
+    """The hub of the running event loop (one per process in production; one per test loop)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        for old in [old for old in _hubs if old.is_closed()]:
+            del _hubs[old]
+        hub = _hubs[loop] = Hub()
+    return hub

@@ -1,0 +1,296 @@
+"""One connected client, whatever its transport: its rooms, its client events, its outbox.
+
+The /ws consumer and the Socket.IO server both wrap a `Session`; they only differ in how a frame is
+encoded (`Codec`) and written. Client events (003) are handled here once:
+
+  auth                  {token}                  → authenticated {name} | error
+  join-community        "<id>" | {communityId}   → joined-community {communityId} | error
+  leave-community       "<id>" | {communityId}   → left-community {communityId}
+  request-locations     {communityId}            → currentLocations {unitId: location}
+  request-911-calls     {communityId}            → current911Calls [call, ...]
+  unit-location-update  003's fields             → dispatch stores it, broadcasts unit-location-updated
+  unit-status-update    {communityId, userId, status} → dispatch stores it, broadcasts unit-status-updated
+  unitDetachedFromCall  {callId, odId, odName, reason} → calls.services.call_remove_unit (it broadcasts)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from channels.db import database_sync_to_async
+from rest_framework.exceptions import APIException
+
+from cad.core.choices import Role
+
+from . import domain
+from .auth import AuthError, Principal, authenticate_token, community_id_of, community_role
+from .hub import POSITION_EVENTS, Outbox, OutEvent, get_hub, now_iso
+
+logger = logging.getLogger(__name__)
+
+WRITE_ROLE = Role.OFFICER  # reporting positions, statuses and detaching units
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Codec:
+    """How a transport encodes frames. `event(e)` → ((name, frame), ...), cached per event."""
+
+    key: str
+    event: Callable[[OutEvent], tuple[tuple[str, Any], ...]]
+    reply: Callable[[str, Any, int, str], Any]
+
+
+def _ws_frame(name: str, data_json: str, seq: int, ts: str) -> str:
+    return f'{{"event":{_dumps(name)},"data":{data_json},"seq":{seq},"ts":{_dumps(ts)}}}'
+
+
+WS_CODEC = Codec(
+    key="ws",
+    event=lambda e: tuple((n, _ws_frame(n, _dumps(e.data), e.seq, e.ts)) for n in e.names),
+    reply=lambda name, data, seq, ts: _ws_frame(name, _dumps(data), seq, ts),
+)
+
+
+class ClientError(Exception):
+    """Bad input from a client: answered with an `error` event, nothing changed."""
+
+
+def _detail(exc: APIException) -> str:
+    detail = exc.detail
+    if isinstance(detail, dict):
+        detail = next(iter(detail.values()), "")
+    if isinstance(detail, list):
+        detail = detail[0] if detail else ""
+    return str(detail) or "Request refused."
+
+
+class Session:
+    """A client's state; `deliver` is called by the hub, `handle` by the transport."""
+
+    def __init__(self, codec: Codec, principal: Principal | None = None, *, coalesced_only: bool = False):
+        self.codec = codec
+        self.principal = principal
+        self.coalesced_only = coalesced_only  # the web map: unitLocations instead of every position
+        self.outbox = Outbox()
+        self.rooms: set[str] = set()
+        self.last_seq: dict[str, int] = {}
+        self.units: dict[str, set[str]] = {}  # community → unit IDs this socket reported positions for
+        self.closed = False
+        self._roles: dict[str, asyncio.Future] = {}
+        self._lock = asyncio.Lock()
+
+    # -- server → client ----------------------------------------------------------------------------
+    def deliver(self, event: OutEvent) -> None:
+        self.last_seq[event.community_id] = max(event.seq, self.last_seq.get(event.community_id, 0))
+        for name, frame in event.encoded(self.codec.key, self.codec.event):
+            if self.coalesced_only and name in POSITION_EVENTS:
+                continue
+            self.outbox.put(frame, urgent=event.urgent)
+
+    def reply(self, name: str, data: Any, community_id: str | None = None) -> None:
+        seq = self.last_seq.get(community_id, 0) if community_id else 0
+        self.outbox.put(self.codec.reply(name, data, seq, now_iso()))
+
+    def error(self, event: str, message: str) -> None:
+        self.reply("error", {"event": event, "message": message})
+
+    # -- client → server ----------------------------------------------------------------------------
+    async def handle(self, name: str, data: Any) -> None:
+        handler = HANDLERS.get(name)
+        if handler is None:
+            self.error(name, f"Unknown event {name!r}.")
+            return
+        async with self._lock:  # one event at a time per client, in the order it sent them
+            if self.closed:
+                return
+            try:
+                await handler(self, data)
+            except ClientError as exc:
+                self.error(name, str(exc))
+            except APIException as exc:  # a service refused (not found, conflict, validation)
+                self.error(name, _detail(exc))
+            except Exception:
+                logger.exception("realtime: %s failed", name)
+                self.error(name, "Internal error.")
+
+    async def role(self, community_id: str | None) -> Role | None:
+        """The principal's role in the community (memoised for the life of the socket)."""
+        if community_id is None or self.principal is None:
+            return None
+        future = self._roles.get(community_id)
+        if future is None:
+            future = self._roles[community_id] = asyncio.ensure_future(community_role(self.principal, community_id))
+        return await asyncio.shield(future)
+
+    async def require(self, data: Any, minimum: Role = Role.CIVILIAN) -> str:
+        community_id = community_id_of(data)
+        if community_id is None and isinstance(data, dict) and len(self.rooms) == 1:
+            community_id = next(iter(self.rooms))
+        if community_id is None:
+            raise ClientError("A valid communityId is required.")
+        role = await self.role(community_id)
+        if role is None:
+            raise ClientError("Not a member of this community.")
+        if not role.at_least(minimum):
+            raise ClientError(f"Requires the {minimum.label} role.")
+        return community_id
+
+    async def on_auth(self, data: Any) -> None:
+        if self.principal is not None:
+            raise ClientError("Already authenticated.")
+        token = data.get("token") if isinstance(data, dict) else data
+        try:
+            self.principal = await authenticate_token(token if isinstance(token, str) else "")
+        except AuthError as exc:
+            raise ClientError(str(exc)) from exc
+        self._roles.clear()
+        self.reply("authenticated", {"name": self.principal.name})
+
+    async def on_join(self, data: Any) -> None:
+        community_id = await self.require(data)
+        if community_id not in self.rooms:
+            self.rooms.add(community_id)
+            await get_hub().join(community_id, self)
+        self.reply("joined-community", {"communityId": community_id}, community_id)
+
+    async def on_leave(self, data: Any) -> None:
+        community_id = community_id_of(data)
+        if community_id in self.rooms:
+            self.rooms.discard(community_id)
+            await get_hub().leave(community_id, self)
+        self.reply("left-community", {"communityId": community_id}, community_id)
+
+    async def on_request_locations(self, data: Any) -> None:
+        community_id = await self.require(data)
+        locations = await database_sync_to_async(domain.current_locations)(community_id)
+        self.reply("currentLocations", locations, community_id)
+
+    async def on_request_911_calls(self, data: Any) -> None:
+        community_id = await self.require(data)
+        calls = await database_sync_to_async(domain.active_911_calls)(community_id)
+        self.reply("current911Calls", calls, community_id)
+
+    async def on_unit_location(self, data: Any) -> None:
+        community_id = await self.require(data, WRITE_ROLE)
+        location = clean_location(data, community_id)
+        self.units.setdefault(community_id, set()).add(location["unitId"])
+        await domain.store_location(community_id, location)
+
+    async def on_unit_status(self, data: Any) -> None:
+        community_id = await self.require(data, WRITE_ROLE)
+        change = clean_status(data)
+        may_set_others = (await self.role(community_id)).at_least(Role.DISPATCHER)
+        await database_sync_to_async(domain.set_unit_status)(community_id, change, self.principal, may_set_others)
+
+    async def on_detach(self, data: Any) -> None:
+        community_id = await self.require(data, WRITE_ROLE)
+        detach = clean_detach(data)
+        await database_sync_to_async(domain.detach_unit)(community_id, detach, self.principal)
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+    async def close(self) -> None:
+        """Leave every room and forget the units this socket was tracking (003 `disconnect`)."""
+        if self.closed:
+            return
+        self.closed = True
+        self.outbox.close()
+        hub = get_hub()
+        for community_id in tuple(self.rooms):
+            await hub.leave(community_id, self)
+        self.rooms.clear()
+        units, self.units = self.units, {}
+        for community_id, unit_ids in units.items():
+            try:
+                await database_sync_to_async(domain.forget_units)(community_id, sorted(unit_ids))
+            except Exception:
+                logger.exception("realtime: could not clean up units of a closed socket")
+        for future in self._roles.values():
+            future.cancel()
+
+
+HANDLERS: dict[str, Callable[[Session, Any], Awaitable[None]]] = {
+    "auth": Session.on_auth,
+    "join-community": Session.on_join,
+    "leave-community": Session.on_leave,
+    "request-locations": Session.on_request_locations,
+    "request-911-calls": Session.on_request_911_calls,
+    "unit-location-update": Session.on_unit_location,
+    "unit-status-update": Session.on_unit_status,
+    "unitDetachedFromCall": Session.on_detach,
+}
+
+
+# -- validation of client payloads ------------------------------------------------------------------
+def _text(data: dict, key: str, *, required: bool = False, max_length: int = 80) -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise ClientError(f"{key} is required.")
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ClientError(f"{key} must be a string.")
+    value = str(value).strip()
+    if len(value) > max_length:
+        raise ClientError(f"{key} must be at most {max_length} characters.")
+    if required and not value:
+        raise ClientError(f"{key} is required.")
+    return value
+
+
+def _number(data: dict, key: str, *, required: bool = True, low: float | None = None,
+            high: float | None = None) -> float | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise ClientError(f"{key} is required.")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ClientError(f"{key} must be a number.")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ClientError(f"{key} must be between {low} and {high}.")
+    return float(value)
+
+
+def clean_location(data: Any, community_id: str) -> dict:
+    """003's unit-location-update fields, checked; the broadcast carries the same structure."""
+    if not isinstance(data, dict):
+        raise ClientError("Expected an object.")
+    return {
+        "communityId": community_id,
+        "unitId": _text(data, "unitId", required=True),
+        "unitName": _text(data, "unitName", max_length=60),
+        "x": _number(data, "x", low=-1e6, high=1e6),
+        "y": _number(data, "y", low=-1e6, high=1e6),
+        "z": _number(data, "z", low=-1e6, high=1e6),
+        "heading": _number(data, "heading", required=False, low=0, high=360) or 0.0,
+        "postal": _text(data, "postal", max_length=16),
+        "status": _text(data, "status", max_length=40),
+        "timestamp": _text(data, "timestamp", max_length=40) or now_iso(),
+    }
+
+
+def clean_status(data: Any) -> dict:
+    if not isinstance(data, dict):
+        raise ClientError("Expected an object.")
+    return {"userId": _text(data, "userId", required=True), "status": _text(data, "status", required=True, max_length=40)}
+
+
+def clean_detach(data: Any) -> dict:
+    if not isinstance(data, dict):
+        raise ClientError("Expected an object.")
+    return {
+        "callId": _text(data, "callId", required=True),
+        "odId": _text(data, "odId", required=True),
+        "odName": _text(data, "odName", max_length=60),
+        "reason": _text(data, "reason", max_length=200),
+    }
