@@ -920,7 +920,10 @@ def _is_supervisor(community_id, by) -> bool:
     if by is None:
         return False
     if _user_pk(by) is None:
-        return bool(getattr(by, "is_authenticated", False))  # an API token acts as a supervisor
+        from cad.core.api.authentication import ServicePrincipal
+
+        # A community API token acts as a supervisor in its own community.
+        return isinstance(by, ServicePrincipal) and by.token.community_id == community_id
     role = Membership.objects.filter(community_id=community_id, user_id=by.pk).values_list("role", flat=True).first()
     return (role is not None and Role(role).at_least(Role.SUPERVISOR)) or bool(getattr(by, "is_superuser", False))
 

@@ -1,0 +1,84 @@
+"""004: POST /fivem/player-connect, POST /fivem/create-character, POST /fivem/vehicles,
+DELETE /fivem/vehicles/:plate, PATCH /fivem/vehicles/:plate/stolen. The game server's token acts as a
+supervisor in its own community; users named in a body must be members of that community."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from cad.core.api.views import CommunityAPIView, FivemMixin
+from cad.core.choices import Role
+from cad.core.models import Membership
+
+from .. import selectors, services
+from . import serializers as s
+
+
+class _FivemView(FivemMixin, CommunityAPIView):
+    minimum_role = Role.SUPERVISOR
+
+    def validated(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def vehicle(self, plate: str):
+        vehicle = selectors.vehicle_for_plate(self.request.community, plate)
+        if vehicle is None:
+            raise exceptions.NotFound(f"No registered vehicle with plate {plate.upper()}")
+        return vehicle
+
+
+class PlayerConnectView(_FivemView):
+    def post(self, request):
+        data = self.validated(s.PlayerConnectSerializer)
+        user = selectors.user_for_discord(request.community, data["discord_id"])
+        if user is None:
+            return Response({"registered": False})
+        characters = selectors.characters_of_user(user, request.community)
+        return Response({
+            "registered": True,
+            "user": {"id": user.pk, "username": user.get_username(), "discord_id": user.profile.discord_id},
+            "characters": [
+                {"id": str(c.pk), "first_name": c.first_name, "last_name": c.last_name, "type": c.type,
+                 "callsign": c.callsign,
+                 "dept_short": (c.department.short_name or c.department.name) if c.department_id else None}
+                for c in characters
+            ],
+        })
+
+
+class CreateCharacterView(_FivemView):
+    def post(self, request):
+        data = self.validated(s.FivemCreateCharacterSerializer)
+        user_id = data.pop("user_id")
+        if not Membership.objects.filter(community=request.community, user_id=user_id).exists():
+            raise exceptions.ValidationError({"user_id": ["Not a member of this community."]})
+        user = get_user_model().objects.get(pk=user_id)
+        character = services.character_create(community=request.community, user=user, **data)
+        return Response(s.FivemCharacterSerializer(character, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class VehicleRegisterView(_FivemView):
+    def post(self, request):
+        data = self.validated(s.FivemVehicleSerializer)
+        owner = data.pop("owner")
+        vehicle = services.vehicle_register(community=request.community, owner=owner, **data)
+        return Response(s.FivemVehicleSerializer(vehicle, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class VehicleByPlateView(_FivemView):
+    def delete(self, request, plate: str):
+        vehicle = services.vehicle_deregister(vehicle=self.vehicle(plate))
+        return Response({"ok": True, "plate": vehicle.plate})
+
+
+class VehicleStolenView(_FivemView):
+    def patch(self, request, plate: str):
+        data = self.validated(s.StolenSerializer)
+        vehicle = services.vehicle_set_stolen(vehicle=self.vehicle(plate), stolen=data["stolen"])
+        return Response({"ok": True, "plate": vehicle.plate, "is_stolen": vehicle.is_stolen})

@@ -1,0 +1,15 @@
+"""/api/* routes of the characters app (no trailing slash, as in the seeds)."""
+
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter(trailing_slash=False)
+router.register("characters", views.CharacterViewSet, basename="character")
+router.register("vehicles", views.VehicleViewSet, basename="vehicle")
+router.register("licenses", views.LicenseViewSet, basename="license")
+router.register("weapons", views.WeaponViewSet, basename="weapon")
+router.register("weapon-license-applications", views.WeaponLicenseApplicationViewSet,
+                basename="weapon-license-application")
+
+urlpatterns = router.urls
