@@ -86,3 +86,20 @@ def names(events) -> list[str]:
 
 def payload(events, name: str):
     return next(data for sent, data in events if name in sent)
+
+
+@pytest.fixture
+def sse_events():
+    """The 004 SSE twins sent (after commit), as a list of (event name, data)."""
+    from cad import events as ev
+
+    sent: list[tuple[str, object]] = []
+    original = ev._send
+
+    def capture(community_id, names, data, sse):
+        sent.extend((name, body) for name, body in sse)
+        return original(community_id, names, data, sse)
+
+    ev._send = capture
+    yield sent
+    ev._send = original
