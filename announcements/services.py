@@ -55,7 +55,7 @@ def announcement_create(
     message: str,
     priority: str = AnnouncementPriority.INFO,
     expires_at: datetime | None = None,
-    by_user=None,
+    by=None,
     role: Role | str | None = None,
 ) -> Announcement:
     """Publish an announcement (no `expires_at`: until deleted). Publishes `new-announcement`."""
@@ -74,8 +74,8 @@ def announcement_create(
         raise ValidationError(errors)
     announcement = Announcement.objects.create(
         community=community, title=title, message=message, priority=priority, expires_at=expires_at,
-        created_by=by_user if getattr(by_user, "pk", None) is not None else None,
-        created_by_name=_display_name(by_user),
+        created_by=by if getattr(by, "pk", None) is not None else None,
+        created_by_name=_display_name(by),
     )
     publish(community.pk, "new-announcement", announcement_payload(announcement))
     return announcement

@@ -41,7 +41,7 @@ class AnnouncementViewSet(CommunityGenericViewSet):
     def create(self, request):
         body = AnnouncementInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        announcement = services.announcement_create(community=request.community, by_user=request.user,
+        announcement = services.announcement_create(community=request.community, by=request.user,
                                                     role=request.role, **body.validated_data)
         return Response({"success": True, "announcement": self.get_serializer(announcement).data},
                         status=status.HTTP_201_CREATED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -156,6 +157,9 @@ class FivemBoloCreateView(FivemMixin, CommunityAPIView):
     def required_role(self) -> Role:
         return services.bolo_create_role(self.request.community)
 
+    serializer_class = FivemBoloInputSerializer
+
+    @extend_schema(request=FivemBoloInputSerializer, responses={201: BoloSerializer})
     def post(self, request):
         body = FivemBoloInputSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
