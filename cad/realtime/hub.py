@@ -162,6 +162,7 @@ class Hub:
         self._urgent_channel: str | None = None
         self._tasks: list[asyncio.Task] = []
         self._maps: dict[str, _MapBuffer] = {}
+        self._closed = False
 
     # -- membership ---------------------------------------------------------------------------------
     def members(self, community_id: str) -> frozenset[Subscriber]:
@@ -183,6 +184,8 @@ class Hub:
 
     async def _sync(self, community_id: str) -> None:
         """Make the process's group membership match whether any local subscriber wants it."""
+        if self._closed:
+            return
         await self._start()
         lock = self._locks.setdefault(community_id, asyncio.Lock())
         async with lock:
@@ -288,6 +291,7 @@ class Hub:
 
     async def close(self) -> None:
         """Stop reading and leave every group (tests; a process that ends needs none of it)."""
+        self._closed = True
         for community_id in tuple(self._subscribed):
             try:
                 await self.layer.group_discard(community_group(community_id), self._channel)
