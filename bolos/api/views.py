@@ -82,7 +82,8 @@ class BoloViewSet(CommunityGenericViewSet):
     # 000: GET /api/bolos/active
     @action(detail=False, methods=["get"])
     def active(self, request):
-        return Response(self._out(selectors.active_bolos(request.community), many=True))
+        rows = selectors.active_bolos(request.community).prefetch_related("viewed_by")
+        return Response(self._out(rows, many=True))
 
     # 000: GET /api/bolos/search?query=
     @action(detail=False, methods=["get"])
