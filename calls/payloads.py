@@ -32,7 +32,10 @@ def coordinates(call) -> dict | None:
 
 
 def _assignments(call) -> list:
-    return list(call.assignments.all())
+    prefetched = getattr(call, "_prefetched_objects_cache", {}).get("assignments")
+    if prefetched is not None:
+        return list(prefetched)
+    return list(call.assignments.select_related("unit"))
 
 
 def unit_003(assignment) -> dict:
@@ -86,8 +89,9 @@ def note_added(call, note) -> dict:
         "callId": str(call.pk),
         "incidentNumber": call.incident_number,
         "assignedUnits": [str(a.unit_id) for a in _assignments(call)],
-        "note": {"_id": str(note.pk), "text": note.text, "label": note.label, "type": note.kind,
-                 "addedBy": note.author_name, "addedAt": iso(note.created_at)},
+        "note": {"_id": str(note.pk), "text": note.text, "content": note.text, "label": note.label,
+                 "type": note.kind, "time": f"{note.created_at:%H:%M:%S}", "addedBy": note.author_name,
+                 "addedAt": iso(note.created_at)},
     }
 
 

@@ -245,13 +245,15 @@ def call_create(
     *, community: Community, by_user=None, by_character=None, call_type: str = "", call_type_id=None,
     title: str = "", code: str = "", location: str = "", block: str = "", postal: str = "",
     x: float | None = None, y: float | None = None, z: float | None = None, caller: str = "",
-    description: str = "", origin: str = CallOrigin.CALLER, priority: int | str = 2,
+    description: str = "", origin: str = CallOrigin.CALLER, priority: int | str | None = None,
     status: str = CallStatus.PENDING, metadata: dict | None = None, notes: Iterable = (),
     unit_ids_or_api_ids: Iterable = (), department=None, division=None, situation_code: str = "",
 ) -> Call:
     """Create a call with the community's next number. Unknown unit refs do not fail the call: they are
-    left in `call.unresolved_unit_ids` for the caller to report (002)."""
-    priority = _parse(parse_priority, "priority", priority)
+    left in `call.unresolved_unit_ids` for the caller to report (002). Without a priority, a configured
+    call type's default priority applies, else normal (2)."""
+    if priority is not None:
+        priority = _parse(parse_priority, "priority", priority)
     status = _parse(parse_status, "status", status)
     origin = _parse(parse_origin, "origin", origin)
     x, y, z = _coords(x, y, z)
@@ -259,6 +261,8 @@ def call_create(
         raise _invalid("metadata", "An object.")
     _ensure_same_community(community, department, division, by_character)
     type_name, type_ref = _resolve_call_type(community, call_type, call_type_id)
+    if priority is None:
+        priority = type_ref.default_priority if type_ref and type_ref.default_priority in (1, 2, 3) else 2
     units, unknown = resolve_units(community, unit_ids_or_api_ids)
     note_args = [_note_args(n) for n in notes]
 
@@ -474,8 +478,12 @@ def call_assign_unit(*, call: Call, unit, by=None) -> Call:
 def call_remove_unit(*, call: Call, unit, by=None, cleared: bool = False) -> Call:
     """Take a unit off a call (000 remove, 004 /detach with `cleared`); the next unit becomes primary."""
     call = _lock(call)
-    _ensure_not_archived(call)
     assignment = call.assignments.filter(unit_id=unit.pk).first()
+    if call.archived_at is not None or (assignment is None and unit.current_call_id == call.pk):
+        # Going off duty detaches a unit from everything it points at: a deleted call keeps its
+        # history, and a stale `current_call` is simply let go.
+        _release_unit(call, unit, by)
+        return call
     if assignment is None:
         raise Conflict(f"{unit.name} is not assigned to this call.")
     assignment.delete()

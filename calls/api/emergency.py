@@ -32,7 +32,7 @@ class NewDispatchSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=sorted(STATUS_FROM_INT), required=False, default=0,
                                      error_messages={"invalid_choice": '"{input}" is not allowed; use one of: '
                                                      '0 (PENDING), 1 (ACTIVE), 2 (CLOSED).'})
-    priority = PriorityField(required=False, default=2)
+    priority = PriorityField(required=False, default=None)
     block = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     postal = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")

@@ -191,8 +191,10 @@ def _vehicle(vehicle) -> dict:
 
 
 def _note(note) -> dict:
-    return {"_id": str(note.pk), "id": str(note.pk), "text": note.text, "label": note.label, "type": note.kind,
-            "created_by": note.author_name, "created_at": payloads.iso(note.created_at)}
+    """000's {text, createdBy, createdAt} and 002's note object {time, label, type, content} in one."""
+    return {"_id": str(note.pk), "id": str(note.pk), "text": note.text, "content": note.text, "label": note.label,
+            "type": note.kind, "time": f"{note.created_at:%H:%M:%S}", "created_by": note.author_name,
+            "created_at": payloads.iso(note.created_at)}
 
 
 def _unit(assignment) -> dict:

@@ -42,6 +42,9 @@ def test_create_resolves_configured_call_type_by_id_or_name(community, dispatche
     assert (by_id.call_type_ref, by_id.call_type, by_id.code) == (robbery, "Robbery", "10-31")
     assert by_name.call_type_ref == robbery
     assert (free.call_type_ref, free.call_type) == (None, "Cat in tree")
+    assert (by_id.priority, free.priority) == (1, 2)  # the configured type's default priority
+    explicit = services.call_create(community=community, by_user=dispatcher, call_type="Robbery", priority="low")
+    assert explicit.priority == 3
 
 
 def test_create_rejects_another_communitys_call_type(community, other_community, dispatcher):
@@ -238,3 +241,61 @@ def test_panic_creates_priority_one_call_and_alert(community, unit, events, djan
     assert alert["officerName"] == character.full_name and alert["source"] == "fivem"
     assert alert["coordinates"] == {"x": 243.7, "y": -1529.3, "z": 29.2}
     assert alert["communityName"] == community.name
+
+
+def test_active_911_calls_payload_for_realtime(community, make_call, unit, django_assert_max_num_queries):
+    from calls import selectors
+
+    calls = [make_call(community, x=1.0, y=2.0, z=3.0) for _ in range(5)]
+    make_call(community, origin="OBSERVED")
+    services.call_assign_unit(call=calls[0], unit=unit, by=None)
+    with django_assert_max_num_queries(6):
+        board = selectors.active_911_calls(community)
+    assert {c["_id"] for c in board} == {str(c.pk) for c in calls}
+    first = next(c for c in board if c["_id"] == str(calls[0].pk))
+    assert first["status"] == "active" and first["priority"] == "3"  # Traffic Stop's default
+    assert first["assignedUnits"][0]["unitName"] == "1-Adam-12"
+    assert first["coordinates"] == {"x": 1.0, "y": 2.0, "z": 3.0}
+
+
+def test_call_by_id_or_number(community, other_community, make_call):
+    from cad.core.api.exceptions import NotFound
+    from calls.selectors import call_by_id_or_number
+
+    call = make_call(community)
+    for value in (str(call.pk), call.number, f"#{call.number}", call.incident_number):
+        assert call_by_id_or_number(community, value) == call
+    for value in ("nope", "999", "", f"{call.pk}x"):
+        with pytest.raises(NotFound):
+            call_by_id_or_number(community, value)
+    with pytest.raises(NotFound):
+        call_by_id_or_number(other_community, call.pk)
+
+
+def test_remove_unit_from_deleted_call_just_releases_it(call, unit, admin):
+    """Duty-off detaches a unit from every call it is on, deleted ones included, without failing."""
+    services.call_assign_unit(call=call, unit=unit, by=admin)
+    services.call_archive(call=call, by=admin, reason="Duplicate")
+    services.call_remove_unit(call=call, unit=unit, by=admin)
+    unit.refresh_from_db()
+    assert unit.current_call_id is None
+    assert call.assignments.count() == 1  # history kept
+
+
+def test_remove_unit_not_on_call_conflicts(call, unit):
+    with pytest.raises(Conflict):
+        services.call_remove_unit(call=call, unit=unit, by=None)
+
+
+def test_going_off_duty_detaches_from_open_and_deleted_calls(community, make_call, unit, admin):
+    from dispatch.services import duty_set
+
+    open_call, deleted = make_call(community), make_call(community)
+    services.call_unit_progress(call=deleted, unit=unit, state="enroute")
+    services.call_archive(call=deleted, by=admin, reason="Duplicate")
+    services.call_unit_progress(call=open_call, unit=unit, state="enroute")
+    duty_set(character=unit.character, on=False)
+    open_call = Call.objects.for_community(community).get(pk=open_call.pk)
+    assert open_call.status == CallStatus.PENDING and not open_call.assignments.exists()
+    unit.refresh_from_db()
+    assert (unit.on_duty, unit.current_call_id) == (False, None)
