@@ -15,4 +15,4 @@ def active_announcements(community, *, now: datetime | None = None) -> QuerySet[
     now = now or timezone.now()
     return (Announcement.objects.for_community(community)
             .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-            .order_by("-created_at"))
+            .order_by("-created_at", "-id"))

@@ -110,7 +110,7 @@ def announcements_expire(*, now: datetime | None = None) -> int:
             (pk, community_id)
             for pk, community_id in Announcement.objects.all_communities()
             .filter(expires_at__lte=now, removal_published_at__isnull=True)
-            .order_by("expires_at")
+            .order_by("expires_at", "pk")
             .values_list("pk", "community_id")[:EXPIRE_BATCH]
             if pk not in seen
         ]

@@ -25,7 +25,7 @@ def not_expired(now: datetime | None = None) -> Q:
 def active_bolos(community, *, now: datetime | None = None) -> QuerySet[Bolo]:
     """Active (not deactivated) and not expired, newest first. (Lists that show `viewed_by` add
     `.prefetch_related("viewed_by")`.)"""
-    return Bolo.objects.for_community(community).filter(not_expired(now), is_active=True).order_by("-created_at")
+    return Bolo.objects.for_community(community).filter(not_expired(now), is_active=True).order_by("-created_at", "-id")
 
 
 def bolo_search(community, *, query: str, qs: QuerySet[Bolo] | None = None) -> QuerySet[Bolo]:

@@ -74,7 +74,7 @@ class BoloViewSet(CommunityGenericViewSet):
         params = BoloListQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         skip = params.validated_data["skip"]
-        rows = self.filter_queryset(self.get_queryset()).order_by("-created_at")
+        rows = self.filter_queryset(self.get_queryset()).order_by("-created_at", "-id")
         total = rows.count()
         page = list(rows.prefetch_related("viewed_by")[skip:skip + PAGE_SIZE])
         return Response({"bolos": self._out(page, dialect=DIALECT_001, many=True), "total_count": total})
@@ -94,7 +94,7 @@ class BoloViewSet(CommunityGenericViewSet):
         if len(query) > 200:
             raise ValidationError({"query": ["Ensure this field has no more than 200 characters."]})
         rows = selectors.bolo_search(request.community, query=query).prefetch_related("viewed_by")
-        return Response(self._out(rows.order_by("-is_active", "-created_at")[:SEARCH_LIMIT], many=True))
+        return Response(self._out(rows.order_by("-is_active", "-created_at", "-id")[:SEARCH_LIMIT], many=True))
 
     def retrieve(self, request, pk=None):
         return Response(self._out(self.get_object()))
