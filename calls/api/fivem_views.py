@@ -51,7 +51,7 @@ class SceneCommandSerializer(CharacterCallSerializer):
         return super().to_internal_value(data)
 
 
-class CloseSerializer(serializers.Serializer):
+class FivemCloseSerializer(serializers.Serializer):
     character_id = serializers.UUIDField(required=False, allow_null=True)
     disposition = serializers.CharField(max_length=120, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
@@ -110,6 +110,7 @@ class _FivemView(FivemMixin, CommunityAPIView):
 class CallsView(_FivemView):
     """POST /fivem/calls: OBSERVED when the creating character is on duty (a unit's own call), else CALLER."""
 
+    serializer_class = FivemCallSerializer
     def post(self, request):
         from dispatch.selectors import unit_for_character
 
@@ -126,6 +127,7 @@ class CallsView(_FivemView):
 class PollCallsView(_FivemView):
     """GET /fivem/poll-calls: calls created in the last 30 seconds (the SSE fallback)."""
 
+    serializer_class = None
     def get(self, request):
         return Response({"calls": [payloads.call_004(c) for c in selectors.recent_calls(request.community)]})
 
@@ -159,6 +161,7 @@ class UnitStatusView(_ProgressView):
 
 
 class SceneCommandView(_FivemView):
+    serializer_class = SceneCommandSerializer
     def post(self, request):
         data = self.valid(SceneCommandSerializer)
         unit = self.unit_of(self.character(data["character_id"]))
@@ -168,9 +171,10 @@ class SceneCommandView(_FivemView):
 
 
 class CloseView(_FivemView):
+    serializer_class = FivemCloseSerializer
     def post(self, request, pk):
         call = self.call_from_url(pk)
-        data = self.valid(CloseSerializer)
+        data = self.valid(FivemCloseSerializer)
         by = self.unit_of(self.character(data["character_id"])) if data.get("character_id") else request.user
         call = services.call_close(call=call, by=by, disposition=data.get("disposition", ""),
                                    notes=data.get("notes", ""))
@@ -178,6 +182,7 @@ class CloseView(_FivemView):
 
 
 class DetachView(_FivemView):
+    serializer_class = DetachSerializer
     def post(self, request, pk):
         call = self.call_from_url(pk)
         data = self.valid(DetachSerializer)
@@ -187,6 +192,7 @@ class DetachView(_FivemView):
 
 
 class PanicView(_FivemView):
+    serializer_class = PanicSerializer
     def post(self, request):
         data = self.valid(PanicSerializer)
         character = self.character(data["character_id"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cad.core.api.fields import ChoiceField
@@ -16,6 +17,7 @@ from ..choices import (
     ENDED_STATUSES,
     PRIORITY_TO_WORD,
     CallOrigin,
+    CallStatus,
     parse_origin,
     parse_priority,
     parse_status,
@@ -35,16 +37,20 @@ class _ParsedField(serializers.Field):
         return value
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "enum": ["low", "normal", "high", "1", "2", "3"]},
+                           {"type": "integer", "enum": [1, 2, 3]}]})
 class PriorityField(_ParsedField):
     """000's low|normal|high, 003's "1"|"2"|"3", 002/004's 1|2|3 → 1-3."""
 
     parser = staticmethod(parse_priority)
 
 
+@extend_schema_field({"type": "string", "enum": [*CallStatus.values, "active"]})
 class StatusField(_ParsedField):
     parser = staticmethod(parse_status)
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "enum": CallOrigin.values}, {"type": "integer", "enum": [0, 1, 2, 3]}]})
 class OriginField(_ParsedField):
     parser = staticmethod(parse_origin)
 

@@ -17,6 +17,7 @@ from characters.selectors import vehicle_for_plate
 from .. import selectors, services
 from ..choices import CallOrigin
 from ..filtersets import CallFilterSet
+from ..models import Call
 from . import serializers as s
 
 MAX_TAKE = 100
@@ -24,6 +25,12 @@ MAX_TAKE = 100
 
 class _CallViews(CommunityGenericViewSet):
     minimum_role = Role.OFFICER
+    queryset = Call.objects.none()  # for the schema generator; reads go through `selectors`
+    # Request bodies per action, for the OpenAPI schema (answers are `CallSerializer` objects).
+    body_serializers: dict = {}
+
+    def get_serializer_class(self):
+        return self.body_serializers.get(self.action, s.CallWriteSerializer)
 
     def get_call(self, key: str = "pk"):
         admin = Role(self.request.role).at_least(Role.ADMIN)
@@ -48,6 +55,11 @@ class CallViewSet(_CallViews):
     action_roles = {
         "create": Role.DISPATCHER, "update": Role.DISPATCHER, "destroy": Role.ADMIN,
         "attach_civilian": Role.DISPATCHER, "attach_vehicle": Role.DISPATCHER, "assign_unit": Role.DISPATCHER,
+    }
+    body_serializers = {
+        "create": s.CallCreateSerializer, "set_status": s.StatusSerializer, "add_note": s.NoteSerializer,
+        "attach_civilian": s.AttachCivilianSerializer, "attach_vehicle": s.AttachVehicleSerializer,
+        "assign_unit": s.AssignUnitSerializer,
     }
 
     def pending(self, request):
@@ -141,6 +153,7 @@ class Dispatch911ViewSet(_CallViews):
     """000 §2's 911 board: list, map markers, assign by unit IDs or names, close."""
 
     action_roles = {"assign": Role.DISPATCHER, "close": Role.DISPATCHER}
+    body_serializers = {"assign": s.AssignUnitsSerializer, "close": s.CloseSerializer}
 
     def list(self, request):
         return Response(self.calls_data(selectors.active_911_calls_queryset(request.community)))
@@ -173,6 +186,7 @@ class Calls911ViewSet(_CallViews):
     """001's /api/911-calls. Anyone may call 911; `is-from-dispatch: true` is a dispatcher's radio call."""
 
     action_roles = {"create": Role.CIVILIAN, "update": Role.DISPATCHER, "end": Role.DISPATCHER}
+    body_serializers = {"create": s.Call911WriteSerializer, "update": s.Call911WriteSerializer}
     default_take = 25
     dispatcher_fields = ("origin", "status", "priority", "department", "division", "metadata")
 
