@@ -26,7 +26,8 @@ class BoloFilterSet(filters.FilterSet):
         fields: list[str] = []
 
     def filter_query(self, queryset, name, value):
-        return bolo_search(self.request.community, query=value, qs=queryset) if value.strip() else queryset
+        # The queryset is already scoped to one community (API view or HTML list): search within it.
+        return bolo_search(None, query=value, qs=queryset) if value.strip() else queryset
 
     def filter_type(self, queryset, name, value):
         return queryset.filter(type=value.lower())

@@ -29,7 +29,9 @@ def active_bolos(community, *, now: datetime | None = None) -> QuerySet[Bolo]:
 
 
 def bolo_search(community, *, query: str, qs: QuerySet[Bolo] | None = None) -> QuerySet[Bolo]:
-    """Text search across reason, description, subject name and vehicle fields (000's search)."""
+    """Text search across reason, description, subject name and vehicle fields (000's search).
+    Every whitespace-separated term must match somewhere; `qs` (already scoped) narrows instead of the
+    community's BOLOs."""
     qs = Bolo.objects.for_community(community) if qs is None else qs
     terms = [t for t in (query or "").split() if t]
     fields = ("reason", "description", "subject_first_name", "subject_last_name", "subject_description",
