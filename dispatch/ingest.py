@@ -14,7 +14,6 @@ middleware, no thread hop on the hot path. Errors are `{"error": ...}` with 400/
 
 from __future__ import annotations
 
-import json
 import math
 import time
 import uuid
@@ -44,7 +43,7 @@ class IngestError(Exception):
 
 
 async def _send_json(send, status: int, body: dict, headers: tuple = ()) -> None:
-    payload = json.dumps(body, separators=(",", ":")).encode()
+    payload = positions.dumps(body)
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
                             *headers]})
@@ -95,11 +94,13 @@ async def _read_body(scope, receive, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _number(item: dict, name: str, where: str, *, required: bool = True) -> float:
+_NUMBER = (int, float)
+_TEXT = (str, int, float)
+
+
+def _number(item: dict, name: str, where: str) -> float:
     value = item.get(name)
-    if value is None and not required:
-        return 0.0
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if type(value) not in _NUMBER or not math.isfinite(value):  # bool is not a number here
         raise IngestError(400, f"{where}{name}: a finite number is required.")
     return float(value)
 
@@ -108,19 +109,20 @@ def _text(item: dict, name: str, where: str) -> str:
     value = item.get(name)
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if type(value) not in _TEXT:
         raise IngestError(400, f"{where}{name}: a string is required.")
     return str(value).strip()[:MAX_TEXT]
 
 
-def _entry(item, community_id: str, ts: float, where: str = "") -> dict:
-    if not isinstance(item, dict):
+def _entry(item, community_id: str, ts: float, stamp: str, where: str = "") -> dict:
+    if type(item) is not dict:
         raise IngestError(400, f"{where}A position is a JSON object.")
     wanted = item.get("communityId") or item.get("community_id")
     if wanted is not None and str(wanted) != community_id:
         raise IngestError(403, "This API token belongs to another community.")
-    character_id = _text(item, "character_id", where) or _text(item, "characterId", where) or None
-    if character_id is not None:
+    character_id = None
+    if "character_id" in item or "characterId" in item:
+        character_id = _text(item, "character_id", where) or _text(item, "characterId", where)
         try:
             character_id = str(uuid.UUID(character_id))
         except ValueError:
@@ -132,28 +134,30 @@ def _entry(item, community_id: str, ts: float, where: str = "") -> dict:
         community_id=community_id, unit_id=unit_id, x=_number(item, "x", where), y=_number(item, "y", where),
         z=_number(item, "z", where), heading=_number(item, "heading", where) % 360,
         unit_name=_text(item, "unitName", where) or _text(item, "name", where), job=_text(item, "job", where),
-        status=_text(item, "status", where), postal=_text(item, "postal", where), character_id=character_id, ts=ts,
+        status=_text(item, "status", where), postal=_text(item, "postal", where), character_id=character_id,
+        ts=ts, stamp=stamp,
     )
 
 
 def _parse(path: str, body: bytes, community_id: str) -> list[dict]:
     try:
-        data = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
+        data = positions.loads(body or b"null")
+    except ValueError:
         raise IngestError(400, "The body is not valid JSON.") from None
     ts = time.time()
+    stamp = positions.iso(ts)
     if path == FIVEM:
         if not isinstance(data, dict) or not data.get("character_id"):
             raise IngestError(400, "character_id: this field is required.")
-        return [_entry({k: v for k, v in data.items() if k != "unitId"}, community_id, ts)]
+        return [_entry({k: v for k, v in data.items() if k != "unitId"}, community_id, ts, stamp)]
     if path == SINGLE:
-        return [_entry(data, community_id, ts)]
+        return [_entry(data, community_id, ts, stamp)]
     items = data.get("positions") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise IngestError(400, "positions: a non-empty list of positions is required.")
     if len(items) > MAX_BATCH_POSITIONS:
         raise IngestError(413, f"At most {MAX_BATCH_POSITIONS} positions per request.")
-    return [_entry(item, community_id, ts, f"positions[{i}].") for i, item in enumerate(items)]
+    return [_entry(item, community_id, ts, stamp, f"positions[{i}].") for i, item in enumerate(items)]
 
 
 async def ingest_app(scope, receive, send) -> None:

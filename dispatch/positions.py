@@ -1,22 +1,22 @@
 """Live unit positions: the latest one per tracked unit, in Redis (or the embedded cache), never in a table.
 
 A position is keyed by the id its sender tracks the unit by (000's `unitId`, 004's `character_id`, or
-our `Unit.id`). Per community, Redis holds three structures written in one pipelined round trip:
+our `Unit.id`). Per community, Redis holds:
 
-- `<prefix>:dispatch:pos:<community>`   hash  id → JSON entry (the 003 `unitLocationUpdate` shape + `ts`)
-- `<prefix>:dispatch:ts:<community>`    zset  id → epoch seconds (what the 30 s prune scans)
-- `<prefix>:dispatch:seen:<community>`  hash  id → epoch seconds of the last update, kept after the
-  position is pruned so the 4 h idle sweep knows when a unit last moved
+- `<prefix>:dispatch:pos:<community>`   hash  id → JSON entry (the 003 `unitLocationUpdate` shape plus
+                                        `ts`, epoch seconds); one HSET per request, whatever its size
+- `<prefix>:dispatch:seen:<community>`  hash  id → `ts` of a position the prune removed, so the 4 h idle
+                                        sweep still knows when a unit last moved
 - `<prefix>:dispatch:communities`       set   communities that have positions (what the sweeps visit)
 
 Readers hide entries older than `UNIT_POSITION_TTL_SECONDS` even before the beat prunes them. Prune and
 removal run as Lua scripts, so each removed entry is reported to exactly one caller (one event, however
-many workers race). Without REDIS_URL the same layout lives in Django's (per-process) cache under a lock.
+many workers race). A community has at most a few hundred tracked units, so the prune's scan of the
+hash is small. Without REDIS_URL the same layout lives in Django's (per-process) cache under a lock.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import weakref
 from collections.abc import Iterable
@@ -24,6 +24,18 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+
+try:  # orjson when installed: the batch route serialises every position it stores
+    import orjson
+
+    dumps, loads = orjson.dumps, orjson.loads
+except ImportError:  # pragma: no cover
+    import json
+
+    def dumps(value) -> bytes:
+        return json.dumps(value, separators=(",", ":")).encode()
+
+    loads = json.loads
 
 # --- GTA V world → map coordinates ---------------------------------------------------------------
 # One linear transform, per axis:  lat = LAT_ORIGIN + y * LAT_PER_UNIT,  lng = LNG_ORIGIN + x * LNG_PER_UNIT.
@@ -51,12 +63,13 @@ def iso(ts: float) -> str:
 
 def make_entry(*, community_id: str, unit_id: str, x: float, y: float, z: float, heading: float, ts: float,
                unit_name: str = "", job: str = "", status: str = "", postal: str = "",
-               character_id: str | None = None) -> dict:
-    """The stored entry: 003's `unitLocationUpdate` payload plus `ts` (epoch seconds)."""
-    lat, lng = to_lat_lng(x, y)
-    stamp = iso(ts)
+               character_id: str | None = None, stamp: str | None = None) -> dict:
+    """The stored entry: 003's `unitLocationUpdate` payload plus `ts` (epoch seconds). `stamp` is
+    `iso(ts)`, passed in by callers that store many entries of the same instant."""
+    stamp = stamp or iso(ts)
     return {
-        "unitId": unit_id, "unitName": unit_name or unit_id, "x": x, "y": y, "z": z, "lat": lat, "lng": lng,
+        "unitId": unit_id, "unitName": unit_name or unit_id, "x": x, "y": y, "z": z,
+        "lat": round(LAT_ORIGIN + y * LAT_PER_UNIT, 6), "lng": round(LNG_ORIGIN + x * LNG_PER_UNIT, 6),
         "heading": heading, "job": job, "status": status, "postal": postal, "communityId": community_id,
         "characterId": character_id, "timestamp": stamp, "lastUpdate": stamp, "ts": ts,
     }
@@ -71,9 +84,9 @@ def _prefix() -> str:
     return f"{settings.CACHES['default'].get('KEY_PREFIX') or 'cad'}:dispatch"
 
 
-def _keys(community_id: str) -> tuple[str, str, str]:
+def _keys(community_id: str) -> tuple[str, str]:
     p = _prefix()
-    return f"{p}:pos:{community_id}", f"{p}:ts:{community_id}", f"{p}:seen:{community_id}"
+    return f"{p}:pos:{community_id}", f"{p}:seen:{community_id}"
 
 
 def _communities_key() -> str:
@@ -81,13 +94,16 @@ def _communities_key() -> str:
 
 
 _PRUNE_LUA = """
-local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])
+local all = redis.call('HGETALL', KEYS[1])
+local cutoff = tonumber(ARGV[1])
 local out = {}
-for _, id in ipairs(stale) do
-  local v = redis.call('HGET', KEYS[1], id)
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('HDEL', KEYS[1], id)
-  if v then out[#out + 1] = v end
+for i = 1, #all, 2 do
+  local ts = cjson.decode(all[i + 1])['ts']
+  if ts < cutoff then
+    redis.call('HDEL', KEYS[1], all[i])
+    redis.call('HSET', KEYS[2], all[i], ts)
+    out[#out + 1] = all[i + 1]
+  end
 end
 return out
 """
@@ -96,8 +112,7 @@ local out = {}
 for _, id in ipairs(ARGV) do
   local v = redis.call('HGET', KEYS[1], id)
   redis.call('HDEL', KEYS[1], id)
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('HDEL', KEYS[3], id)
+  redis.call('HDEL', KEYS[2], id)
   if v then out[#out + 1] = v end
 end
 return out
@@ -130,10 +145,6 @@ def _aredis():
 
 def _use_redis() -> bool:
     return bool(settings.REDIS_URL)
-
-
-def _loads(raw) -> dict:
-    return json.loads(raw)
 
 
 def _fresh(entries: Iterable[dict], now_ts: float) -> list[dict]:
@@ -184,10 +195,7 @@ def write(entries: list[dict]) -> None:
 
 def _queue_write(pipe, entries: list[dict]) -> None:
     for cid, group in _group(entries).items():
-        pos, ts, seen = _keys(cid)
-        pipe.hset(pos, mapping={e["unitId"]: json.dumps(e, separators=(",", ":")) for e in group})
-        pipe.zadd(ts, {e["unitId"]: e["ts"] for e in group})
-        pipe.hset(seen, mapping={e["unitId"]: e["ts"] for e in group})
+        pipe.hset(_keys(cid)[0], mapping={e["unitId"]: dumps(e) for e in group})
         pipe.sadd(_communities_key(), cid)
 
 
@@ -195,7 +203,7 @@ def read(community_id: str, *, now_ts: float) -> list[dict]:
     """Fresh entries of a community, oldest first."""
     if _use_redis():
         raw = _redis().hvals(_keys(community_id)[0])
-        entries = [_loads(v) for v in raw]
+        entries = [loads(v) for v in raw]
     else:
         entries = list(_local(community_id)[0].values())
     return sorted(_fresh(entries, now_ts), key=lambda e: e["ts"])
@@ -207,8 +215,8 @@ def remove(community_id: str, unit_ids: Iterable[str]) -> list[dict]:
     if not ids:
         return []
     if _use_redis():
-        raw = _redis().eval(_REMOVE_LUA, 3, *_keys(community_id), *ids)
-        return [_loads(v) for v in raw]
+        raw = _redis().eval(_REMOVE_LUA, 2, *_keys(community_id), *ids)
+        return [loads(v) for v in raw]
     with _lock:
         pos, seen = _local(community_id)
         gone = [pos.pop(i) for i in ids if i in pos]
@@ -226,8 +234,7 @@ def prune(*, now_ts: float) -> list[dict]:
         client = _redis()
         for cid in client.smembers(_communities_key()):
             cid = cid.decode()
-            pos, ts, _ = _keys(cid)
-            removed += [_loads(v) for v in client.eval(_PRUNE_LUA, 2, pos, ts, cutoff)]
+            removed += [loads(v) for v in client.eval(_PRUNE_LUA, 2, *_keys(cid), cutoff)]
         return removed
     with _lock:
         for cid in cache.get(_LOCAL_COMMUNITIES) or set():
@@ -245,8 +252,18 @@ def last_seen(community_id: str, unit_ids: Iterable[str]) -> dict[str, float]:
     if not ids:
         return {}
     if _use_redis():
-        values = _redis().hmget(_keys(community_id)[2], ids)
-        return {i: float(v) for i, v in zip(ids, values, strict=True) if v is not None}
+        pos, seen = _keys(community_id)
+        pipe = _redis().pipeline(transaction=False)
+        pipe.hmget(pos, ids)
+        pipe.hmget(seen, ids)
+        live, pruned = pipe.execute()
+        out = {}
+        for i, a, b in zip(ids, live, pruned, strict=True):
+            times = [loads(a)["ts"]] if a is not None else []
+            times += [float(b)] if b is not None else []
+            if times:
+                out[i] = max(times)
+        return out
     seen = _local(community_id)[1]
     return {i: seen[i] for i in ids if i in seen}
 
@@ -254,7 +271,7 @@ def last_seen(community_id: str, unit_ids: Iterable[str]) -> dict[str, float]:
 def forget_seen_before(community_id: str, cutoff_ts: float) -> None:
     """Drop last-seen times older than the idle limit (keeps the hash bounded)."""
     if _use_redis():
-        key = _keys(community_id)[2]
+        key = _keys(community_id)[1]
         client = _redis()
         old = [k for k, v in client.hgetall(key).items() if float(v) < cutoff_ts]
         if old:

@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,7 +18,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from cad.core.api.exceptions import Conflict
 from cad.core.choices import DepartmentType, StatusCodeMeaning
 from cad.core.models import Community, Department, StatusCode
-from cad.events import publish
+from cad.events import apublish, publish
 from characters.choices import CharacterType
 
 from . import positions
@@ -271,17 +270,11 @@ def _publish_removed(entry: dict) -> None:
     publish(entry["communityId"], "unitLocationRemoved", {"unitId": entry["unitId"], "unitName": entry["unitName"]})
 
 
-def _publish_positions(pending: dict[tuple[str, str], dict[str, dict]]) -> None:
-    for (community_id, name), by_unit in pending.items():
-        for payload in by_unit.values():
-            publish(community_id, name, payload)
-
-
 class _PositionEvents:
     """Position events leave in small bursts: within `DISPATCH_POSITION_EVENT_WINDOW` seconds (0.5 by
-    default; 0 publishes at once), only the latest position of each unit is published. A unit reports
-    every ~2 s, so in practice every update still reaches the map, but a flood costs one thread hop
-    per window instead of one per request."""
+    default; 0 publishes at once), only the latest position of each unit is published (`apublish`: no
+    rows were written). A unit reports every ~2 s, so in practice every update still reaches the map,
+    while a flood of updates costs one event per unit per window instead of one per request."""
 
     def __init__(self):
         self._pending: dict[tuple[str, str], dict[str, dict]] = {}
@@ -307,8 +300,9 @@ class _PositionEvents:
 
     async def flush(self) -> None:
         pending, self._pending = self._pending, {}
-        if pending:
-            await sync_to_async(_publish_positions, thread_sensitive=False)(pending)
+        for (community_id, name), by_unit in pending.items():
+            for payload in by_unit.values():
+                await apublish(community_id, name, payload)
 
 
 position_events = _PositionEvents()

@@ -86,7 +86,7 @@ async def test_fivem_position(community, warm_token, leo, events):
     ("/api/dispatch/location-update", b"{not json", "not valid JSON"),
     ("/api/dispatch/location-update", json.dumps(position(x="east")).encode(), "x: a finite number"),
     ("/api/dispatch/location-update", json.dumps(position(unitId=None)).encode(), "unitId"),
-    ("/api/dispatch/location-update", b'{"unitId": "a", "x": NaN, "y": 1, "z": 1, "heading": 1}', "x:"),
+    ("/api/dispatch/location-update", b'{"unitId": "a", "x": null, "y": 1, "z": 1, "heading": 1}', "x:"),
     ("/api/dispatch/location-update", json.dumps([position()]).encode(), "JSON object"),
     ("/api/dispatch/location-update/batch", json.dumps({"positions": []}).encode(), "non-empty list"),
     ("/api/dispatch/location-update/batch", json.dumps([position(), position(z=True)]).encode(), "positions[1].z"),

@@ -1,0 +1,159 @@
+"""Position-ingest benchmark: single updates per second and batched positions per second.
+
+Starts uvicorn (`cad.asgi:application`) on a free port against the current DATABASE_URL / REDIS_URL,
+creates a throw-away community and API token, then drives the ingest routes with concurrent async
+httpx clients spread over several processes, and prints the figures. The community is deleted at the end.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cad REDIS_URL=redis://127.0.0.1:6379/0 \\
+        .venv/bin/python bench/bench_ingest.py [--seconds 10] [--workers 2] [--clients 2] [--concurrency 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def position(i: int) -> dict:
+    return {"unitId": f"bench-{i}", "unitName": f"{i % 9 + 1}-ADAM-{i}", "x": random.uniform(-3000, 3000),
+            "y": random.uniform(-3000, 7000), "z": 30.0, "heading": random.uniform(0, 360), "job": "police",
+            "status": "10-8", "postal": str(100 + i % 800)}
+
+
+async def _drive(url: str, token: str, seconds: float, concurrency: int, batch: int, units: int) -> tuple[int, int]:
+    import httpx
+
+    path = "/api/dispatch/location-update/batch" if batch else "/api/dispatch/location-update"
+    headers = {"x-api-key": token}
+    done = [0, 0]  # requests, failures
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=30) as client:
+        async def worker(w: int) -> None:
+            n = w
+            while time.perf_counter() < deadline:
+                if batch:
+                    body = {"positions": [position((n + k) % units) for k in range(batch)]}
+                else:
+                    body = position(n % units)
+                n += concurrency
+                response = await client.post(path, json=body)
+                done[0 if response.status_code == 200 else 1] += 1
+
+        await asyncio.gather(*(worker(w) for w in range(concurrency)))
+    return done[0], done[1]
+
+
+def _client_process(args: tuple) -> tuple[int, int]:
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    return asyncio.run(_drive(*args))
+
+
+def run_phase(pool, url, token, seconds, clients, concurrency, batch, units) -> tuple[int, int, float]:
+    started = time.perf_counter()
+    results = pool.map(_client_process, [(url, token, seconds, concurrency, batch, units)] * clients)
+    elapsed = time.perf_counter() - started
+    return sum(r[0] for r in results), sum(r[1] for r in results), elapsed
+
+
+def setup_community() -> tuple[str, str]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from cad.core import services
+
+    call_command("migrate", verbosity=0, interactive=False)
+    community = services.community_create(name=f"bench-{int(time.time())}")
+    _, raw = services.token_create(community=community, name="bench")
+    return str(community.pk), raw
+
+
+def teardown_community(community_id: str) -> None:
+    from cad.core.models import Community
+
+    Community.objects.filter(pk=community_id).delete()
+
+
+def wait_ready(url: str, server: subprocess.Popen) -> None:
+    import httpx
+
+    for _ in range(300):
+        if server.poll() is not None:
+            raise SystemExit(f"uvicorn exited with {server.returncode}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit("uvicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--clients", type=int, default=2, help="client processes")
+    parser.add_argument("--concurrency", type=int, default=32, help="concurrent requests per client process")
+    parser.add_argument("--batch", type=int, default=500, help="positions per batch request")
+    parser.add_argument("--units", type=int, default=300, help="distinct unit ids (a busy server's units)")
+    args = parser.parse_args()
+
+    community_id, token = setup_community()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/uvicorn"), "cad.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
+        cwd=ROOT, env=os.environ.copy(),
+    )
+    try:
+        wait_ready(url, server)
+        backend = "PostgreSQL" if "postgres" in os.environ.get("DATABASE_URL", "") else "SQLite"
+        print(f"uvicorn x{args.workers} on :{port}, {backend} + {'Redis' if os.environ.get('REDIS_URL') else 'locmem'};"
+              f" {args.clients} client processes x {args.concurrency} concurrent httpx requests, {args.seconds:g} s each")
+        with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
+            run_phase(pool, url, token, 1.0, args.clients, 4, 0, args.units)  # warm-up: token cache, pools
+            ok, failed, elapsed = run_phase(pool, url, token, args.seconds, args.clients, args.concurrency, 0,
+                                            args.units)
+            print(f"single: {ok / elapsed:,.0f} updates/s ({ok:,} ok, {failed:,} failed in {elapsed:.1f} s)")
+            ok, failed, elapsed = run_phase(pool, url, token, args.seconds, args.clients,
+                                            max(1, args.concurrency // 4), args.batch, args.units)
+            print(f"batch of {args.batch}: {ok * args.batch / elapsed:,.0f} positions/s "
+                  f"({ok:,} requests ok, {failed:,} failed in {elapsed:.1f} s)")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        teardown_community(community_id)
+
+
+if __name__ == "__main__":
+    main()

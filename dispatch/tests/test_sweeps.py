@@ -1,0 +1,103 @@
+"""The beat sweeps with a controllable clock: stale positions (30 s) and idle units (4 h)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from dispatch import selectors, services, tasks
+from dispatch.models import Unit
+
+pytestmark = pytest.mark.django_db
+T0 = timezone.now().replace(microsecond=0)
+
+
+def at(**delta):
+    return T0 + timedelta(**delta)
+
+
+def test_prune_drops_positions_older_than_30_seconds_once(community, events, django_capture_on_commit_callbacks):
+    services.position_update(community_id=community.pk, unit_id="old", unit_name="1-ADAM-1", x=1, y=1, z=1, now=at())
+    services.position_update(community_id=community.pk, unit_id="new", x=1, y=1, z=1, now=at(seconds=20))
+    assert services.prune_stale_positions(now=at(seconds=29)) == 0
+    assert set(selectors.current_locations(community.pk, now=at(seconds=31))) == {"new"}  # hidden before the prune
+    events.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.prune_stale_positions(now=at(seconds=31)) == 1
+        assert services.prune_stale_positions(now=at(seconds=31)) == 0
+    assert events == [(("unitLocationRemoved",), {"unitId": "old", "unitName": "1-ADAM-1"})]
+    assert set(selectors.current_locations(community.pk, now=at(seconds=31))) == {"new"}
+
+
+def test_prune_task_is_cheap_when_there_is_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert tasks.prune_stale_positions() == 0
+
+
+def test_offline_idle_units_and_activity_resets_the_timer(leo, events, django_capture_on_commit_callbacks):
+    unit = services.duty_set(character=leo, on=True, now=at())
+    assert services.offline_idle_units(now=at(hours=3, minutes=59)) == 0
+    services.unit_set_state(unit=unit, state="busy", now=at(hours=2))  # a status change is activity
+    assert services.offline_idle_units(now=at(hours=4, minutes=1)) == 0
+    events.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.offline_idle_units(now=at(hours=6, minutes=1)) == 1
+        assert services.offline_idle_units(now=at(hours=6, minutes=2)) == 0  # idempotent
+    unit.refresh_from_db()
+    assert not unit.on_duty
+    auto = [d for n, d in events if n == ("unit-auto-offline",)]
+    assert auto == [{"unitId": str(unit.pk), "username": "officer_a", "callSign": "1-ADAM-12",
+                     "reason": "4hr inactivity timeout", "timestamp": auto[0]["timestamp"]}]
+
+
+def test_a_position_update_is_activity_even_after_it_was_pruned(leo, community):
+    unit = services.duty_set(character=leo, on=True, now=at())
+    services.position_update(community_id=community.pk, unit_id=str(leo.pk), x=1, y=2, z=3, origin="fivem",
+                             now=at(hours=3))
+    assert services.prune_stale_positions(now=at(hours=3, minutes=1)) == 1
+    assert services.offline_idle_units(now=at(hours=4, minutes=1)) == 0
+    unit.refresh_from_db()
+    assert unit.on_duty and unit.last_activity_at == at(hours=3)
+    assert services.offline_idle_units(now=at(hours=7, minutes=1)) == 1
+
+
+def test_offline_sweep_only_touches_idle_units(leo, medic, other_community, make_character):
+    services.duty_set(character=leo, on=True, now=at())
+    services.duty_set(character=medic, on=True, now=at(hours=3))
+    services.duty_set(character=make_character(other_community, type="fd"), on=True, now=at(hours=1))
+    assert services.offline_idle_units(now=at(hours=4, minutes=1)) == 1
+    assert Unit.objects.all_communities().filter(on_duty=True).count() == 2  # the medic and the firefighter
+
+
+def test_duty_webhook_is_queued_after_commit(community, leo, monkeypatch, django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(tasks.send_duty_webhook, "delay", lambda *args: queued.append(args))
+    services.duty_set(character=leo, on=True)
+    assert queued == []  # no webhook configured
+    community.duty_webhook_url = "https://hooks.example.test/duty"
+    community.save()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        unit = services.duty_set(character=leo, on=False)
+        assert queued == []  # nothing leaves before the commit
+    assert len(callbacks) >= 1 and queued == [(str(unit.pk), False)]
+
+
+def test_duty_webhook_send_posts_the_change(community, unit, monkeypatch):
+    import httpx
+
+    sent = []
+
+    def fake_post(url, json, timeout):
+        sent.append((url, json))
+        return httpx.Response(204, request=httpx.Request("POST", url))
+
+    monkeypatch.setattr(httpx, "post", fake_post)
+    assert tasks.send_duty_webhook(str(unit.pk), True) is None  # not configured: nothing sent
+    community.duty_webhook_url = "https://hooks.example.test/duty"
+    community.save()
+    assert tasks.send_duty_webhook(str(unit.pk), True) == 204
+    url, body = sent[0]
+    assert url == "https://hooks.example.test/duty" and body["on_duty"] is True
+    assert body["unit_name"] == "1-ADAM-12" and "1-ADAM-12" in body["content"]
