@@ -780,7 +780,8 @@ def licenses_recalculate_all(*, now: datetime | None = None) -> int:
                   .order_by("pk").values_list("pk", "community_id"))
     communities: dict[Any, Community] = {}
     changed = 0
-    for pk, community_id in candidates.iterator(chunk_size=2000):
+    # The ID list is read up front (no cursor held open across the per-row commits).
+    for pk, community_id in list(candidates):
         if community_id not in communities:
             communities[community_id] = Community.objects.get(pk=community_id)
         with transaction.atomic():
