@@ -39,6 +39,7 @@ from .models import Call, CallAssignment, CallNote
 EXPIRING_STATUSES = (CallStatus.PENDING, CallStatus.ASSIGNED)  # 000: "pending, active, or dispatched"
 PROGRESS_ORDER = [CallStatus.PENDING, CallStatus.ASSIGNED, CallStatus.ENROUTE, CallStatus.ON_SCENE]
 UNIT_STATES = ("available", "enroute", "on_scene", "busy")  # 004's unit statuses
+TEXT_FIELDS = frozenset({"call_type", "situation_code", "title", "code", "location", "block", "postal", "caller"})
 UPDATABLE_FIELDS = frozenset({
     "call_type", "call_type_id", "title", "code", "situation_code", "location", "block", "postal", "x", "y", "z",
     "caller", "description", "origin", "priority", "status", "metadata", "department", "division",
@@ -207,6 +208,14 @@ def resolve_units(community, refs: Iterable) -> tuple[list, list[str]]:
     return units, unknown
 
 
+def _check_lengths(values: dict) -> None:
+    """Text longer than its column is a 400 here, not a database error (every dialect ends up here)."""
+    for name, value in values.items():
+        limit = getattr(Call._meta.get_field(name), "max_length", None) if name in TEXT_FIELDS else None
+        if isinstance(value, str) and limit and len(value) > limit:
+            raise _invalid(name, f"At most {limit} characters.")
+
+
 def _coords(x, y, z) -> tuple:
     for name, value in (("x", x), ("y", y), ("z", z)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
@@ -259,6 +268,8 @@ def call_create(
     x, y, z = _coords(x, y, z)
     if metadata is not None and not isinstance(metadata, dict):
         raise _invalid("metadata", "An object.")
+    _check_lengths(dict(call_type=call_type, situation_code=situation_code, title=title, code=code,
+                        location=location, block=block, postal=postal, caller=caller))
     _ensure_same_community(community, department, division, by_character)
     type_name, type_ref = _resolve_call_type(community, call_type, call_type_id)
     if priority is None:
@@ -313,6 +324,7 @@ def call_update(*, call: Call, by=None, **changes) -> Call:
     if "metadata" in changes and not isinstance(changes["metadata"], dict):
         raise _invalid("metadata", "An object.")
     _coords(changes.get("x"), changes.get("y"), changes.get("z"))
+    _check_lengths(changes)
 
     with transaction.atomic():
         call = _lock(call)

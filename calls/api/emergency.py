@@ -101,7 +101,7 @@ def new_dispatch(request):
             for item in items:
                 call = services.call_create(
                     community=token.community, by_user=by, title=item["title"], code=item["code"],
-                    call_type=item["title"], location=item["address"], block=item["block"], postal=item["postal"],
+                    call_type=item["title"][:120], location=item["address"], block=item["block"], postal=item["postal"],
                     description=item["description"], origin=item["origin"], priority=item["priority"],
                     status=STATUS_FROM_INT[item["status"]], metadata=item["meta_data"], notes=item["notes"],
                     unit_ids_or_api_ids=item["units"],

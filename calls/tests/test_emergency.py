@@ -74,6 +74,13 @@ def test_new_dispatch_errors_are_plain_text_and_create_nothing(client, community
     assert not Call.objects.for_community(community).exists()
 
 
+def test_new_dispatch_long_title(client, community, api_token):
+    response = _post(client, {"id": str(community.pk), "key": api_token, "type": "NEW_DISPATCH",
+                              "data": [_dispatch(title="T" * 200, units=[])]})
+    assert response.status_code == 200
+    assert Call.objects.for_community(community).get().title == "T" * 200
+
+
 def test_new_dispatch_malformed_json(client):
     response = client.post("/emergency/new_dispatch", "{nope", content_type="application/json")
     assert (response.status_code, response.content.decode()) == (400, "INVALID REQUEST BODY - EXPECTED JSON")

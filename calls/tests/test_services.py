@@ -299,3 +299,11 @@ def test_going_off_duty_detaches_from_open_and_deleted_calls(community, make_cal
     assert open_call.status == CallStatus.PENDING and not open_call.assignments.exists()
     unit.refresh_from_db()
     assert (unit.on_duty, unit.current_call_id) == (False, None)
+
+
+def test_overlong_text_is_a_validation_error_not_a_database_error(community, dispatcher, call):
+    with pytest.raises(ValidationError) as exc:
+        services.call_create(community=community, by_user=dispatcher, call_type="x" * 121)
+    assert "call_type" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        services.call_update(call=call, by=dispatcher, postal="9" * 21)
