@@ -307,3 +307,26 @@ def test_overlong_text_is_a_validation_error_not_a_database_error(community, dis
     assert "call_type" in exc.value.message_dict
     with pytest.raises(ValidationError):
         services.call_update(call=call, by=dispatcher, postal="9" * 21)
+
+
+def test_cancel_releases_units_and_tells_the_game(call, unit, dispatcher, events, sse_events,
+                                                  django_capture_on_commit_callbacks):
+    services.call_unit_progress(call=call, unit=unit, state="enroute")
+    with django_capture_on_commit_callbacks(execute=True):
+        call = services.call_set_status(call=call, status="cancelled", by=dispatcher)
+    assert call.status == CallStatus.CANCELLED and call.closed_at is not None
+    unit.refresh_from_db()
+    assert (unit.state, unit.current_call_id) == ("available", None)
+    assert payload(events, "call-status-updated")["newStatus"] == "cancelled"
+    assert dict(sse_events)["call_closed"]["call_number"] == call.number
+    with pytest.raises(Conflict):
+        services.call_cancel(call=call, by=dispatcher)
+
+
+def test_update_with_ending_status_goes_through_close(call, dispatcher, events, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call = services.call_update(call=call, by=dispatcher, description="Done here", status="closed")
+    assert (call.status, call.description) == ("closed", "Done here")
+    assert "911CallClosed" in names(events) and "callUpdated" in names(events)
+    with pytest.raises(TypeError):
+        services.call_update(call=call, by=dispatcher, number=5)
