@@ -47,7 +47,8 @@ def resolve_community(request, wanted: str | None = None) -> tuple[Community, Ro
     if token is not None:
         if wanted is not None and wanted != str(token.community_id):
             raise exceptions.PermissionDenied("This API token belongs to another community.")
-        return token.community, TOKEN_ROLE
+        # The token is cached briefly; its community's settings must not be, so read them fresh.
+        return Community.objects.get(pk=token.community_id), TOKEN_ROLE
 
     if not user or not user.is_authenticated:
         raise exceptions.NotAuthenticated()
@@ -111,7 +112,10 @@ class CommunityScopedMixin:
         return self.minimum_role
 
     def get_queryset(self):
-        return super().get_queryset().for_community(self.request.community)
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no request community
+            return queryset.none().all_communities() if hasattr(queryset, "all_communities") else queryset.none()
+        return queryset.for_community(self.request.community)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
