@@ -4,9 +4,10 @@ profiles both dialects show. Every list is built in a fixed number of queries (n
 Dicts are snake_case: /api/* camelizes them in the renderer, /fivem/* sends them as written.
 
 Speed: exact name (`iexact` → UPPER(col) = UPPER(x)) uses the characters app's expression index on
-(community, UPPER(last_name), UPPER(first_name)); partial names use `icontains` (3+ characters) or
-`istartswith` (shorter), which its pg_trgm GIN indexes on UPPER(first_name) / UPPER(last_name) serve;
-plate, SSN and phone are equality on indexed columns.
+(community, UPPER(last_name), UPPER(first_name)); partial names use `icontains` (3+ characters; shorter
+words must equal a whole name part), which its pg_trgm GIN indexes on UPPER(first_name) / UPPER(last_name)
+serve; plate, SSN and phone are equality on indexed columns. Searches take the first matches unordered
+and sort them by name in Python, so a broad partial name never sorts thousands of rows.
 """
 
 from __future__ import annotations
@@ -86,17 +87,22 @@ def name_query(query: str) -> Q | None:
 
 
 def partial_name_query(query: str) -> Q | None:
-    """Each word is part of the first or the last name (short words: the start of one)."""
+    """Each word is part of the first or the last name. A word shorter than 3 characters must be a whole
+    first or last name ("Ed", "Li"): trigram indexes cannot narrow one or two letters."""
     words = [w for w in query.split() if w][:4]
     if not words:
         return None
     match = Q()
     for word in words:
         if len(word) < 3:
-            match &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
+            match &= Q(first_name__iexact=word) | Q(last_name__iexact=word)
         else:
             match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     return match
+
+
+def by_name(characters: Iterable[Character]) -> list[Character]:
+    return sorted(characters, key=lambda c: (c.last_name.lower(), c.first_name.lower(), str(c.pk)))
 
 
 def phone_values(query: str) -> list[str]:
@@ -114,7 +120,9 @@ def search(community, kind: str, query: str, *, limit: int = CIVILIAN_LIMIT) -> 
     query = " ".join(query.split())
     civilians: list[Character] = []
     vehicles: list[Vehicle] = []
-    chars = _live_characters(community).select_related("department").order_by("last_name", "first_name", "pk")
+    # No ORDER BY: sorting every match of a broad partial name ("Smi": thousands of rows) before the
+    # LIMIT costs tens of milliseconds; the first `limit` matches are sorted by name here instead.
+    chars = _live_characters(community).select_related("department").order_by()
     if kind == LookupType.SSN:
         civilians = list(chars.filter(ssn=query)[:limit])
     elif kind == LookupType.PHONE:
@@ -129,7 +137,7 @@ def search(community, kind: str, query: str, *, limit: int = CIVILIAN_LIMIT) -> 
         plate = normalize_plate(query)
         if plate:
             vehicles = list(_live_vehicles(community).filter(plate=plate).select_related("owner")[:VEHICLE_LIMIT])
-    return civilians, vehicles
+    return by_name(civilians), vehicles
 
 
 def smart_search(community, query: str, types: Sequence[str]) -> tuple[list[Character], list[Vehicle]]:
@@ -334,8 +342,7 @@ def fivem_players_by_name(community, name: str, limit: int = 5) -> list[Characte
     q = partial_name_query(" ".join(name.split()))
     if q is None:
         return []
-    return list(_live_characters(community).filter(q).select_related("department")
-                .order_by("last_name", "first_name", "pk")[:limit])
+    return by_name(_live_characters(community).filter(q).select_related("department").order_by()[:limit])
 
 
 def fivem_plate(community, plate: str) -> dict:

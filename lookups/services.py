@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
 from cad.core.models import ApiToken, Community
 
@@ -28,10 +29,8 @@ def lookup_search(*, community: Community, query: str, type: str | None = None, 
     else:
         types = selectors.detect_types(query)
     civilians, vehicles = selectors.smart_search(community, query, types)
-    LookupHistory.objects.create(
-        community=community, user=user if getattr(user, "pk", None) else None, token=token,
-        type=types[0], detected_types=types, query=query, result_count=len(civilians) + len(vehicles),
-    )
+    _remember(community=community, user=user, token=token, type=types[0], detected_types=types, query=query,
+              result_count=len(civilians) + len(vehicles))
     return {
         "civilians": selectors.civilian_cards(community, civilians),
         "vehicles": selectors.vehicle_cards(community, vehicles),
@@ -42,7 +41,21 @@ def lookup_search(*, community: Community, query: str, type: str | None = None, 
 def lookup_record(*, community: Community, type: str, query: str, result_count: int, user=None,
                   token: ApiToken | None = None) -> LookupHistory:
     """History of a lookup made elsewhere (004's /fivem/lookup/*)."""
-    return LookupHistory.objects.create(
-        community=community, user=user if getattr(user, "pk", None) else None, token=token, type=type,
-        detected_types=[type], query=query[:200], result_count=result_count,
-    )
+    return _remember(community=community, user=user, token=token, type=type, detected_types=[type],
+                     query=query[:200], result_count=result_count)
+
+
+def _remember(*, community, user, token, **fields) -> LookupHistory:
+    """Insert a history row. On PostgreSQL, outside any caller's transaction, the commit does not wait for
+    the WAL flush (`synchronous_commit = off` for this one transaction): a crash may lose the last few
+    history rows, never a record, and the officer does not wait on a disk sync for a search."""
+    row = LookupHistory(community=community, user=user if getattr(user, "pk", None) else None, token=token,
+                        **fields)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            row.save(force_insert=True)
+    else:
+        row.save(force_insert=True)
+    return row
