@@ -411,21 +411,57 @@ def mugshot_validate(*, community: Community, upload) -> tuple[str, str]:
     return mime, ext
 
 
+def _reencode(upload, kind: str):
+    """Decode and re-encode the image: what is stored is pixels Pillow wrote, not the caller's bytes (no
+    trailing payloads, no EXIF such as GPS positions)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image.load()
+        params: dict[str, Any] = {}
+        if kind in ("GIF", "WEBP") and getattr(image, "is_animated", False):
+            params["save_all"] = True
+        if kind == "JPEG":
+            params["quality"] = 90
+            if image.mode not in ("RGB", "L", "CMYK"):
+                image = image.convert("RGB")
+        buf = io.BytesIO()
+        image.save(buf, format=kind, **params)
+    return ContentFile(buf.getvalue())
+
+
 def character_set_mugshot(*, character: Character, upload, by=None) -> Character:
-    """Validate and store a mugshot under a generated name; the previous file goes after the commit."""
+    """Validate, re-encode and store a mugshot under a generated name; the previous file is deleted once
+    the change has committed."""
+    from PIL import Image
+
     community = Community.objects.get(pk=character.community_id)
-    _, ext = mugshot_validate(community=community, upload=upload)
+    mime, ext = mugshot_validate(community=community, upload=upload)
+    kind = next(k for k, (m, _) in _PIL_TYPES.items() if m == mime)
+    try:
+        content = _reencode(upload, kind)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError({"mugshot": ["Not a readable image."]}) from None
     old = character.mugshot.name if character.mugshot else None
+    storage = character.mugshot.storage
     with transaction.atomic():
-        character.mugshot.save(f"{character.pk}.{ext}", upload, save=False)
+        character.mugshot.save(f"{character.pk}.{ext}", content, save=False)
         character.save(update_fields=["mugshot", "updated_at"])
         publish(character.community_id, "character-updated", character_payload(character))
-    if old and old != character.mugshot.name:
-        storage = character.mugshot.storage
-        try:
-            storage.delete(old)
-        except OSError:  # a missing old file is not worth failing the upload
-            logger.warning("could not delete old mugshot %s", old)
+        new_name = character.mugshot.name
+
+        def drop_old():
+            if old and old != new_name:
+                try:
+                    storage.delete(old)
+                except OSError:  # a missing old file is not worth failing the upload
+                    logger.warning("could not delete old mugshot %s", old)
+
+        transaction.on_commit(drop_old)
     return character
 
 
@@ -643,6 +679,8 @@ def license_override(
     `clear=True` drops the override and recalculates at once."""
     community = Community.objects.get(pk=license.community_id)
     require_dmv(community)
+    if clear and (status is not None or suspended_until is not None):
+        raise ValidationError({"clear_override": ["Clear the override or set a status/date, not both."]})
     lic_class = _license_class(community.pk, license_class) if license_class is not None else None
     status = _choice("status", status, LicenseStatus) if status is not None else None
     suspended_until = _aware("suspended_until", suspended_until)
@@ -663,7 +701,7 @@ def license_override(
             else:
                 lic.suspended_at, lic.suspended_until = None, suspended_until
             changed += ["status", "override", "suspended_at", "suspended_until"]
-        if clear and lic.override and status is None and suspended_until is None:
+        if clear and lic.override:
             lic.override = False
             if lic.status in (LicenseStatus.REVOKED, LicenseStatus.EXPIRED) or (
                     lic.status == LicenseStatus.SUSPENDED):

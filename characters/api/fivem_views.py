@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from cad.core.api.serializers import EmptySerializer
 from cad.core.api.views import CommunityAPIView, FivemMixin
 from cad.core.choices import Role
 from cad.core.models import Membership
@@ -32,6 +33,8 @@ class _FivemView(FivemMixin, CommunityAPIView):
 
 
 class PlayerConnectView(_FivemView):
+    serializer_class = s.PlayerConnectSerializer
+
     def post(self, request):
         data = self.validated(s.PlayerConnectSerializer)
         user = selectors.user_for_discord(request.community, data["discord_id"])
@@ -51,6 +54,8 @@ class PlayerConnectView(_FivemView):
 
 
 class CreateCharacterView(_FivemView):
+    serializer_class = s.FivemCreateCharacterSerializer
+
     def post(self, request):
         data = self.validated(s.FivemCreateCharacterSerializer)
         user_id = data.pop("user_id")
@@ -63,6 +68,8 @@ class CreateCharacterView(_FivemView):
 
 
 class VehicleRegisterView(_FivemView):
+    serializer_class = s.FivemVehicleSerializer
+
     def post(self, request):
         data = self.validated(s.FivemVehicleSerializer)
         owner = data.pop("owner")
@@ -72,12 +79,16 @@ class VehicleRegisterView(_FivemView):
 
 
 class VehicleByPlateView(_FivemView):
+    serializer_class = EmptySerializer
+
     def delete(self, request, plate: str):
         vehicle = services.vehicle_deregister(vehicle=self.vehicle(plate))
         return Response({"ok": True, "plate": vehicle.plate})
 
 
 class VehicleStolenView(_FivemView):
+    serializer_class = s.StolenSerializer
+
     def patch(self, request, plate: str):
         data = self.validated(s.StolenSerializer)
         vehicle = services.vehicle_set_stolen(vehicle=self.vehicle(plate), stolen=data["stolen"])

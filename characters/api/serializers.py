@@ -4,6 +4,7 @@ They check shapes and types; the rules (formats, uniqueness, modules, points) li
 
 from __future__ import annotations
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 from cad.core.api.fields import ChoiceField
@@ -141,10 +142,17 @@ class LicenseSerializer(ApiModelSerializer):
         validators: list = []
 
     def to_internal_value(self, data):
-        if hasattr(data, "copy") and "class" in data:
-            data = data.copy()
-            data["license_class"] = data.pop("class")
-        return super().to_internal_value(data)
+        if isinstance(data, QueryDict):
+            data = data.dict()
+        if isinstance(data, dict) and "class" in data:
+            data = {**data, "license_class": data["class"]}
+            data.pop("class")
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict) and "license_class" in exc.detail:
+                exc.detail["class"] = exc.detail.pop("license_class")
+            raise
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

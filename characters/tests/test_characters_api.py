@@ -203,3 +203,37 @@ def test_mugshot_upload(as_, civilian, officer, outsider, civ_char, community, s
 
 def test_unauthenticated_is_401(client, civ_char):
     assert client.get("/api/characters").status_code in (401, 403)
+
+
+def test_mugshot_is_reencoded(as_, civilian, civ_char, settings, tmp_path):
+    """EXIF (e.g. GPS) and bytes appended after the image do not survive: Pillow writes the stored file."""
+    settings.MEDIA_ROOT = tmp_path
+    buf = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010E] = "secret description"
+    Image.new("RGB", (16, 16), "blue").save(buf, "JPEG", exif=exif)
+    payload = buf.getvalue() + b"<script>alert(1)</script>"
+    r = as_(civilian).post(f"/api/characters/{civ_char.pk}/mugshot",
+                           {"mugshot": SimpleUploadedFile("x.gif", payload, content_type="image/gif")},
+                           format="multipart")
+    assert r.status_code == 200, r.content
+    civ_char.refresh_from_db()
+    assert civ_char.mugshot.name.endswith(".jpg")
+    stored = civ_char.mugshot.read()
+    assert b"<script>" not in stored and b"secret description" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and image.size == (16, 16)
+
+
+def test_old_mugshot_goes_after_commit(civ_char, community, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        services.character_set_mugshot(character=civ_char, upload=SimpleUploadedFile("a.png", _png()))
+    first = civ_char.mugshot.name
+    assert civ_char.mugshot.storage.exists(first)
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, "WEBP")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.character_set_mugshot(character=civ_char, upload=SimpleUploadedFile("b.webp", buf.getvalue()))
+    assert civ_char.mugshot.name.endswith(".webp")
+    assert not civ_char.mugshot.storage.exists(first) and civ_char.mugshot.storage.exists(civ_char.mugshot.name)

@@ -42,6 +42,7 @@ def test_self_register(as_, civilian, civ_char, community, django_capture_on_com
     ({}, "class"),
     ({"class": "E", "characterId": "nope"}, "characterId"),
     ({"class": "E", "points": 5, "status": "gone"}, "status"),
+    ({"class": "TOOLONGCLASS"}, "class"),
 ])
 def test_register_bad_input(as_, admin, civ_char, community, payload, field):
     enable_dmv(community)
@@ -127,3 +128,18 @@ def test_archive_is_admin_only(as_, civilian, admin, civ_char, community):
     assert services.license_points_add(character=civ_char, points=3) is None
     # The character may hold a license again.
     services.license_issue(character=civ_char, license_class="E")
+
+
+def test_clear_and_set_together_is_400(as_, admin, civ_char, community):
+    enable_dmv(community)
+    lic = services.license_issue(character=civ_char, license_class="E")
+    r = as_(admin).patch(f"/api/licenses/{lic.pk}", {"status": "revoked", "clearOverride": True}, format="json")
+    assert r.status_code == 400 and "clearOverride" in r.json()["fields"]
+    lic.refresh_from_db()
+    assert lic.status == "valid" and not lic.override
+
+
+def test_form_encoded_registration(as_, civilian, civ_char, community):
+    enable_dmv(community)
+    r = as_(civilian).post("/api/licenses", {"characterId": str(civ_char.pk), "class": "E"})
+    assert r.status_code == 201, r.content
