@@ -67,3 +67,41 @@ def test_unit_set_state(unit, community, events, django_capture_on_commit_callba
         services.unit_set_state(unit=unit, state="napping")
     with pytest.raises(ValidationError):
         services.unit_set_state(unit=unit, state="busy", status_code="10-99")
+
+
+def test_duty_off_detaches_the_unit_from_its_calls(unit, leo, community, events, django_capture_on_commit_callbacks):
+    from calls import services as calls_services
+    from calls.models import CallAssignment
+
+    call = calls_services.call_create(community=community, title="Robbery", location="Vinewood")
+    calls_services.call_assign_unit(call=call, unit=unit)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.duty_set(character=leo, on=False)
+    assert not CallAssignment.objects.for_community(community).filter(unit=unit).exists()
+    unit.refresh_from_db()
+    assert unit.current_call_id is None and not unit.on_duty
+    assert ("unitRemovedFromCall",) in [n for n, _ in events]
+
+
+def test_duty_on_twice_keeps_one_unit(leo):
+    assert services.duty_set(character=leo, on=True).pk == services.duty_set(character=leo, on=True).pk
+    assert Unit.objects.for_community(leo.community_id).filter(character=leo).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duty_on_from_parallel_connections_keeps_one_unit(leo):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def go(_):
+        try:
+            return services.duty_set(character=leo, on=True).pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(go, range(16)))
+    assert len(ids) == 1
+    assert Unit.objects.for_community(leo.community_id).filter(character=leo).count() == 1
