@@ -12,7 +12,7 @@ from django.utils import timezone
 from cad.core.api.exceptions import NotFound
 
 from . import payloads
-from .choices import OPEN_STATUSES, CallOrigin, CallStatus
+from .choices import ENDED_STATUSES, OPEN_STATUSES, CallOrigin, CallStatus
 from .models import Call, CallAssignment, CallNote
 
 _NUMBER = re.compile(r"^(?:#|INC-\d{4}-)?0*(\d{1,9})$", re.IGNORECASE)
@@ -45,6 +45,11 @@ def active_911_calls_queryset(community) -> QuerySet[Call]:
 def active_911_calls(community) -> list[dict]:
     """003's `current911Calls` payload: every open 911 (CALLER) call of the community."""
     return [payloads.call_003(call) for call in active_911_calls_queryset(community)]
+
+
+def recently_closed_calls(community, *, limit: int = 6) -> list[Call]:
+    """004's closed-incidents panel: the last `limit` closed or cancelled calls."""
+    return list(call_queryset(community).filter(status__in=ENDED_STATUSES).order_by("-closed_at")[:limit])
 
 
 def recent_calls(community, *, seconds: int = 30) -> QuerySet[Call]:

@@ -330,3 +330,12 @@ def test_update_with_ending_status_goes_through_close(call, dispatcher, events, 
     assert "911CallClosed" in names(events) and "callUpdated" in names(events)
     with pytest.raises(TypeError):
         services.call_update(call=call, by=dispatcher, number=5)
+
+
+def test_recently_closed_calls(community, make_call):
+    from calls import selectors
+
+    calls = [make_call(community) for _ in range(8)]
+    for call in calls[:7]:
+        services.call_close(call=call, by=None)
+    assert selectors.recently_closed_calls(community) == list(reversed(calls[1:7]))
