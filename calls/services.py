@@ -352,10 +352,11 @@ def call_update(*, call: Call, by=None, **changes) -> Call:
                 _narrative(call, f"Call updated by {payloads.actor_name(by)}: {fields}.", by)
             _status_note(call, old, by)
             _publish_update(call, by, old)
-    if status == CallStatus.CLOSED and call.status != CallStatus.CLOSED:
-        call = call_close(call=call, by=by)
-    elif status == CallStatus.CANCELLED and call.status != CallStatus.CANCELLED:
-        call = call_cancel(call=call, by=by)
+        # Ending the call is its own action (units released, 911CallClosed), in the same transaction.
+        if status == CallStatus.CLOSED and call.status != CallStatus.CLOSED:
+            call = call_close(call=call, by=by)
+        elif status == CallStatus.CANCELLED and call.status != CallStatus.CANCELLED:
+            call = call_cancel(call=call, by=by)
     return call
 
 
