@@ -92,6 +92,10 @@ class ReportSerializer(OfficerFieldsMixin, CharacterBriefMixin, ApiModelSerializ
         return [str(c.pk) for c in obj.involved_characters.all()]
 
 
+class ReportTypesQuerySerializer(serializers.Serializer):
+    author_id = _character_field("author")
+
+
 class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 

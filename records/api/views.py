@@ -12,6 +12,7 @@ from cad.core.api.views import CommunityGenericViewSet, mixins
 from cad.core.choices import Role
 
 from .. import selectors, services
+from ..choices import ReportKind
 from ..filtersets import (
     ArrestFilterSet,
     CitationFilterSet,
@@ -75,6 +76,16 @@ class ReportViewSet(_RecordViewSet):
                                         note=serializer.validated_data["note"])
         return Response({"success": True, "report": self.get_serializer(selectors.reports(
             request.community).get(pk=report.pk)).data})
+
+    @action(detail=False, methods=["get"])
+    def types(self, request):
+        """GET /api/reports/types?authorId=: the report types this author's department may file."""
+        author_id = request.query_params.get("authorId") or request.query_params.get("author_id")
+        params = s.ReportTypesQuerySerializer(data={"author_id": author_id}, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        author = params.validated_data["author"]
+        codes = selectors.report_types_for(request.community, author)
+        return Response([{"code": code, "name": ReportKind(code).label} for code in codes])
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):

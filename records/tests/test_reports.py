@@ -183,3 +183,17 @@ def test_fivem_report(server, other_server, officer_char, community):
 def test_fivem_report_needs_token(client, officer_char):
     r = client.post("/fivem/reports", {"author_id": str(officer_char.pk)}, content_type="application/json")
     assert r.status_code in (401, 403)
+
+
+def test_report_types_for_author(as_, officer, civilian, outsider, officer_char, community):
+    fire = Department.objects.for_community(community).get(short_name="SAFR")
+    ff = make_character(community, first="Fay", last="Fire", type="fd", department=fire)
+    r = as_(officer).get("/api/reports/types", {"authorId": str(officer_char.pk)})
+    assert r.status_code == 200
+    assert [t["code"] for t in r.json()] == ["incident", "use_of_force", "crash_report", "other"]
+    r = as_(officer).get("/api/reports/types", {"authorId": str(ff.pk)})
+    assert [t["code"] for t in r.json()] == ["incident", "fire_report", "medical_report", "other"]
+    assert as_(officer).get("/api/reports/types").status_code == 400
+    assert as_(officer).get("/api/reports/types", {"authorId": "x"}).status_code == 400
+    assert as_(outsider).get("/api/reports/types", {"authorId": str(ff.pk)}).status_code == 400
+    assert as_(civilian).get("/api/reports/types", {"authorId": str(ff.pk)}).status_code == 403
