@@ -79,7 +79,7 @@ def suspects(community) -> QuerySet[Suspect]:
         Suspect.objects.for_community(community)
         .filter(archived_at__isnull=True)
         .select_related("character", "call")
-        .prefetch_related("reports")
+        .prefetch_related("reports", *(["bolos"] if hasattr(Suspect, "bolos") else []))
     )
 
 

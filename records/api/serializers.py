@@ -235,14 +235,19 @@ class SuspectSerializer(ApiModelSerializer):
     character_id = _character_field("character", required=False, allow_null=True)
     report_ids = CommunityPrimaryKeyRelatedField(source="reports", queryset=Report.objects.filter(archived_at__isnull=True),
                                                  many=True, required=False, pk_field=serializers.UUIDField())
+    bolo_ids = serializers.SerializerMethodField(help_text="BOLOs linked to this suspect (set from the BOLO side).")
 
     class Meta:
         model = Suspect
         fields = ["id", "first_name", "last_name", "description", "status", "call_id", "character_id", "report_ids",
-                  "created_at", "updated_at"]
+                  "bolo_ids", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {
             "first_name": {"required": False, "allow_blank": True, "max_length": 60},
             "last_name": {"required": False, "allow_blank": True, "max_length": 60},
             "description": {"required": False, "allow_blank": True, "max_length": 5000},
         }
+
+    def get_bolo_ids(self, obj) -> list[str]:
+        related = getattr(obj, "bolos", None)
+        return [str(b.pk) for b in related.all()] if related is not None else []

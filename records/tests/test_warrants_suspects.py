@@ -80,7 +80,11 @@ def test_suspect_crud(as_, officer, community, subject, officer_char):
                          format="json")
     assert r.status_code == 200, r.json()
     assert r.json()["status"] == "in-custody" and r.json()["firstName"] == "John"  # untouched fields kept
-    assert r.json()["reportIds"] == [str(report.pk)]
+    assert r.json()["reportIds"] == [str(report.pk)] and r.json()["boloIds"] == []
+    from bolos.models import Bolo
+
+    bolo = Bolo.objects.create(community=community, type="person", description="Wanted", suspect_id=sid)
+    assert as_(officer).get(f"/api/suspects/{sid}").json()["boloIds"] == [str(bolo.pk)]
     r = as_(officer).put(f"/api/suspects/{sid}", {"characterId": str(subject.pk)}, format="json")
     assert r.json()["characterId"] == str(subject.pk)
     assert as_(officer).get("/api/suspects", {"status": "in-custody"}).json()[0]["_id"] == sid
