@@ -3,24 +3,33 @@
 `publish(community_id, name, payload)` is called by services (and tasks) inside their transaction; the
 event leaves only after the commit (`transaction.on_commit`), so nobody sees a change that was rolled
 back. Each event gets the community's next sequence number and a timestamp so a client can tell that
-it missed something. Who receives it is decided here and only here: the community's group, nothing
-else. `cad.realtime` delivers the group's messages to WebSocket, Socket.IO and SSE clients.
+it missed something. Who receives it is decided here and only here: the community's group (its
+priority group for panic), nothing else. `cad.realtime` delivers the group's messages to WebSocket,
+Socket.IO and SSE clients (see docs/realtime.md).
 
 Aliases (003's `new-911-call` / `new-call` / `newCall`) travel as one message carrying every name:
 the transports fan them out locally, so three names cost one trip through the channel layer.
+
+Sequence numbers and the bounded recent-events buffer (SSE `Last-Event-ID` replay) live in Redis when
+REDIS_URL is set (one atomic script: INCR + RPUSH + LTRIM, shared by every process), else in the
+process's cache under a lock. In that embedded mode the channel layer is in memory, so an event raised
+in a Celery worker is forwarded to the web process (`cad.realtime.bridge`), which numbers and sends it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -65,20 +74,109 @@ class Event:
             "sse": [list(pair) for pair in self.sse],
         }
 
+    @property
+    def group(self) -> str:
+        if PRIORITY_EVENTS.intersection(self.names):
+            return priority_group(self.community_id)
+        return community_group(self.community_id)
+
 
 def _jsonable(payload: Any) -> Any:
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
 
 
-def next_seq(community_id: str) -> int:
-    key = f"events:seq:{community_id}"
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.add(key, 0, None)
-        return cache.incr(key)
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+# -- sequence numbers and the recent-events buffer ------------------------------------------------------
+_RECORD_SCRIPT = """
+local seq = redis.call('INCR', KEYS[1])
+redis.call('RPUSH', KEYS[2], ARGV[1] .. seq .. ARGV[2])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
+return seq
+"""
+
+
+class _RedisStore:
+    """Shared by every process: one round trip numbers the event and appends it to the buffer."""
+
+    def __init__(self, url: str, prefix: str):
+        import redis
+
+        self.url = url
+        self.prefix = prefix
+        self.client = redis.Redis.from_url(url)
+        self.script = self.client.register_script(_RECORD_SCRIPT)
+        self._async: dict[asyncio.AbstractEventLoop, Any] = {}
+
+    def _keys(self, community_id: str) -> list[str]:
+        return [f"{self.prefix}:events:seq:{community_id}", f"{self.prefix}:events:recent:{community_id}"]
+
+    @staticmethod
+    def _args(event: Event) -> list:
+        rest = json.dumps({k: v for k, v in event.as_message().items() if k != "seq"}, separators=(",", ":"))
+        return ['{"seq":', "," + rest[1:], RECENT_EVENTS, RECENT_TTL]
+
+    def record(self, event: Event) -> int:
+        return int(self.script(keys=self._keys(event.community_id), args=self._args(event)))
+
+    async def arecord(self, event: Event) -> int:
+        import redis.asyncio
+
+        loop = asyncio.get_running_loop()
+        client = self._async.get(loop)
+        if client is None:
+            for old in [old for old in self._async if old.is_closed()]:
+                del self._async[old]
+            client = self._async[loop] = redis.asyncio.Redis.from_url(self.url)
+        return int(await client.eval(_RECORD_SCRIPT, 2, *self._keys(event.community_id), *self._args(event)))
+
+    def recent(self, community_id: str) -> list[dict]:
+        return [json.loads(raw) for raw in self.client.lrange(self._keys(community_id)[1], 0, -1)]
+
+
+class _CacheStore:
+    """Embedded mode: the process's own cache (the web process numbers every event, see the bridge)."""
+
+    _lock = threading.Lock()
+
+    def record(self, event: Event) -> int:
+        seq_key, recent_key = f"events:seq:{event.community_id}", f"events:recent:{event.community_id}"
+        with self._lock:
+            seq = (cache.get(seq_key) or 0) + 1
+            cache.set(seq_key, seq, None)
+            recent = cache.get(recent_key) or []
+            recent.append(event.as_message() | {"seq": seq})
+            cache.set(recent_key, recent[-RECENT_EVENTS:], RECENT_TTL)
+        return seq
+
+    async def arecord(self, event: Event) -> int:
+        return self.record(event)  # in-process memory: no I/O to wait for
+
+    def recent(self, community_id: str) -> list[dict]:
+        return list(cache.get(f"events:recent:{community_id}") or [])
+
+
+_stores: dict[str, _RedisStore | _CacheStore] = {}
+
+
+def _store() -> _RedisStore | _CacheStore:
+    url = settings.REDIS_URL
+    store = _stores.get(url)
+    if store is None:
+        prefix = settings.CACHES["default"].get("KEY_PREFIX") or "cad"
+        store = _stores[url] = _RedisStore(url, prefix) if url else _CacheStore()
+    return store
+
+
+def recent_events(community_id: Any, after_seq: int) -> list[dict]:
+    """Layer messages of the community's recent events with a sequence number above `after_seq`."""
+    return [m for m in _store().recent(str(community_id)) if m["seq"] > after_seq]
+
+
+# -- publishing ---------------------------------------------------------------------------------------
 def publish(
     community_id: Any,
     name: str,
@@ -99,41 +197,65 @@ def publish(
     transaction.on_commit(lambda: _send(community_id, names, data, sse_pairs), robust=True)
 
 
-def _send(community_id: str, names: tuple[str, ...], data: Any, sse: tuple) -> Event:
-    event = Event(
-        community_id=community_id, names=names, data=data, seq=next_seq(community_id),
-        ts=datetime.now(UTC).isoformat().replace("+00:00", "Z"), sse=sse,
-    )
-    _remember(event)
-    layer = get_channel_layer()
-    if layer is None:
-        return event
-    group = priority_group(community_id) if PRIORITY_EVENTS.intersection(names) else community_group(community_id)
+def _unnumbered(community_id: str, names: tuple[str, ...], data: Any, sse: tuple) -> Event:
+    return Event(community_id=community_id, names=tuple(names), data=data, seq=0, ts=_now(),
+                 sse=tuple((n, p) for n, p in sse))
+
+
+def _send(community_id: str, names: tuple[str, ...], data: Any, sse: tuple) -> Event | None:
+    """Number the event and send it to its group (sync; after the commit). Returns the event, or None
+    when it was handed to the web process (embedded mode, from a Celery worker)."""
+    event = _unnumbered(community_id, names, data, sse)
+    if _forwarding():
+        from cad.realtime.bridge import forward
+
+        forward(event)
+        return None
     try:
-        async_to_sync(layer.group_send)(group, event.as_message())
+        event = _numbered(event, _store().record(event))
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(event.group, event.as_message())
     except Exception:  # a dead broker must not fail the request that already committed
-        logger.exception("could not publish %s to %s", names, group)
+        logger.exception("could not publish %s to %s", names, event.group)
     return event
+
+
+_SEND = _send
 
 
 async def apublish(community_id: Any, name: str, payload: Any, *, aliases: Sequence[str] = (),
                    sse: Sequence[tuple[str, Any]] = ()) -> None:
-    """Async twin for async views that write no database rows (nothing to wait a commit for)."""
-    from asgiref.sync import sync_to_async
-
-    await sync_to_async(_send, thread_sensitive=False)(
-        str(community_id), (name, *aliases), _jsonable(payload), tuple((n, _jsonable(p)) for n, p in sse)
-    )
-
-
-def _remember(event: Event) -> None:
-    key = f"events:recent:{event.community_id}"
-    recent = cache.get(key) or []
-    recent.append(event.as_message())
-    cache.set(key, recent[-RECENT_EVENTS:], RECENT_TTL)
+    """Async twin for async code that writes no database rows (nothing to wait a commit for).
+    Native: no thread hop on the position-ingest path."""
+    args = (str(community_id), (name, *aliases), _jsonable(payload), tuple((n, _jsonable(p)) for n, p in sse))
+    if _send is not _SEND or _forwarding():  # a wrapped `_send` (test fixtures) sees every event
+        await sync_to_async(_send, thread_sensitive=False)(*args)
+        return
+    await asend(_unnumbered(*args))
 
 
-def recent_events(community_id: Any, after_seq: int) -> list[dict]:
-    return [m for m in (cache.get(f"events:recent:{community_id}") or []) if m["seq"] > after_seq]
+async def asend(event: Event) -> Event:
+    """Number `event` and send it to its group from async code (the bridge's receiving end too)."""
+    try:
+        event = _numbered(event, await _store().arecord(event))
+        layer = get_channel_layer()
+        if layer is not None:
+            await layer.group_send(event.group, event.as_message())
+    except Exception:
+        logger.exception("could not publish %s to %s", event.names, event.group)
+    return event
 
 
+def _numbered(event: Event, seq: int) -> Event:
+    return Event(community_id=event.community_id, names=event.names, data=event.data, seq=seq, ts=event.ts,
+                 sse=event.sse)
+
+
+def _forwarding() -> bool:
+    """Embedded mode (in-memory layer) outside the web process: hand events to the web process."""
+    if settings.REDIS_URL:
+        return False
+    from cad.realtime.bridge import should_forward
+
+    return should_forward()

@@ -5,3 +5,11 @@ class RealtimeConfig(AppConfig):
     name = "cad.realtime"
     label = "realtime"
     verbose_name = "Real time"
+
+    def ready(self) -> None:
+        from celery.signals import task_prerun
+
+        from .bridge import on_task_prerun
+
+        # Embedded mode: a process that executes Celery tasks forwards its events to the web process.
+        task_prerun.connect(on_task_prerun, weak=False, dispatch_uid="cad.realtime.bridge")

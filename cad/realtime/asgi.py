@@ -4,6 +4,9 @@
   (no middleware stack, no thread hop) because they take thousands of requests a second, and
   `/socket.io/` (Socket.IO's polling transport and handshake);
 - WebSocket: `/ws` (the Channels consumer, behind the session/auth middleware) and `/socket.io/`.
+
+In embedded mode (no Redis) the first scope also starts the bridge that receives events raised in
+Celery workers (`cad.realtime.bridge`).
 """
 
 from __future__ import annotations
@@ -45,12 +48,23 @@ def _websocket_router(ws_app, sio_app):
     return websocket
 
 
+def _with_bridge(app):
+    from .bridge import ensure_listening
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "lifespan":
+            await ensure_listening()
+        return await app(scope, receive, send)
+
+    return wrapped
+
+
 def build_application():
     django_app = get_asgi_application()
     from .consumer import RealtimeConsumer
     from .sio import asgi_app as sio_app
 
-    return ProtocolTypeRouter({
+    return _with_bridge(ProtocolTypeRouter({
         "http": _http_router(django_app, sio_app),
         "websocket": _websocket_router(AuthMiddlewareStack(RealtimeConsumer.as_asgi()), sio_app),
-    })
+    }))

@@ -133,7 +133,7 @@ class _MapBuffer:
     units: dict[str, Any] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
     seq: int = 0
-    last_flush: float = 0.0
+    last_flush: float = float("-inf")
     timer: asyncio.TimerHandle | None = None
 
 

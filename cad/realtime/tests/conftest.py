@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 
+from cad.realtime import bridge
 from cad.realtime import hub as hubmod
 
 
@@ -20,6 +21,7 @@ async def fresh_hub():
     hub = hubmod._hubs.pop(asyncio.get_running_loop(), None)
     if hub is not None:
         await hub.close()
+    await bridge.stop_listening()
     channel_layers.backends.clear()
 
 
