@@ -131,13 +131,27 @@ def stats(samples: list[float]) -> str:
     return f"p50 {p50:6.2f} ms   p95 {p95:6.2f} ms   max {samples[-1]:6.2f} ms"
 
 
-def timed(fn, args_list) -> list[float]:
+def timed(fn, args_list, db: list[float] | None = None) -> list[float]:
+    """Wall time of each call in ms; with `db`, also the time spent inside SQL execution per call."""
     fn(*args_list[0])  # warm-up
     out = []
-    for args in args_list:
+    spent = [0.0]
+
+    def wrapper(execute, sql, params, many, context):
         t = time.perf_counter()
-        fn(*args)
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - t
+
+    for args in args_list:
+        spent[0] = 0.0
+        t = time.perf_counter()
+        with connection.execute_wrapper(wrapper):
+            fn(*args)
         out.append((time.perf_counter() - t) * 1000)
+        if db is not None:
+            db.append(spent[0] * 1000)
     return out
 
 
@@ -176,12 +190,13 @@ def main() -> None:
         "auto: full name": [f"{c[1]} {c[2]}" for c in chars],
     }
 
-    print(f"\nservice lookups.services.lookup_search ({args.runs} runs each)")
+    print(f"\nservice lookups.services.lookup_search ({args.runs} runs each; db = time inside SQL)")
     for label, values in queries.items():
         explicit = None if label.startswith("auto") else label
+        db: list[float] = []
         samples = timed(lambda q, t: lookup_search(community=community, query=q, type=t, user=user),
-                        [(q, explicit) for q in values])
-        print(f"  {label:32s} {stats(samples)}")
+                        [(q, explicit) for q in values], db)
+        print(f"  {label:32s} {stats(samples)}   | db p50 {statistics.median(db):5.2f} ms")
 
     print("\nselectors")
     samples = timed(lambda pk: selectors.civilian_profile(community, Character.objects.for_community(community)

@@ -22,6 +22,7 @@ from sequences import get_next_value
 
 from cad import events
 from cad.core.api.exceptions import Conflict
+from cad.core.choices import Role
 from cad.core.models import Community, PenalCode
 from characters.choices import FIRST_RESPONDER_TYPES
 from characters.models import Character
@@ -61,8 +62,6 @@ def _live_character(community: Community, character: Character | None, field: st
 def may_act_as(*, character: Character, user: Any, role: Any) -> bool:
     """Whether a caller may sign a record as `character`: their own character, or any character of the
     community for supervisors and above (and API tokens, which act as supervisors)."""
-    from cad.core.choices import Role
-
     if Role(role).at_least(Role.SUPERVISOR):
         return True
     user_id = getattr(user, "pk", None)

@@ -281,3 +281,20 @@ def test_fivem_plate(server, other_server, community, john, civic, cop):
 def test_fivem_lookup_roles(as_, civilian, client):
     assert as_(civilian).get("/fivem/lookup/plate/ABC123").status_code == 403
     assert client.get("/fivem/lookup/plate/ABC123").status_code in (401, 403)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_history_row_commits_outside_a_transaction(community, officer, john):
+    from django.db import connection
+
+    from lookups.services import lookup_search
+
+    assert not connection.in_atomic_block
+    result = lookup_search(community=community, query="John Smith", user=officer)
+    assert [c["id"] for c in result["civilians"]] == [str(john.pk)]
+    row = LookupHistory.objects.for_community(community).get()
+    assert (row.type, row.query, row.result_count, row.user_id) == ("name", "John Smith", 1, officer.pk)
+    with connection.cursor() as cursor:  # the SET LOCAL ended with its transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
