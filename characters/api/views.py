@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from cad.core.api.views import CommunityGenericViewSet, CommunityViewSet, mixins
@@ -20,6 +21,20 @@ from ..models import Character, DrivingLicense, Vehicle, Weapon, WeaponLicenseAp
 from . import serializers as s
 
 NOT_YOURS = "You can only change your own characters and what they own."
+
+
+class PlainLimitOffset(LimitOffsetPagination):
+    """`?limit=&offset=` on lists that stay plain arrays (as the seeds show them); the total is in the
+    `X-Total-Count` header. Without `limit` a list stops at `default_limit` rows, never the whole table."""
+
+    default_limit = 1000
+    max_limit = 1000
+
+    def get_paginated_response(self, data):
+        return Response(data, headers={"X-Total-Count": str(self.count)})
+
+    def get_paginated_response_schema(self, schema):
+        return schema
 
 
 def _user(request):
@@ -50,6 +65,7 @@ def _require_manage(request, character: Character | None) -> None:
 
 
 class _OwnedViewSet(CommunityViewSet):
+    pagination_class = PlainLimitOffset
     minimum_role = Role.CIVILIAN
     owner_path = "user"
     resource = ""
@@ -249,6 +265,7 @@ class WeaponLicenseApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveMode
     queryset = WeaponLicenseApplication.objects.select_related("character")
     serializer_class = s.WeaponLicenseApplicationSerializer
     filterset_class = filtersets.WeaponLicenseApplicationFilterSet
+    pagination_class = PlainLimitOffset
     minimum_role = Role.CIVILIAN
     action_roles = {"approve": Role.SUPERVISOR, "deny": Role.SUPERVISOR}
     http_method_names = ["get", "post", "head", "options"]

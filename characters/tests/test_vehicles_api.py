@@ -97,6 +97,9 @@ def test_list_scoping_and_filters(as_, civilian, officer, civ_char, officer_char
     assert [v["plate"] for v in client.get("/api/vehicles?plate=civ").json()] == ["CIV1"]
     assert len(client.get(f"/api/vehicles?characterId={civ_char.pk}").json()) == 1
     assert client.get("/api/vehicles?characterId=nope").status_code == 400
+    r = client.get("/api/vehicles?limit=5&offset=10")
+    assert r["X-Total-Count"] == "12" and [v["plate"] for v in r.json()] == ["FLEET8", "FLEET9"]
+    assert len(client.get("/api/vehicles?limit=abc").json()) == 12  # a bad limit falls back to the default
 
 
 def test_update_and_stolen(as_, civilian, officer, admin, civ_char, community, django_capture_on_commit_callbacks,
