@@ -96,6 +96,7 @@ async def _read_body(scope, receive, limit: int) -> bytes:
 
 _NUMBER = (int, float)
 _TEXT = (str, int, float)
+_TEXT_FIELDS = ("unitName", "name", "job", "status", "postal")
 
 
 def _number(item: dict, name: str, where: str) -> float:
@@ -109,15 +110,18 @@ def _text(item: dict, name: str, where: str) -> str:
     value = item.get(name)
     if value is None:
         return ""
+    if type(value) is str:
+        return value.strip()[:MAX_TEXT]
     if type(value) not in _TEXT:
         raise IngestError(400, f"{where}{name}: a string is required.")
-    return str(value).strip()[:MAX_TEXT]
+    return str(value)[:MAX_TEXT]
 
 
 def _entry(item, community_id: str, ts: float, stamp: str, where: str = "") -> dict:
     if type(item) is not dict:
         raise IngestError(400, f"{where}A position is a JSON object.")
-    wanted = item.get("communityId") or item.get("community_id")
+    get = item.get
+    wanted = get("communityId") or get("community_id")
     if wanted is not None and str(wanted) != community_id:
         raise IngestError(403, "This API token belongs to another community.")
     character_id = None
@@ -127,14 +131,21 @@ def _entry(item, community_id: str, ts: float, stamp: str, where: str = "") -> d
             character_id = str(uuid.UUID(character_id))
         except ValueError:
             raise IngestError(400, f"{where}character_id: not a valid ID.") from None
-    unit_id = _text(item, "unitId", where) or character_id
+    unit_id = get("unitId")
+    unit_id = (unit_id.strip()[:MAX_TEXT] if type(unit_id) is str else _text(item, "unitId", where)) or character_id
     if not unit_id:
         raise IngestError(400, f"{where}unitId: this field is required.")
+    x, y, z, heading = get("x"), get("y"), get("z"), get("heading")
+    # Fast path for well-formed numbers (the sum of finite numbers is finite; of a NaN or an inf, not).
+    if not (type(x) in _NUMBER and type(y) in _NUMBER and type(z) in _NUMBER and type(heading) in _NUMBER
+            and math.isfinite(x + y + z + heading)):
+        x, y, z, heading = (_number(item, n, where) for n in ("x", "y", "z", "heading"))
+    texts = [get(n) for n in _TEXT_FIELDS]
+    unit_name, name, job, status, postal = (
+        v.strip()[:MAX_TEXT] if type(v) is str else _text(item, n, where) for v, n in zip(texts, _TEXT_FIELDS, strict=True))
     return positions.make_entry(
-        community_id=community_id, unit_id=unit_id, x=_number(item, "x", where), y=_number(item, "y", where),
-        z=_number(item, "z", where), heading=_number(item, "heading", where) % 360,
-        unit_name=_text(item, "unitName", where) or _text(item, "name", where), job=_text(item, "job", where),
-        status=_text(item, "status", where), postal=_text(item, "postal", where), character_id=character_id,
+        community_id=community_id, unit_id=unit_id, x=float(x), y=float(y), z=float(z), heading=heading % 360,
+        unit_name=unit_name or name, job=job, status=status, postal=postal, character_id=character_id,
         ts=ts, stamp=stamp,
     )
 

@@ -69,7 +69,7 @@ def make_entry(*, community_id: str, unit_id: str, x: float, y: float, z: float,
     stamp = stamp or iso(ts)
     return {
         "unitId": unit_id, "unitName": unit_name or unit_id, "x": x, "y": y, "z": z,
-        "lat": round(LAT_ORIGIN + y * LAT_PER_UNIT, 6), "lng": round(LNG_ORIGIN + x * LNG_PER_UNIT, 6),
+        "lat": LAT_ORIGIN + y * LAT_PER_UNIT, "lng": LNG_ORIGIN + x * LNG_PER_UNIT,
         "heading": heading, "job": job, "status": status, "postal": postal, "communityId": community_id,
         "characterId": character_id, "timestamp": stamp, "lastUpdate": stamp, "ts": ts,
     }

@@ -271,7 +271,7 @@ def _publish_removed(entry: dict) -> None:
 
 
 class _PositionEvents:
-    """Position events leave in small bursts: within `DISPATCH_POSITION_EVENT_WINDOW` seconds (0.5 by
+    """Position events leave in small bursts: within `DISPATCH_POSITION_EVENT_WINDOW` seconds (1.0 by
     default; 0 publishes at once), only the latest position of each unit is published (`apublish`: no
     rows were written). A unit reports every ~2 s, so in practice every update still reaches the map,
     while a flood of updates costs one event per unit per window instead of one per request."""
@@ -282,8 +282,8 @@ class _PositionEvents:
 
     async def add(self, name: str, entries: Iterable[dict]) -> None:
         for e in entries:
-            self._pending.setdefault((e["communityId"], name), {})[e["unitId"]] = positions.public(e)
-        window = getattr(settings, "DISPATCH_POSITION_EVENT_WINDOW", 0.5)
+            self._pending.setdefault((e["communityId"], name), {})[e["unitId"]] = e
+        window = getattr(settings, "DISPATCH_POSITION_EVENT_WINDOW", 1.0)
         if window <= 0:
             await self.flush()
             return
@@ -301,8 +301,8 @@ class _PositionEvents:
     async def flush(self) -> None:
         pending, self._pending = self._pending, {}
         for (community_id, name), by_unit in pending.items():
-            for payload in by_unit.values():
-                await apublish(community_id, name, payload)
+            for entry in by_unit.values():
+                await apublish(community_id, name, positions.public(entry))
 
 
 position_events = _PositionEvents()
