@@ -16,7 +16,8 @@ DMV points (004), the rule this module implements (`license_recalculate`):
   but no longer count towards a new suspension, so a served license is not suspended again at once.
 - With the point system off, points are still recorded and totalled; nothing is suspended, and a point
   suspension still in place lifts at the next recalculation.
-- Admin override (`license_override`): setting a status or suspension date marks the license
+- Admin override (`license_override`): setting a status or suspension date (a date alone means
+  "suspended until then"; a suspension without a date lasts until cleared) marks the license
   `override=True`; recalculation then only refreshes `points` and never touches status or dates, until the
   admin clears the override (`clear=True`) or, for an override suspension with an end date, that date
   passes (the override then ends, its points count as served, and automatic rules resume).
@@ -652,7 +653,9 @@ def license_issue(
     lic_class = _license_class(community.pk, license_class)
     status = _choice("status", status or LicenseStatus.VALID, LicenseStatus)
     suspended_until = _aware("suspended_until", suspended_until)
-    override = status != LicenseStatus.VALID or suspended_until is not None
+    if suspended_until is not None and status != LicenseStatus.SUSPENDED:
+        raise ValidationError({"suspended_until": ["Only a suspended license has a suspension date."]})
+    override = status != LicenseStatus.VALID
     try:
         with transaction.atomic():
             if DrivingLicense.objects.filter(community_id=community.pk, character=character,
@@ -684,6 +687,8 @@ def license_override(
     lic_class = _license_class(community.pk, license_class) if license_class is not None else None
     status = _choice("status", status, LicenseStatus) if status is not None else None
     suspended_until = _aware("suspended_until", suspended_until)
+    if suspended_until is not None and status not in (None, LicenseStatus.SUSPENDED):
+        raise ValidationError({"suspended_until": ["Only a suspended license has a suspension date."]})
     now = timezone.now()
     with transaction.atomic():
         lic = DrivingLicense.objects.select_for_update().get(community_id=community.pk, pk=license.pk)
@@ -692,14 +697,14 @@ def license_override(
             lic.license_class = lic_class
             changed.append("license_class")
         if status is not None or suspended_until is not None:
-            new_status = status or lic.status
+            # A date alone means "suspended until then"; a suspension without a date lasts until cleared.
+            new_status = status or LicenseStatus.SUSPENDED
             lic.status, lic.override = new_status, True
             if new_status == LicenseStatus.SUSPENDED:
                 lic.suspended_at = lic.suspended_at or now
-                lic.suspended_until = suspended_until if suspended_until is not None else (
-                    lic.suspended_until if status is None else None)
+                lic.suspended_until = suspended_until
             else:
-                lic.suspended_at, lic.suspended_until = None, suspended_until
+                lic.suspended_at = lic.suspended_until = None
             changed += ["status", "override", "suspended_at", "suspended_until"]
         if clear and lic.override:
             lic.override = False
@@ -713,7 +718,6 @@ def license_override(
             publish(community.pk, "license-updated", {**license_payload(lic), "by": str(_user_pk(by) or "")})
         if clear:
             lic = _recalculate_locked(lic, community, now)
-    license.__dict__.update({k: v for k, v in lic.__dict__.items() if not k.startswith("_")})
     return lic
 
 

@@ -143,3 +143,22 @@ def test_form_encoded_registration(as_, civilian, civ_char, community):
     enable_dmv(community)
     r = as_(civilian).post("/api/licenses", {"characterId": str(civ_char.pk), "class": "E"})
     assert r.status_code == 201, r.content
+
+
+def test_override_dates(as_, admin, civ_char, community):
+    enable_dmv(community)
+    lic = services.license_issue(character=civ_char, license_class="E")
+    r = as_(admin).patch(f"/api/licenses/{lic.pk}", {"status": "valid", "suspendedUntil": "2030-01-01T00:00:00Z"},
+                         format="json")
+    assert r.status_code == 400 and "suspendedUntil" in r.json()["fields"]
+    r = as_(admin).patch(f"/api/licenses/{lic.pk}", {"suspendedUntil": "not a date"}, format="json")
+    assert r.status_code == 400
+    lic.refresh_from_db()
+    assert lic.status == "valid" and not lic.override
+    # A date alone suspends until then; a status alone suspends until cleared.
+    r = as_(admin).patch(f"/api/licenses/{lic.pk}", {"suspendedUntil": "2030-01-01T00:00:00Z"}, format="json")
+    assert r.json()["status"] == "suspended" and r.json()["suspendedUntil"].startswith("2030")
+    r = as_(admin).patch(f"/api/licenses/{lic.pk}", {"status": "suspended"}, format="json")
+    assert r.json()["status"] == "suspended" and r.json()["suspendedUntil"] is None
+    r = as_(admin).patch(f"/api/licenses/{lic.pk}", {"clearOverride": True}, format="json")
+    assert r.json()["status"] == "valid" and r.json()["override"] is False
