@@ -297,11 +297,12 @@ def call_create(
         call.status = CallStatus.ASSIGNED
         call.save(update_fields=["status"])
 
-    body = payloads.call_003(call)
-    publish(community.pk, "new-911-call", body, aliases=("new-call", "newCall"),
+    is_911 = call.origin == CallOrigin.CALLER
+    # new911Call carries the same full call (with its map coordinates): one message, four names.
+    publish(community.pk, "new-911-call", payloads.call_003(call),
+            aliases=("new-call", "newCall", "new911Call") if is_911 else ("new-call", "newCall"),
             sse=[("new_call", payloads.call_004(call))])
-    if call.origin == CallOrigin.CALLER:
-        publish(community.pk, "new911Call", body)
+    if is_911:
         publish(community.pk, "911Alert", payloads.alert_911(call))
     if assignments:
         publish(community.pk, "unitsAssignedTo911", payloads.units_assigned(call, assignments))

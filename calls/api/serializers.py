@@ -196,7 +196,7 @@ def _vehicle(vehicle) -> dict:
             "model": vehicle.model, "color": vehicle.color, "year": str(vehicle.year) if vehicle.year else None}
 
 
-def _note(note) -> dict:
+def note_data(note) -> dict:
     """000's {text, createdBy, createdAt} and 002's note object {time, label, type, content} in one."""
     return {"_id": str(note.pk), "id": str(note.pk), "text": note.text, "content": note.text, "label": note.label,
             "type": note.kind, "time": f"{note.created_at:%H:%M:%S}", "created_by": note.author_name,
@@ -253,7 +253,7 @@ class CallSerializer(serializers.BaseSerializer):
                                  "unit_name": call.scene_commander.name} if call.scene_commander_id else None),
             "attached_civilians": [_person(c) for c in call.attached_civilians.all()],
             "attached_vehicles": [_vehicle(v) for v in call.attached_vehicles.all()],
-            "notes": [_note(n) for n in call.notes.all()],
+            "notes": [note_data(n) for n in call.notes.all()],
             "community_id": str(call.community_id),
             "created_by": call.created_by.username if call.created_by_id else None,
             "created_at": payloads.iso(call.created_at),

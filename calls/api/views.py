@@ -124,7 +124,7 @@ class CallViewSet(_CallViews):
         call = self.get_call()
         data = self.valid(s.NoteSerializer)
         note = services.call_add_note(call=call, text=data["text"], label=data.get("label", ""), by_user=request.user)
-        return Response({"success": True, "note": s._note(note), "call": self.call_data(call)},
+        return Response({"success": True, "note": s.note_data(note), "call": self.call_data(call)},
                         status=status.HTTP_201_CREATED)
 
     def assign_unit(self, request, pk):
