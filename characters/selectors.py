@@ -60,6 +60,7 @@ def vehicle_for_plate(community, plate: str) -> Vehicle | None:
 
 def weapons_license_statuses(characters) -> dict[Any, str]:
     """{character id: "approved" | "pending" | "denied" | "none"} in one query for a list of characters."""
+    characters = list(characters)
     ids = [c.pk for c in characters]
     if not ids:
         return {}
