@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from cad.core.api.views import CommunityGenericViewSet
 from cad.core.choices import Role
-from characters.models import Character
+from characters.models import Character, Vehicle
 from characters.selectors import vehicle_for_plate
 
 from .. import selectors, services
@@ -110,8 +110,6 @@ class CallViewSet(_CallViews):
         call = self.get_call()
         data = self.valid(s.AttachVehicleSerializer)
         if data.get("vehicle_id"):
-            from characters.models import Vehicle
-
             vehicle = (Vehicle.objects.for_community(request.community)
                        .filter(pk=data["vehicle_id"], archived_at__isnull=True).first())
         else:
