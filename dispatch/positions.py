@@ -105,6 +105,9 @@ for i = 1, #all, 2 do
     out[#out + 1] = all[i + 1]
   end
 end
+if redis.call('HLEN', KEYS[1]) == 0 then
+  redis.call('SREM', KEYS[3], ARGV[2])  -- an idle community costs the sweep nothing until it reports again
+end
 return out
 """
 _REMOVE_LUA = """
@@ -234,15 +237,19 @@ def prune(*, now_ts: float) -> list[dict]:
         client = _redis()
         for cid in client.smembers(_communities_key()):
             cid = cid.decode()
-            removed += [loads(v) for v in client.eval(_PRUNE_LUA, 2, *_keys(cid), cutoff)]
+            removed += [loads(v) for v in client.eval(_PRUNE_LUA, 3, *_keys(cid), _communities_key(), cutoff, cid)]
         return removed
     with _lock:
-        for cid in cache.get(_LOCAL_COMMUNITIES) or set():
+        communities = cache.get(_LOCAL_COMMUNITIES) or set()
+        for cid in list(communities):
             pos, seen = _local(cid)
             stale = [k for k, e in pos.items() if e["ts"] < cutoff]
             removed += [pos.pop(k) for k in stale]
             if stale:
                 _local_save(cid, pos, seen)
+            if not pos:
+                communities.discard(cid)
+        cache.set(_LOCAL_COMMUNITIES, communities, None)
     return removed
 
 

@@ -62,8 +62,10 @@ class UnitListView(CommunityAPIView):
 
 
 class LocationListView(CommunityAPIView):
-    """000: GET /api/dispatch/locations — fresh positions of the community (members with LEO access or
-    the community's token; never anonymous)."""
+    """000: GET /api/dispatch/locations — fresh positions of the community, for its members and its
+    token only (the seed marks it "—": never anonymous, never another community)."""
+
+    minimum_role = Role.CIVILIAN
 
     def get(self, request):
         return Response([{**e, "updatedAt": e["timestamp"]} for e in selectors.locations(request.community.pk)])

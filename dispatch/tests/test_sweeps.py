@@ -101,3 +101,14 @@ def test_duty_webhook_send_posts_the_change(community, unit, monkeypatch):
     url, body = sent[0]
     assert url == "https://hooks.example.test/duty" and body["on_duty"] is True
     assert body["unit_name"] == "1-ADAM-12" and "1-ADAM-12" in body["content"]
+
+
+def test_an_emptied_community_leaves_the_sweep(community):
+    from dispatch import positions
+
+    services.position_update(community_id=community.pk, unit_id="u", x=1, y=1, z=1, now=at())
+    assert str(community.pk) in positions.communities()
+    services.prune_stale_positions(now=at(minutes=1))
+    assert str(community.pk) not in positions.communities()
+    services.position_update(community_id=community.pk, unit_id="u", x=1, y=1, z=1, now=at(minutes=2))
+    assert str(community.pk) in positions.communities()
