@@ -20,7 +20,7 @@ class UnitSerializer(ApiModelSerializer):
     status = serializers.SerializerMethodField()
     status_code = serializers.SerializerMethodField()
     character_id = serializers.UUIDField(read_only=True)
-    user_id = serializers.IntegerField(read_only=True)
+    user_id = serializers.UUIDField(read_only=True)
     department_id = serializers.UUIDField(read_only=True)
     current_call_id = serializers.UUIDField(read_only=True)
     assigned_calls = serializers.SerializerMethodField()
@@ -67,7 +67,7 @@ class ActiveDispatcherUpdateSerializer(serializers.Serializer):
 
 class ActiveDispatcherSerializer(ApiModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
-    user_id = serializers.IntegerField(read_only=True)
+    user_id = serializers.UUIDField(read_only=True)
     active_department = serializers.UUIDField(source="department_id", read_only=True)
 
     class Meta:

@@ -6,6 +6,8 @@ ASGI app in dispatch.ingest serves them in front of Django.
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -51,6 +53,7 @@ def _unit_or_404(request, unit_id):
 class UnitListView(CommunityAPIView):
     """000: GET /api/dispatch/units — the on-duty units with their open calls."""
 
+    @extend_schema(operation_id="unit_list_get", request=None, responses=s.UnitSerializer(many=True))
     def get(self, request):
         units = UnitFilterSet(request.query_params, queryset=selectors.on_duty_units(request.community),
                               request=request)
@@ -67,6 +70,7 @@ class LocationListView(CommunityAPIView):
 
     minimum_role = Role.CIVILIAN
 
+    @extend_schema(operation_id="location_list_get", request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response([{**e, "updatedAt": e["timestamp"]} for e in selectors.locations(request.community.pk)])
 
@@ -76,6 +80,7 @@ class LocationDeleteView(CommunityAPIView):
 
     minimum_role = Role.DISPATCHER
 
+    @extend_schema(operation_id="location_delete_delete", request=None, responses=OpenApiTypes.OBJECT)
     def delete(self, request, unit_id):
         if not services.position_remove(community_id=request.community.pk, unit_id=unit_id):
             raise exceptions.NotFound("That unit is not being tracked.")
@@ -96,6 +101,7 @@ def _character_for_duty(request, character_id) -> Character:
 class DutyView(CommunityAPIView):
     """POST /api/dispatch/duty {characterId, action: "on"|"off"} → {onDuty, unit}."""
 
+    @extend_schema(operation_id="duty_post", request=s.DutySerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = _valid(s.DutySerializer, request)
         character = _character_for_duty(request, data["character_id"])
@@ -107,6 +113,7 @@ class DutyView(CommunityAPIView):
 class DispatchStateView(CommunityAPIView):
     """001: GET /api/dispatch — area of play, Signal 100, active dispatchers."""
 
+    @extend_schema(operation_id="dispatch_state_get", request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         community = request.community
         dispatchers = list(selectors.active_dispatchers(community))
@@ -125,6 +132,7 @@ class AopView(CommunityAPIView):
 
     minimum_role = Role.DISPATCHER
 
+    @extend_schema(operation_id="aop_post", request=s.AopSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = _valid(s.AopSerializer, request)
         community = services.aop_set(community=request.community, aop=data["aop"], by=request.user)
@@ -136,6 +144,7 @@ class Signal100View(CommunityAPIView):
 
     minimum_role = Role.DISPATCHER
 
+    @extend_schema(operation_id="signal100_post", request=s.Signal100Serializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = _valid(s.Signal100Serializer, request)
         community = services.signal100_set(community=request.community, value=data["value"],
@@ -149,6 +158,7 @@ class DispatchersStateView(CommunityAPIView):
 
     minimum_role = Role.DISPATCHER
 
+    @extend_schema(operation_id="dispatchers_state_post", request=s.DispatcherStateSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = _valid(s.DispatcherStateSerializer, request)
         row = services.dispatcher_set_active(community=request.community, user=_person(request), value=data["value"])
@@ -161,6 +171,7 @@ class ActiveDispatcherView(CommunityAPIView):
 
     minimum_role = Role.DISPATCHER
 
+    @extend_schema(operation_id="active_dispatcher_put", request=s.ActiveDispatcherUpdateSerializer, responses=OpenApiTypes.OBJECT)
     def put(self, request):
         data = _valid(s.ActiveDispatcherUpdateSerializer, request)
         row = services.active_dispatcher_update(community=request.community, user=_person(request),
@@ -173,6 +184,7 @@ class UnitSearchView(CommunityAPIView):
 
     minimum_role = Role.DISPATCHER
 
+    @extend_schema(operation_id="unit_search_post", request=s.UnitSearchSerializer, responses=s.UnitSerializer(many=True))
     def post(self, request):
         data = _valid(s.UnitSearchSerializer, request)
         units = selectors.search_units(request.community, data["query"])
@@ -185,6 +197,7 @@ class RadioChannelView(CommunityAPIView):
 
     minimum_role = Role.DISPATCHER
 
+    @extend_schema(operation_id="radio_channel_put", request=s.RadioChannelSerializer, responses=s.UnitSerializer)
     def put(self, request, unit_id):
         unit = _unit_or_404(request, unit_id)
         data = _valid(s.RadioChannelSerializer, request)
@@ -197,9 +210,11 @@ class ToneListView(CommunityAPIView):
 
     action_roles = {"POST": Role.DISPATCHER}
 
+    @extend_schema(operation_id="tone_list_get", responses=s.ToneSerializer(many=True))
     def get(self, request):
         return Response(s.ToneSerializer(selectors.active_tones(request.community), many=True).data)
 
+    @extend_schema(operation_id="tone_list_post", request=s.ToneInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = _valid(s.ToneInputSerializer, request)
         tones = services.tone_set(community=request.community, description=data["description"],
@@ -213,6 +228,7 @@ class ToneDeleteView(CommunityAPIView):
 
     minimum_role = Role.DISPATCHER
 
+    @extend_schema(operation_id="tone_delete_delete", request=None, responses=OpenApiTypes.OBJECT)
     def delete(self, request, tone_id):
         tone = selectors.active_tones(request.community).filter(pk=_uuid_or_404(tone_id)).first()
         if tone is None:
@@ -225,6 +241,7 @@ class ToneDeleteView(CommunityAPIView):
 class FivemDutyView(FivemMixin, CommunityAPIView):
     """004: POST /fivem/duty {character_id, action} → {on_duty}."""
 
+    @extend_schema(operation_id="fivem_duty_post", request=s.DutySerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = _valid(s.DutySerializer, request)
         character = _character_for_duty(request, data["character_id"])
@@ -235,6 +252,7 @@ class FivemDutyView(FivemMixin, CommunityAPIView):
 class FivemLivemapView(FivemMixin, CommunityAPIView):
     """004: GET /fivem/livemap → {units: [{character_id, name, x, y, z, heading, updated_at (ms)}]}."""
 
+    @extend_schema(operation_id="fivem_livemap_get", request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response({"units": [
             {"character_id": e["characterId"], "unit_id": e["unitId"], "name": e["unitName"], "x": e["x"],
@@ -246,5 +264,6 @@ class FivemLivemapView(FivemMixin, CommunityAPIView):
 class FivemSoundsView(FivemMixin, CommunityAPIView):
     """004: GET /fivem/sounds → the community's sound configuration."""
 
+    @extend_schema(operation_id="fivem_sounds_get", request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(request.community.sounds)
