@@ -4,6 +4,7 @@ administers (superusers see everything), and the platform's own models."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from cad.core.choices import Role
 from cad.core.tenancy import CommunityOwned
@@ -161,3 +162,17 @@ for value_model in (models.CallType, models.StatusCode, models.Disposition, mode
             "search_fields": ("name",),
         }),
     )
+
+
+@admin.register(models.User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts are deployment-wide (a user may belong to several communities): superusers only."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser

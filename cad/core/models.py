@@ -4,10 +4,17 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from .choices import BoloPermission, DepartmentType, Role, StatusCodeMeaning
 from .tenancy import CommunityOwned
+
+
+class User(AbstractUser):
+    """A person. UUID primary key, like every other ID the APIs hand out."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
 
 
 def default_sounds() -> list[dict]:

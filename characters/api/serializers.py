@@ -64,7 +64,7 @@ class FivemCharacterSerializer(CharacterSerializer):
 
 
 class FivemCreateCharacterSerializer(serializers.Serializer):
-    user_id = serializers.IntegerField(min_value=1)
+    user_id = serializers.UUIDField()
     first_name = serializers.CharField(max_length=60)
     last_name = serializers.CharField(max_length=60)
     type = ChoiceField(choices=CharacterType.choices, required=False)

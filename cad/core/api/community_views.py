@@ -186,7 +186,7 @@ class MeView(APIView):
     """GET /api/me: who the caller is and where they belong."""
 
     @extend_schema(responses=inline_serializer("Me", {
-        "id": drf_serializers.IntegerField(), "username": drf_serializers.CharField(),
+        "id": drf_serializers.UUIDField(), "username": drf_serializers.CharField(),
         "discordId": drf_serializers.CharField(allow_null=True), "steamHex": drf_serializers.CharField(allow_null=True),
         "activeCommunityId": drf_serializers.UUIDField(allow_null=True),
         "memberships": drf_serializers.ListField(child=drf_serializers.DictField()),
