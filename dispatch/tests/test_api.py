@@ -137,7 +137,7 @@ def test_dispatch_state(as_, dispatcher, officer, community, civilian):
     community.save()
     body = as_(dispatcher).get("/api/dispatch").json()
     assert body["areaOfPlay"] == "Sandy Shores" and body["activeDispatchersCount"] == 1
-    assert body["userActiveDispatcher"]["userId"] == dispatcher.pk
+    assert str(body["userActiveDispatcher"]["userId"]) == str(dispatcher.pk)
     assert as_(officer).get("/api/dispatch").json()["userActiveDispatcher"] is None
     assert as_(civilian).get("/api/dispatch").status_code == 403
 
