@@ -123,8 +123,28 @@ def _now_ts(now: datetime | None) -> float:
 
 
 def locations_with_time(community_id, *, now: datetime | None = None) -> list[dict]:
-    """Fresh positions of a community, oldest first, each with `ts` (epoch seconds of the update)."""
-    return positions.read(str(community_id), now_ts=_now_ts(now))
+    """Fresh positions of a community, oldest first, each with `ts` (epoch seconds of the update).
+    A position of an on-duty unit (tracked by its id, game-server id or character) that came without a
+    name, job or status gets the unit's callsign, job and status (one query)."""
+    entries = positions.read(str(community_id), now_ts=_now_ts(now))
+    if not entries:
+        return entries
+    units = {}
+    for row in (Unit.objects.for_community(community_id).filter(on_duty=True)
+                .values("pk", "external_id", "character_id", "name", "job", "state", "status_text",
+                        "status_code__code")):
+        for key in (row["pk"], row["external_id"], row["character_id"]):
+            if key:
+                units[str(key)] = row
+    for e in entries:
+        row = units.get(e["unitId"]) or units.get(e.get("characterId") or "")
+        if row is None:
+            continue
+        if e["unitName"] in (e["unitId"], ""):
+            e["unitName"] = row["name"]
+        e["job"] = e["job"] or row["job"]
+        e["status"] = e["status"] or row["status_code__code"] or row["status_text"] or row["state"]
+    return entries
 
 
 def locations(community_id, *, now: datetime | None = None) -> list[dict]:

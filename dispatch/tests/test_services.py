@@ -105,3 +105,14 @@ def test_concurrent_duty_on_from_parallel_connections_keeps_one_unit(leo):
         ids = set(pool.map(go, range(16)))
     assert len(ids) == 1
     assert Unit.objects.for_community(leo.community_id).filter(character=leo).count() == 1
+
+
+def test_a_bare_position_shows_its_units_callsign_job_and_status(unit, leo, community, django_assert_num_queries):
+    services.position_update(community_id=community.pk, unit_id=str(leo.pk), character_id=str(leo.pk),
+                             x=1, y=2, z=3, origin="fivem")
+    services.position_update(community_id=community.pk, unit_id="stranger", x=1, y=2, z=3)
+    with django_assert_num_queries(1):
+        found = selectors.current_locations(community.pk)
+    assert {k: found[str(leo.pk)][k] for k in ("unitName", "job", "status")} == {
+        "unitName": "1-ADAM-12", "job": "police", "status": "available"}
+    assert (found["stranger"]["unitName"], found["stranger"]["job"]) == ("stranger", "")
