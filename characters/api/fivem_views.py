@@ -43,7 +43,7 @@ class PlayerConnectView(_FivemView):
         characters = selectors.characters_of_user(user, request.community)
         return Response({
             "registered": True,
-            "user": {"id": user.pk, "username": user.get_username(), "discord_id": user.profile.discord_id},
+            "user": {"id": str(user.pk), "username": user.get_username(), "discord_id": user.profile.discord_id},
             "characters": [
                 {"id": str(c.pk), "first_name": c.first_name, "last_name": c.last_name, "type": c.type,
                  "callsign": c.callsign,

@@ -21,7 +21,7 @@ def test_player_connect(server, officer, officer_char, community):
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["registered"] is True
-    assert body["user"] == {"id": officer.pk, "username": "officer_a", "discord_id": "100000000000000001"}
+    assert body["user"] == {"id": str(officer.pk), "username": "officer_a", "discord_id": "100000000000000001"}
     assert body["characters"] == [{"id": str(officer_char.pk), "first_name": "Olivia", "last_name": "Officer",
                                    "type": "leo", "callsign": "1-A-12", "dept_short": "LSPD"}]
 
@@ -67,7 +67,7 @@ def test_create_character_bad_input(server, civilian, community, payload, field)
 def test_create_character_user_must_be_member(server, outsider, community):
     stranger = get_user_model().objects.create(username="stranger")
     for user in (outsider, stranger):
-        r = server.post("/fivem/create-character", {"user_id": user.pk, "first_name": "A", "last_name": "B"},
+        r = server.post("/fivem/create-character", {"user_id": str(user.pk), "first_name": "A", "last_name": "B"},
                         format="json")
         assert r.status_code == 400 and "user_id" in r.json()["fields"]
     assert Character.objects.for_community(community).count() == 0
