@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
@@ -36,7 +37,7 @@ class AuthError(Exception):
 class Principal:
     kind: str  # "session" | "jwt" | "token"
     name: str
-    user_id: int | None = None
+    user_id: Any = None  # the user's primary key
     token_community_id: str | None = None
 
 
@@ -111,7 +112,7 @@ async def session_principal(cookie_header: str) -> Principal | None:
 
 
 @database_sync_to_async
-def _membership_role(user_id: int, community_id: str) -> Role | None:
+def _membership_role(user_id: Any, community_id: str) -> Role | None:
     role = (
         Membership.objects.filter(user_id=user_id, community_id=community_id).values_list("role", flat=True).first()
     )

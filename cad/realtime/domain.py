@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 
 from cad.core.models import Community
 
@@ -82,8 +83,11 @@ def set_unit_status(community_id: str, change: dict, principal: Principal | None
 
     unit_ref = change["userId"]
     units = units_by_ids_or_names(community_id, ids=[unit_ref])
-    if not units and unit_ref.isdigit():
-        units = list(on_duty_units(community_id).filter(user_id=int(unit_ref))[:1])
+    if not units:  # 003's userId: the user's on-duty unit
+        try:
+            units = list(on_duty_units(community_id).filter(user_id=unit_ref)[:1])
+        except (ValueError, TypeError, DjangoValidationError):
+            units = []
     if not units:
         raise NotFound("Unit not found.")
     unit = units[0]
