@@ -151,10 +151,9 @@ def smart_search(community, query: str, types: Sequence[str]) -> tuple[list[Char
             civilians.setdefault(c.pk, c)
         for v in found_v:
             vehicles.setdefault(v.pk, v)
-    direct_vehicle_owner_ids = [v.owner_id for v in vehicles.values() if v.owner_id and v.owner_id not in civilians]
-    if direct_vehicle_owner_ids:
-        for c in _live_characters(community).filter(pk__in=direct_vehicle_owner_ids).select_related("department"):
-            civilians.setdefault(c.pk, c)
+    for v in vehicles.values():  # the owner came with the vehicle (select_related)
+        if v.owner_id and v.owner.archived_at is None:
+            civilians.setdefault(v.owner_id, v.owner)
     person_ids = [pk for pk in list(civilians)[:CIVILIAN_LIMIT]]
     if person_ids and len(vehicles) < VEHICLE_LIMIT:
         owned = (_live_vehicles(community).filter(owner_id__in=person_ids).select_related("owner")
