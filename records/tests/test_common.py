@@ -90,3 +90,25 @@ def test_report_numbers_are_unique_under_concurrency(community, officer_char):
     for t in threads:
         t.join()
     assert errors == [] and sorted(numbers) == list(range(1, 9))
+
+
+def test_civilians_cannot_change_records(as_, civilian, community, subject, officer_char):
+    arrest = _make("arrests", community, subject, officer_char)
+    warrant = _make("warrants", community, subject, officer_char)
+    suspect = _make("suspects", community, subject, officer_char)
+    client = as_(civilian)
+    assert client.post(f"/api/arrests/{arrest.pk}/photos", {}, format="multipart").status_code == 403
+    assert client.patch(f"/api/warrants/{warrant.pk}", {"status": "served"}, format="json").status_code == 403
+    assert client.put(f"/api/suspects/{suspect.pk}", {"status": "deceased"}, format="json").status_code == 403
+    assert client.get(f"/api/suspects/{suspect.pk}").status_code == 403
+    warrant.refresh_from_db()
+    suspect.refresh_from_db()
+    assert warrant.status == "active" and suspect.status == "at-large"
+
+
+def test_review_note_too_long_changes_nothing(as_, supervisor, community, officer_char):
+    report = services.report_create(community=community, author=officer_char, title="t", body="b")
+    r = as_(supervisor).post(f"/api/reports/{report.pk}/approve", {"note": "x" * 2001}, format="json")
+    assert r.status_code == 400 and "note" in r.json()["fields"]
+    report.refresh_from_db()
+    assert report.status == "pending" and report.reviewed_at is None
