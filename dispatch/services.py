@@ -72,6 +72,12 @@ def state_for_status_code(status_code: StatusCode) -> str:
     return STATE_BY_MEANING.get(status_code.meaning, UnitState.BUSY)
 
 
+def _default_code(community_id, state: str) -> StatusCode | None:
+    """The community's first status code for a state (10-8 for available), if it has one."""
+    return (StatusCode.objects.for_community(community_id).filter(archived_at__isnull=True, meaning=state)
+            .order_by("position", "name").first())
+
+
 def _resolve_status_code(community_id, value) -> StatusCode | None:
     if value is None or isinstance(value, StatusCode):
         return value
@@ -84,14 +90,25 @@ def _resolve_status_code(community_id, value) -> StatusCode | None:
     return code
 
 
+def unit_set_status(*, unit: Unit, status: str, by=None, now: datetime | None = None) -> Unit:
+    """A status as 003/004 send it: a canonical state (`available`) or a community status code (`10-6`)."""
+    status = str(status or "").strip()
+    if status in UnitState.values:
+        return unit_set_state(unit=unit, state=status, by=by, now=now)
+    code = _resolve_status_code(unit.community_id, status)
+    return unit_set_state(unit=unit, state=state_for_status_code(code), status_code=code, by=by, now=now)
+
+
 def unit_set_state(*, unit: Unit, state: str, by=None, status_code: StatusCode | str | None = None,
                    status_text: str | None = None, now: datetime | None = None) -> Unit:
-    """Set an on-duty unit's canonical state (and optionally its status code / free status text)."""
+    """Set an on-duty unit's canonical state, its status code (given, else the community's first code
+    for that state, else none) and its free status text (cleared unless given)."""
     if state not in UnitState.values:
         raise ValidationError({"state": [f'"{state}" is not allowed; use one of: {", ".join(UnitState.values)}.']})
     code = _resolve_status_code(unit.community_id, status_code)
     if code is not None and code.community_id != unit.community_id:
         raise ValidationError({"status": ["That status code belongs to another community."]})
+    code = code or _default_code(unit.community_id, state)
     now = now or timezone.now()
     with transaction.atomic():
         locked = (Unit.objects.for_community(unit.community_id).select_for_update(of=("self",))
@@ -100,16 +117,10 @@ def unit_set_state(*, unit: Unit, state: str, by=None, status_code: StatusCode |
             raise NotFound("Unit not found.")
         if not locked.on_duty:
             raise PermissionDenied("This unit is not on duty.")
-        locked.state = state
-        fields = ["state", "last_activity_at", "updated_at"]
-        if code is not None:
-            locked.status_code = code
-            fields.append("status_code")
-        if status_text is not None:
-            locked.status_text = str(status_text)[:40]
-            fields.append("status_text")
+        locked.state, locked.status_code = state, code
+        locked.status_text = str(status_text or "")[:40]
         locked.last_activity_at = now
-        locked.save(update_fields=fields)
+        locked.save(update_fields=["state", "status_code", "status_text", "last_activity_at", "updated_at"])
         _publish_status(locked)
     return locked
 
@@ -188,6 +199,7 @@ def duty_set(*, character, on: bool, by=None, now: datetime | None = None) -> Un
             unit = Unit.objects.create(
                 community_id=character.community_id, user=user, character=character, department=character.department,
                 name=_callsign_for(character, job), job=job, state=UnitState.AVAILABLE, api_ids=_api_ids_for(user),
+                status_code=_default_code(character.community_id, UnitState.AVAILABLE),
                 on_duty=True, on_duty_since=now, last_activity_at=now,
             )
             _publish_status(unit)
@@ -527,6 +539,6 @@ def tone_archive(*, tone: Tone, by=None) -> Tone:
 __all__ = [
     "active_dispatcher_update", "aop_set", "aposition_update", "dispatcher_set_active", "duty_set",
     "duty_webhook_send", "offline_idle_units", "position_remove", "position_update", "prune_stale_positions",
-    "signal100_set", "state_for_status_code", "tone_archive", "tone_set", "unit_positions_remove", "unit_set_radio_channel",
-    "unit_set_state", "unit_status_payload",
+    "signal100_set", "state_for_status_code", "tone_archive", "tone_set", "unit_positions_remove",
+    "unit_set_radio_channel", "unit_set_state", "unit_set_status", "unit_status_payload",
 ]

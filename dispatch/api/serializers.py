@@ -9,11 +9,11 @@ from cad.core.api.serializers import ApiModelSerializer, CommunityPrimaryKeyRela
 from cad.core.models import Department
 
 from ..models import ActiveDispatcher, Tone, Unit
-from ..services import unit_status_label
 
 
 class UnitSerializer(ApiModelSerializer):
-    """000's unit: `unitName`, `status`, `job`, `assignedCalls` (from the view's one-query map)."""
+    """000's unit: `unitName`, `status`, `job`, `assignedCalls` (from the view's one-query map); the
+    community status code (003's status, e.g. `10-8`) is `statusCode`."""
 
     unit_name = serializers.CharField(source="name", read_only=True)
     callsign = serializers.CharField(source="name", read_only=True)
@@ -33,7 +33,8 @@ class UnitSerializer(ApiModelSerializer):
         read_only_fields = fields
 
     def get_status(self, unit) -> str:
-        return unit_status_label(unit)
+        """000's status: the canonical state (`available`), `offline` once off duty."""
+        return unit.state if unit.on_duty else "offline"
 
     def get_status_code(self, unit) -> str | None:
         return unit.status_code.code if unit.status_code_id else None

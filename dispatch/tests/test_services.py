@@ -16,7 +16,8 @@ def test_duty_on_builds_the_unit_from_the_character(leo, events, django_capture_
     assert unit.api_ids == ["steam:110000100000001", "discord:100000000000000001"]
     assert unit.last_activity_at is not None
     assert events[-1][0] == ("unit-status-updated", "userStatusUpdate")
-    assert events[-1][1]["unitId"] == str(unit.pk) and events[-1][1]["status"] == "available"
+    assert events[-1][1]["unitId"] == str(unit.pk) and events[-1][1]["status"] == "10-8"
+    assert events[-1][1]["state"] == "available"
     assert services.duty_set(character=leo, on=True).pk == unit.pk  # idempotent
 
 
@@ -67,6 +68,27 @@ def test_unit_set_state(unit, community, events, django_capture_on_commit_callba
         services.unit_set_state(unit=unit, state="napping")
     with pytest.raises(ValidationError):
         services.unit_set_state(unit=unit, state="busy", status_code="10-99")
+    services.unit_set_state(unit=unit, state="on_scene", status_text="traffic stop")
+    unit.refresh_from_db()
+    assert (unit.status_code.code, unit.status_text) == ("10-97", "traffic stop")  # the state's default code
+    services.unit_set_state(unit=unit, state="enroute")
+    unit.refresh_from_db()
+    assert (unit.status_code, unit.status_text, services.unit_status_label(unit)) == (None, "", "enroute")
+
+
+def test_unit_set_status_takes_a_state_or_a_code(unit):
+    assert services.unit_set_status(unit=unit, status="10-15").state == "busy"
+    assert services.unit_set_status(unit=unit, status="10-7").state == "busy"  # out of service
+    assert services.unit_set_status(unit=unit, status="available").status_code.code == "10-8"
+    with pytest.raises(ValidationError) as raised:
+        services.unit_set_status(unit=unit, status="10-99")
+    assert "10-8" in str(raised.value.detail)
+
+
+def test_off_duty_units_cannot_change_status(unit, leo):
+    services.duty_set(character=leo, on=False)
+    with pytest.raises(PermissionDenied):
+        services.unit_set_state(unit=unit, state="busy")
 
 
 def test_duty_off_detaches_the_unit_from_its_calls(unit, leo, community, events, django_capture_on_commit_callbacks):
@@ -114,5 +136,5 @@ def test_a_bare_position_shows_its_units_callsign_job_and_status(unit, leo, comm
     with django_assert_num_queries(1):
         found = selectors.current_locations(community.pk)
     assert {k: found[str(leo.pk)][k] for k in ("unitName", "job", "status")} == {
-        "unitName": "1-ADAM-12", "job": "police", "status": "available"}
+        "unitName": "1-ADAM-12", "job": "police", "status": "10-8"}
     assert (found["stranger"]["unitName"], found["stranger"]["job"]) == ("stranger", "")
