@@ -3,6 +3,8 @@ GET /fivem/lookup/plate/:plate (vehicle, BOLO and warrant flags)."""
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -19,6 +21,7 @@ from .views import caller_of
 class FivemPlayerLookupView(FivemMixin, CommunityAPIView):
     minimum_role = Role.OFFICER
 
+    @extend_schema(parameters=[s.PlayerQuerySerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         params = s.PlayerQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -38,6 +41,7 @@ class FivemPlayerLookupView(FivemMixin, CommunityAPIView):
 class FivemPlateLookupView(FivemMixin, CommunityAPIView):
     minimum_role = Role.OFFICER
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, plate):
         normalized = selectors.normalize_plate(plate)
         if not 1 <= len(normalized) <= 8:

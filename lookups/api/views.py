@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django_ratelimit.core import is_ratelimited
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -37,6 +39,7 @@ class LookupView(CommunityAPIView):
 
     minimum_role = Role.OFFICER
 
+    @extend_schema(request=s.LookupSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         if is_ratelimited(request, group="lookups.search", key=_rate_key, rate=SEARCH_RATE, method="POST",
                           increment=True):
@@ -53,6 +56,7 @@ class RecentLookupsView(CommunityAPIView):
 
     minimum_role = Role.OFFICER
 
+    @extend_schema(parameters=[s.RecentQuerySerializer], responses=s.LookupHistorySerializer(many=True))
     def get(self, request):
         params = s.RecentQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -70,6 +74,7 @@ class CivilianLookupView(CommunityAPIView):
 
     minimum_role = Role.OFFICER
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         character = get_object_or_404(
             Character.objects.for_community(request.community).filter(archived_at__isnull=True)
@@ -82,6 +87,7 @@ class VehicleLookupView(CommunityAPIView):
 
     minimum_role = Role.OFFICER
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         vehicle = get_object_or_404(
             Vehicle.objects.for_community(request.community).filter(archived_at__isnull=True).select_related("owner"),
@@ -95,6 +101,7 @@ class LicenseHistoryView(CommunityAPIView):
 
     minimum_role = Role.OFFICER
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, license_number):
         number = license_number.strip()
         chars = Character.objects.for_community(request.community)

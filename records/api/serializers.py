@@ -3,6 +3,7 @@ serializer validates /fivem/* bodies as written and /api/* bodies after the came
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cad.core.api.fields import ChoiceField
@@ -100,6 +101,11 @@ class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+@extend_schema_field({
+    "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}],
+    "description": "Penal code IDs, codes, names or free text; or one comma-separated string (004). "
+                   "Answered as [{penal_code_id, code, name}].",
+})
 class ChargesField(serializers.Field):
     """A list of charges (penal code IDs, codes, names or free text) or 004's comma-separated string."""
 
