@@ -16,9 +16,17 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-from characters.models import Character, DrivingLicense, LicensePointEntry, Vehicle, Weapon
+from characters.models import (
+    Character,
+    DrivingLicense,
+    LicensePointEntry,
+    Vehicle,
+    Weapon,
+    WeaponLicenseApplication,
+)
 from characters.selectors import weapons_license_statuses
 from records.choices import WarrantStatus
 from records.models import Warrant
@@ -167,25 +175,6 @@ def smart_search(community, query: str, types: Sequence[str]) -> tuple[list[Char
 
 # --- cards --------------------------------------------------------------------------------------------
 
-def active_warrant_counts(community, character_ids: Iterable[Any]) -> dict[Any, int]:
-    ids = list(character_ids)
-    if not ids:
-        return {}
-    rows = (Warrant.objects.for_community(community)
-            .filter(character_id__in=ids, status=WarrantStatus.ACTIVE, archived_at__isnull=True)
-            .values("character_id").annotate(n=Count("id")).values_list("character_id", "n"))
-    return dict(rows)
-
-
-def live_licenses(community, character_ids: Iterable[Any]) -> dict[Any, DrivingLicense]:
-    ids = list(character_ids)
-    if not ids:
-        return {}
-    rows = (DrivingLicense.objects.for_community(community)
-            .filter(character_id__in=ids, archived_at__isnull=True).select_related("license_class"))
-    return {lic.character_id: lic for lic in rows}
-
-
 def license_summary(lic: DrivingLicense | None) -> dict | None:
     if lic is None:
         return None
@@ -195,23 +184,50 @@ def license_summary(lic: DrivingLicense | None) -> dict | None:
     }
 
 
+def card_summaries(community, character_ids: Sequence[Any]) -> dict[Any, dict]:
+    """{character id: {warrant_count, license, weapons_license}} in ONE query: the live license joined
+    (FilteredRelation), active warrants counted and the latest weapons-license application's status
+    (what `characters.services.weapons_license_status` reports) as correlated subqueries."""
+    if not character_ids:
+        return {}
+    warrant_count = (Warrant.objects.filter(community_id=community.pk, character_id=OuterRef("pk"),
+                                            status=WarrantStatus.ACTIVE, archived_at__isnull=True)
+                     .order_by().values("character_id").annotate(n=Count("pk")).values("n")[:1])
+    weapons = (WeaponLicenseApplication.objects.filter(community_id=community.pk, character_id=OuterRef("pk"))
+               .order_by("-created_at").values("status")[:1])
+    rows = (Character.objects.for_community(community).filter(pk__in=list(character_ids))
+            .annotate(live_license=FilteredRelation("licenses", condition=Q(licenses__archived_at__isnull=True)),
+                      n_warrants=Coalesce(Subquery(warrant_count), 0), weapons_status=Subquery(weapons))
+            .order_by()
+            .values("pk", "n_warrants", "weapons_status", "live_license__id", "live_license__status",
+                    "live_license__points", "live_license__suspended_until", "live_license__license_class__code",
+                    "live_license__license_class__name"))
+    out = {}
+    for row in rows:
+        lic = None
+        if row["live_license__id"] is not None:
+            lic = {"id": str(row["live_license__id"]), "class": row["live_license__license_class__code"],
+                   "class_name": row["live_license__license_class__name"], "status": row["live_license__status"],
+                   "points": row["live_license__points"], "suspended_until": row["live_license__suspended_until"]}
+        out[row["pk"]] = {"warrant_count": row["n_warrants"], "license": lic,
+                          "weapons_license": row["weapons_status"] or "none"}
+    return out
+
+
 def civilian_cards(community, characters: Sequence[Character]) -> list[dict]:
-    """Search-result cards: identity plus warrant, license and flag summary (4 queries for any count)."""
-    ids = [c.pk for c in characters]
-    warrants = active_warrant_counts(community, ids)
-    licenses = live_licenses(community, ids)
-    weapons = weapons_license_statuses(list(characters)) if characters else {}
+    """Search-result cards: identity plus warrant, license and flag summary (one query for any count)."""
+    summaries = card_summaries(community, [c.pk for c in characters])
     cards = []
     for c in characters:
-        count = warrants.get(c.pk, 0)
-        lic = licenses.get(c.pk)
+        summary = summaries.get(c.pk) or {"warrant_count": 0, "license": None, "weapons_license": "none"}
+        count, lic = summary["warrant_count"], summary["license"]
         cards.append({
             "_id": str(c.pk), "id": str(c.pk), "first_name": c.first_name, "last_name": c.last_name,
             "date_of_birth": c.date_of_birth, "license_number": c.license_number, "ssn": c.ssn, "phone": c.phone,
             "address": c.address, "type": c.type, "flags": list(c.flags or []),
             "has_warrants": count > 0, "warrant_count": count,
-            "license_status": lic.status if lic else "none", "license": license_summary(lic),
-            "weapons_license": weapons.get(c.pk, "none"),
+            "license_status": lic["status"] if lic else "none", "license": lic,
+            "weapons_license": summary["weapons_license"],
         })
     return cards
 

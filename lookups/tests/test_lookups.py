@@ -298,3 +298,16 @@ def test_history_row_commits_outside_a_transaction(community, officer, john):
     with connection.cursor() as cursor:  # the SET LOCAL ended with its transaction
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_card_uses_live_license_and_latest_application(as_, officer, community, john, supervisor):
+    core_services.community_update(community=community, dmv_enabled=True, weapons_enabled=True)
+    old = char_services.license_issue(character=john, license_class="M")
+    char_services.license_archive(license=old)
+    char_services.license_issue(character=john, license_class="E")
+    first = char_services.weapon_license_apply(character=john)
+    char_services.weapon_license_decide(application=first, approve=False, by=supervisor)
+    char_services.weapon_license_apply(character=john)
+    card = as_(officer).post("/api/lookup", {"query": "John Smith"}, format="json").json()["civilians"][0]
+    assert card["license"]["class"] == "E" and card["licenseStatus"] == "valid"
+    assert card["weaponsLicense"] == "pending"
