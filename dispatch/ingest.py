@@ -110,18 +110,36 @@ def _text(item: dict, name: str, where: str) -> str:
     value = item.get(name)
     if value is None:
         return ""
-    if type(value) is str:
-        return value.strip()[:MAX_TEXT]
     if type(value) not in _TEXT:
         raise IngestError(400, f"{where}{name}: a string is required.")
     return str(value)[:MAX_TEXT]
 
 
-def _entry(item, community_id: str, ts: float, stamp: str, where: str = "") -> dict:
+def _entry(item, community_id: str, ts: float, where: str = "") -> dict:
+    """One position, validated: the fast path builds the well-formed common case (000's fields, strings
+    and finite numbers) directly; anything else takes `_checked_entry`, which names what is wrong."""
+    if type(item) is dict:
+        get = item.get
+        unit_id, x, y, z, heading = get("unitId"), get("x"), get("y"), get("z"), get("heading")
+        name, job, status, postal = get("unitName", ""), get("job", ""), get("status", ""), get("postal", "")
+        if (type(unit_id) is str and unit_id and type(x) in _NUMBER and type(y) in _NUMBER and type(z) in _NUMBER
+                and type(heading) in _NUMBER and math.isfinite(x + y + z + heading)  # a NaN or inf poisons the sum
+                and type(name) is str and type(job) is str and type(status) is str and type(postal) is str
+                and get("communityId", community_id) == community_id and _SLOW_KEYS.isdisjoint(item)):
+            return {"unitId": unit_id[:MAX_TEXT], "unitName": name[:MAX_TEXT] or unit_id[:MAX_TEXT], "x": float(x),
+                    "y": float(y), "z": float(z), "heading": float(heading) % 360, "job": job[:MAX_TEXT],
+                    "status": status[:MAX_TEXT], "postal": postal[:MAX_TEXT], "communityId": community_id,
+                    "characterId": None, "ts": ts}
+    return _checked_entry(item, community_id, ts, where)
+
+
+_SLOW_KEYS = frozenset({"character_id", "characterId", "community_id", "name"})
+
+
+def _checked_entry(item, community_id: str, ts: float, where: str) -> dict:
     if type(item) is not dict:
         raise IngestError(400, f"{where}A position is a JSON object.")
-    get = item.get
-    wanted = get("communityId") or get("community_id")
+    wanted = item.get("communityId") or item.get("community_id")
     if wanted is not None and str(wanted) != community_id:
         raise IngestError(403, "This API token belongs to another community.")
     character_id = None
@@ -131,22 +149,14 @@ def _entry(item, community_id: str, ts: float, stamp: str, where: str = "") -> d
             character_id = str(uuid.UUID(character_id))
         except ValueError:
             raise IngestError(400, f"{where}character_id: not a valid ID.") from None
-    unit_id = get("unitId")
-    unit_id = (unit_id.strip()[:MAX_TEXT] if type(unit_id) is str else _text(item, "unitId", where)) or character_id
+    unit_id = _text(item, "unitId", where) or character_id
     if not unit_id:
         raise IngestError(400, f"{where}unitId: this field is required.")
-    x, y, z, heading = get("x"), get("y"), get("z"), get("heading")
-    # Fast path for well-formed numbers (the sum of finite numbers is finite; of a NaN or an inf, not).
-    if not (type(x) in _NUMBER and type(y) in _NUMBER and type(z) in _NUMBER and type(heading) in _NUMBER
-            and math.isfinite(x + y + z + heading)):
-        x, y, z, heading = (_number(item, n, where) for n in ("x", "y", "z", "heading"))
-    texts = [get(n) for n in _TEXT_FIELDS]
-    unit_name, name, job, status, postal = (
-        v.strip()[:MAX_TEXT] if type(v) is str else _text(item, n, where) for v, n in zip(texts, _TEXT_FIELDS, strict=True))
+    x, y, z, heading = (_number(item, n, where) for n in ("x", "y", "z", "heading"))
+    unit_name, name, job, status, postal = (_text(item, n, where) for n in _TEXT_FIELDS)
     return positions.make_entry(
-        community_id=community_id, unit_id=unit_id, x=float(x), y=float(y), z=float(z), heading=heading % 360,
-        unit_name=unit_name or name, job=job, status=status, postal=postal, character_id=character_id,
-        ts=ts, stamp=stamp,
+        community_id=community_id, unit_id=unit_id, x=x, y=y, z=z, heading=heading % 360,
+        unit_name=unit_name or name, job=job, status=status, postal=postal, character_id=character_id, ts=ts,
     )
 
 
@@ -156,19 +166,18 @@ def _parse(path: str, body: bytes, community_id: str) -> list[dict]:
     except ValueError:
         raise IngestError(400, "The body is not valid JSON.") from None
     ts = time.time()
-    stamp = positions.iso(ts)
     if path == FIVEM:
         if not isinstance(data, dict) or not data.get("character_id"):
             raise IngestError(400, "character_id: this field is required.")
-        return [_entry({k: v for k, v in data.items() if k != "unitId"}, community_id, ts, stamp)]
+        return [_entry({k: v for k, v in data.items() if k != "unitId"}, community_id, ts)]
     if path == SINGLE:
-        return [_entry(data, community_id, ts, stamp)]
+        return [_entry(data, community_id, ts)]
     items = data.get("positions") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise IngestError(400, "positions: a non-empty list of positions is required.")
     if len(items) > MAX_BATCH_POSITIONS:
         raise IngestError(413, f"At most {MAX_BATCH_POSITIONS} positions per request.")
-    return [_entry(item, community_id, ts, stamp, f"positions[{i}].") for i, item in enumerate(items)]
+    return [_entry(item, community_id, ts, f"positions[{i}].") for i, item in enumerate(items)]
 
 
 async def ingest_app(scope, receive, send) -> None:

@@ -63,20 +63,22 @@ def iso(ts: float) -> str:
 
 def make_entry(*, community_id: str, unit_id: str, x: float, y: float, z: float, heading: float, ts: float,
                unit_name: str = "", job: str = "", status: str = "", postal: str = "",
-               character_id: str | None = None, stamp: str | None = None) -> dict:
-    """The stored entry: 003's `unitLocationUpdate` payload plus `ts` (epoch seconds). `stamp` is
-    `iso(ts)`, passed in by callers that store many entries of the same instant."""
-    stamp = stamp or iso(ts)
+               character_id: str | None = None) -> dict:
+    """The stored entry: what was reported plus `ts` (epoch seconds). `public()` derives the rest."""
     return {
-        "unitId": unit_id, "unitName": unit_name or unit_id, "x": x, "y": y, "z": z,
-        "lat": LAT_ORIGIN + y * LAT_PER_UNIT, "lng": LNG_ORIGIN + x * LNG_PER_UNIT,
-        "heading": heading, "job": job, "status": status, "postal": postal, "communityId": community_id,
-        "characterId": character_id, "timestamp": stamp, "lastUpdate": stamp, "ts": ts,
+        "unitId": unit_id, "unitName": unit_name or unit_id, "x": x, "y": y, "z": z, "heading": heading,
+        "job": job, "status": status, "postal": postal, "communityId": community_id, "characterId": character_id,
+        "ts": ts,
     }
 
 
 def public(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if k != "ts"}
+    """003's `unitLocationUpdate` payload of a stored entry: adds `lat`/`lng`, `timestamp`, `lastUpdate`."""
+    lat, lng = to_lat_lng(entry["x"], entry["y"])
+    stamp = iso(entry["ts"])
+    out = {k: v for k, v in entry.items() if k != "ts"}
+    out.update(lat=lat, lng=lng, timestamp=stamp, lastUpdate=stamp)
+    return out
 
 
 # --- Redis ----------------------------------------------------------------------------------------

@@ -163,3 +163,12 @@ async def test_cold_token_is_resolved_from_the_database(community, api_token):
     async with client() as c:
         r = await c.post("/api/dispatch/location-update", json=position(), headers={"x-api-key": api_token})
     assert r.status_code == 200
+
+
+def test_the_fast_path_stores_what_the_checked_path_stores():
+    item = position(heading=370, unitName="", postal="345")
+    fast = ingest._entry(item, "c", 1.0)
+    assert fast == ingest._checked_entry(item, "c", 1.0, "")
+    assert (fast["heading"], fast["unitName"]) == (10.0, "officer_42")
+    slow = ingest._entry({**item, "postal": 345, "heading": 10}, "c", 1.0)  # a number as postal: checked path
+    assert slow == fast
