@@ -130,7 +130,7 @@ def search(community, kind: str, query: str, *, limit: int = CIVILIAN_LIMIT) -> 
     vehicles: list[Vehicle] = []
     # No ORDER BY: sorting every match of a broad partial name ("Smi": thousands of rows) before the
     # LIMIT costs tens of milliseconds; the first `limit` matches are sorted by name here instead.
-    chars = _live_characters(community).select_related("department").order_by()
+    chars = _live_characters(community).order_by()
     if kind == LookupType.SSN:
         civilians = list(chars.filter(ssn=query)[:limit])
     elif kind == LookupType.PHONE:
@@ -162,7 +162,7 @@ def smart_search(community, query: str, types: Sequence[str]) -> tuple[list[Char
     for v in vehicles.values():  # the owner came with the vehicle (select_related)
         if v.owner_id and v.owner.archived_at is None:
             civilians.setdefault(v.owner_id, v.owner)
-    person_ids = [pk for pk in list(civilians)[:CIVILIAN_LIMIT]]
+    person_ids = list(civilians)[:CIVILIAN_LIMIT]
     if person_ids and len(vehicles) < VEHICLE_LIMIT:
         owned = (_live_vehicles(community).filter(owner_id__in=person_ids).select_related("owner")
                  .order_by("plate")[:VEHICLE_LIMIT])
