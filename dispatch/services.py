@@ -255,9 +255,16 @@ def _take_off_duty(*, unit: Unit, by, now: datetime, idle_cutoff: datetime | Non
     return unit
 
 
+class WebhookError(OSError):
+    """The webhook answered 5xx or could not be reached: worth retrying."""
+
+
 def duty_webhook_send(*, unit: Unit, on: bool) -> int | None:
-    """POST the community's Duty Change Webhook (Discord-compatible `content` plus the data)."""
-    import httpx
+    """POST the community's Duty Change Webhook (Discord-compatible `content` plus the data). Returns the
+    HTTP status (4xx included: retrying cannot fix those); raises WebhookError on 5xx or no answer."""
+    import json
+    import urllib.error
+    import urllib.request
 
     url = Community.objects.filter(pk=unit.community_id).values_list("duty_webhook_url", flat=True).first()
     if not url:
@@ -269,9 +276,18 @@ def duty_webhook_send(*, unit: Unit, on: bool) -> int | None:
         "character_id": str(unit.character_id) if unit.character_id else None,
         "community_id": str(unit.community_id), "timestamp": timezone.now().isoformat(),
     }
-    response = httpx.post(url, json=body, timeout=5.0)
-    response.raise_for_status()
-    return response.status_code
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "User-Agent": "cad-duty-webhook"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - an admin-set http(s) URL
+            return response.status
+    except urllib.error.HTTPError as exc:
+        if exc.code >= 500:
+            raise WebhookError(f"duty webhook answered {exc.code}") from exc
+        logger.warning("duty webhook of community %s answered %s", unit.community_id, exc.code)
+        return exc.code
+    except (urllib.error.URLError, TimeoutError) as exc:
+        raise WebhookError(f"duty webhook unreachable: {exc}") from exc
 
 
 # --- Positions ------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 from celery import shared_task
 
 from . import services
@@ -19,7 +18,7 @@ def offline_idle_units() -> int:
     return services.offline_idle_units()
 
 
-@shared_task(name="dispatch.tasks.send_duty_webhook", ignore_result=True, autoretry_for=(httpx.HTTPError,),
+@shared_task(name="dispatch.tasks.send_duty_webhook", ignore_result=True, autoretry_for=(services.WebhookError,),
              retry_backoff=5, max_retries=3)
 def send_duty_webhook(unit_id: str, on: bool) -> int | None:
     unit = Unit.objects.all_communities().select_related("user", "character").filter(pk=unit_id).first()

@@ -85,15 +85,30 @@ def test_duty_webhook_is_queued_after_commit(community, leo, monkeypatch, django
 
 
 def test_duty_webhook_send_posts_the_change(community, unit, monkeypatch):
-    import httpx
+    import json
+    import urllib.error
+    import urllib.request
 
-    sent = []
+    sent, answers = [], [204]
 
-    def fake_post(url, json, timeout):
-        sent.append((url, json))
-        return httpx.Response(204, request=httpx.Request("POST", url))
+    class Answer:
+        def __init__(self, status):
+            self.status = status
 
-    monkeypatch.setattr(httpx, "post", fake_post)
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def fake_urlopen(request, timeout):
+        sent.append((request.full_url, json.loads(request.data)))
+        status = answers.pop(0)
+        if status >= 400:
+            raise urllib.error.HTTPError(request.full_url, status, "no", {}, None)
+        return Answer(status)
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
     assert tasks.send_duty_webhook(str(unit.pk), True) is None  # not configured: nothing sent
     community.duty_webhook_url = "https://hooks.example.test/duty"
     community.save()
@@ -101,14 +116,7 @@ def test_duty_webhook_send_posts_the_change(community, unit, monkeypatch):
     url, body = sent[0]
     assert url == "https://hooks.example.test/duty" and body["on_duty"] is True
     assert body["unit_name"] == "1-ADAM-12" and "1-ADAM-12" in body["content"]
-
-
-def test_an_emptied_community_leaves_the_sweep(community):
-    from dispatch import positions
-
-    services.position_update(community_id=community.pk, unit_id="u", x=1, y=1, z=1, now=at())
-    assert str(community.pk) in positions.communities()
-    services.prune_stale_positions(now=at(minutes=1))
-    assert str(community.pk) not in positions.communities()
-    services.position_update(community_id=community.pk, unit_id="u", x=1, y=1, z=1, now=at(minutes=2))
-    assert str(community.pk) in positions.communities()
+    answers[:] = [404, 503]
+    assert services.duty_webhook_send(unit=unit, on=False) == 404  # not retried
+    with pytest.raises(services.WebhookError):
+        services.duty_webhook_send(unit=unit, on=False)  # the task retries these
