@@ -230,6 +230,26 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a `status` or `type` field with its own choices: name each enum after its owner.
+    "ENUM_NAME_OVERRIDES": {
+        "CallStatusEnum": "calls.choices.CallStatus",
+        "CallStatusInputEnum": ["pending", "assigned", "enroute", "on-scene", "closed", "cancelled", "active"],
+        "AssignmentStateEnum": "calls.choices.AssignmentState",
+        "UnitStateEnum": "dispatch.choices.UnitState",
+        "ToneTypeEnum": "dispatch.choices.ToneType",
+        "CharacterTypeEnum": "characters.choices.CharacterType",
+        "LicenseStatusEnum": "characters.choices.LicenseStatus",
+        "ApplicationStatusEnum": "characters.choices.ApplicationStatus",
+        "RegistrationStatusEnum": "characters.choices.RegistrationStatus",
+        "InsuranceStatusEnum": "characters.choices.InsuranceStatus",
+        "BoloTypeEnum": "bolos.choices.BoloType",
+        "ReportTypeEnum": "records.choices.ReportKind",
+        "ReportStatusEnum": "records.choices.ReportStatus",
+        "WarrantStatusEnum": "records.choices.WarrantStatus",
+        "SuspectStatusEnum": "records.choices.SuspectStatus",
+        "LookupTypeEnum": "lookups.choices.LookupType",
+        "DepartmentTypeEnum": "cad.core.choices.DepartmentType",
+    },
 }
 
 RATELIMIT_USE_CACHE = "default"
