@@ -172,3 +172,14 @@ def test_the_fast_path_stores_what_the_checked_path_stores():
     assert (fast["heading"], fast["unitName"]) == (10.0, "officer_42")
     slow = ingest._entry({**item, "postal": 345, "heading": 10}, "c", 1.0)  # a number as postal: checked path
     assert slow == fast
+
+
+async def test_socket_positions_publish_unit_location_updated(community, events):
+    from dispatch import services
+
+    stored = await services.aposition_update(community_id=community.pk, unit_id="officer-42", unit_name="1-Adam-12",
+                                             x=-1037.58, y=-2738.21, z=13.76, heading=245.3, status="10-8",
+                                             postal="274", origin="socket")
+    assert (stored["lat"], stored["lng"]) == pytest.approx((33.9425, -118.408))  # 003's example, exactly
+    names, data = events[-1]
+    assert names == ("unit-location-updated",) and data["unitName"] == "1-Adam-12" and data["postal"] == "274"

@@ -120,3 +120,33 @@ def test_duty_webhook_send_posts_the_change(community, unit, monkeypatch):
     assert services.duty_webhook_send(unit=unit, on=False) == 404  # not retried
     with pytest.raises(services.WebhookError):
         services.duty_webhook_send(unit=unit, on=False)  # the task retries these
+
+
+def _in_parallel(fn, times: int = 4) -> list:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def run(_):
+        try:
+            return fn()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(times) as pool:
+        return list(pool.map(run, range(times)))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_offline_sweeps_take_a_unit_offline_once(leo, events):
+    services.duty_set(character=leo, on=True, now=at())
+    assert sum(_in_parallel(lambda: services.offline_idle_units(now=at(hours=5)))) == 1
+    assert [n for n, _ in events].count(("unit-auto-offline",)) == 1
+
+
+@pytest.mark.redis
+def test_parallel_prunes_report_each_position_once(community):
+    for i in range(50):
+        services.position_update(community_id=community.pk, unit_id=f"u{i}", x=1, y=1, z=1, now=at())
+    assert sum(_in_parallel(lambda: services.prune_stale_positions(now=at(minutes=1)))) == 50
