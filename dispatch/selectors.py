@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -53,8 +54,6 @@ def unit_for_character(character) -> Unit | None:
 
 
 def _uuids(values: Iterable) -> list[str]:
-    import uuid
-
     out = []
     for v in values:
         try:
@@ -69,9 +68,9 @@ def units_by_ids_or_names(community, ids: Iterable = (), names: Iterable = ()) -
     (case-insensitive), in one query; 000's "unit IDs or names"."""
     ids = [str(i) for i in ids if i]
     names = [str(n).strip() for n in names if str(n or "").strip()]
-    q = Q()
-    if _uuids(ids):
-        q |= Q(pk__in=_uuids(ids))
+    q, pks = Q(), _uuids(ids)
+    if pks:
+        q |= Q(pk__in=pks)
     if ids:
         q |= Q(external_id__in=ids)
     for name in names:
