@@ -299,14 +299,16 @@ def _publish_removed(entry: dict) -> None:
 
 
 class _PositionEvents:
-    """Position events leave in small bursts: within `DISPATCH_POSITION_EVENT_WINDOW` seconds (1.0 by
-    default; 0 publishes at once), only the latest position of each unit is published (`apublish`: no
-    rows were written). A unit reports every ~2 s, so in practice every update still reaches the map,
-    while a flood of updates costs one event per unit per window instead of one per request."""
+    """Position events leave at most once per `DISPATCH_POSITION_EVENT_WINDOW` seconds (1.0 by default;
+    0 publishes inline) per process, each burst carrying the latest position of every unit that moved
+    (`apublish`: no rows were written). A quiet map publishes an update at once; a unit reports every
+    ~2 s, so every real update still reaches the map, while a flood costs one event per unit per window
+    instead of one per request."""
 
     def __init__(self):
         self._pending: dict[tuple[str, str], dict[str, dict]] = {}
         self._task: asyncio.Task | None = None
+        self._last = float("-inf")  # loop time of the last burst
 
     async def add(self, name: str, entries: Iterable[dict]) -> None:
         for e in entries:
@@ -317,16 +319,17 @@ class _PositionEvents:
             return
         loop = asyncio.get_running_loop()
         if self._task is None or self._task.done() or self._task.get_loop() is not loop:
-            self._task = loop.create_task(self._later(window))
+            self._task = loop.create_task(self._later(max(0.0, self._last + window - loop.time())))
 
-    async def _later(self, window: float) -> None:
-        await asyncio.sleep(window)
+    async def _later(self, delay: float) -> None:
+        await asyncio.sleep(delay)
         try:
             await self.flush()
         except Exception:  # an event broker outage must not kill the ingest loop
             logger.exception("could not publish position events")
 
     async def flush(self) -> None:
+        self._last = asyncio.get_running_loop().time()
         pending, self._pending = self._pending, {}
         for (community_id, name), by_unit in pending.items():
             for entry in by_unit.values():

@@ -144,18 +144,22 @@ async def test_revoked_token_is_refused(community, revoked_token):
     assert r.status_code == 401
 
 
-async def test_events_are_coalesced_per_unit(community, warm_token, events, settings):
-    from dispatch.services import position_events
+async def test_events_are_coalesced_per_unit(community, warm_token, events, settings, monkeypatch):
+    from dispatch import services
 
-    settings.DISPATCH_POSITION_EVENT_WINDOW = 60  # nothing leaves before the explicit flush below
+    monkeypatch.setattr(services, "position_events", services._PositionEvents())
+    settings.DISPATCH_POSITION_EVENT_WINDOW = 60
     async with client() as c:
-        for x in (1.0, 2.0, 3.0):
+        await c.post("/api/dispatch/location-update", json=position(x=1.0), headers={"x-api-key": warm_token})
+        await services.position_events._task  # a quiet map: the first update leaves at once (delay 0)
+        assert [(d["unitId"], d["x"]) for _, d in events] == [("officer_42", 1.0)]
+        for x in (2.0, 3.0):  # then at most one burst per window, with each unit's latest position
             await c.post("/api/dispatch/location-update", json=position(x=x), headers={"x-api-key": warm_token})
         await c.post("/api/dispatch/location-update", json=position(unitId="other"), headers={"x-api-key": warm_token})
-    assert events == []
-    position_events._task.cancel()
-    await position_events.flush()
-    assert sorted((d["unitId"], d["x"]) for _, d in events) == [("officer_42", 3.0), ("other", -1042.5)]
+    assert len(events) == 1 and not services.position_events._task.done()  # the next burst waits for the window
+    services.position_events._task.cancel()
+    await services.position_events.flush()
+    assert sorted((d["unitId"], d["x"]) for _, d in events[1:]) == [("officer_42", 3.0), ("other", -1042.5)]
 
 
 @pytest.mark.django_db(transaction=True)
