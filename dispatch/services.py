@@ -189,7 +189,7 @@ def duty_set(*, character, on: bool, by=None, now: datetime | None = None) -> Un
     now = now or timezone.now()
     current = Unit.objects.for_community(character.community_id).filter(character=character, on_duty=True).first()
     if not on:
-        return _take_off_duty(unit=current, by=by, now=now) if current is not None else None
+        return unit_off_duty(unit=current, by=by, now=now) if current is not None else None
     if current is not None:
         return current
     job = _job_for(character)
@@ -207,6 +207,12 @@ def duty_set(*, character, on: bool, by=None, now: datetime | None = None) -> Un
     except IntegrityError:  # a concurrent duty-on won the one-live-unit-per-character constraint
         return Unit.objects.for_community(character.community_id).get(character=character, on_duty=True)
     return unit
+
+
+def unit_off_duty(*, unit: Unit, by=None, now: datetime | None = None) -> Unit | None:
+    """Take a unit off duty (the row stays): detached from its calls, off the live map. None if it
+    was not on duty."""
+    return _take_off_duty(unit=unit, by=by, now=now or timezone.now())
 
 
 def _detach_from_calls(unit: Unit, by) -> None:
@@ -559,5 +565,5 @@ __all__ = [
     "active_dispatcher_update", "aop_set", "aposition_update", "dispatcher_set_active", "duty_set",
     "duty_webhook_send", "offline_idle_units", "position_remove", "position_update", "prune_stale_positions",
     "signal100_set", "state_for_status_code", "tone_archive", "tone_set", "unit_positions_remove",
-    "unit_set_radio_channel", "unit_set_state", "unit_set_status", "unit_status_payload",
+    "unit_off_duty", "unit_set_radio_channel", "unit_set_state", "unit_set_status", "unit_status_payload",
 ]
