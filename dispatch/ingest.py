@@ -192,6 +192,7 @@ async def ingest_app(scope, receive, send) -> None:
         entries = _parse(path, body, community_id)
         await positions.awrite(entries)
         await services.position_events.add(services.POSITION_EVENTS["fivem" if path == FIVEM else "rest"], entries)
+        services._ensure_embedded_pruner()
     except IngestError as exc:
         await _send_json(send, exc.status, {"error": exc.message})
         return

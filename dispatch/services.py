@@ -344,6 +344,31 @@ class _PositionEvents:
 
 position_events = _PositionEvents()
 
+EMBEDDED_PRUNE_SECONDS = 10
+_embedded_pruner: asyncio.Task | None = None
+
+
+def _ensure_embedded_pruner() -> None:
+    """Without Redis, positions live in the web process's memory, out of the Celery worker's reach: the
+    web process prunes them itself, every 10 s while it tracks any (the beat task's job with Redis)."""
+    global _embedded_pruner
+    if settings.REDIS_URL:
+        return
+    loop = asyncio.get_running_loop()
+    if _embedded_pruner is None or _embedded_pruner.done() or _embedded_pruner.get_loop() is not loop:
+        _embedded_pruner = loop.create_task(_embedded_prune_loop())
+
+
+async def _embedded_prune_loop() -> None:
+    from asgiref.sync import sync_to_async
+
+    while positions.communities():
+        await asyncio.sleep(EMBEDDED_PRUNE_SECONDS)
+        try:
+            await sync_to_async(prune_stale_positions)()
+        except Exception:
+            logger.exception("could not prune positions")
+
 
 def _entry(*, community_id, unit_id, x, y, z, heading, unit_name, job, status, postal, character_id, now) -> dict:
     return positions.make_entry(
@@ -363,6 +388,7 @@ async def aposition_update(*, community_id, unit_id: str, x: float, y: float, z:
                    job=job, status=status, postal=postal, character_id=character_id, now=now)
     await positions.awrite([entry])
     await position_events.add(POSITION_EVENTS[origin], [entry])
+    _ensure_embedded_pruner()
     return positions.public(entry)
 
 

@@ -187,3 +187,19 @@ async def test_socket_positions_publish_unit_location_updated(community, events)
     assert (stored["lat"], stored["lng"]) == pytest.approx((33.9425, -118.408))  # 003's example, exactly
     names, data = events[-1]
     assert names == ("unit-location-updated",) and data["unitName"] == "1-Adam-12" and data["postal"] == "274"
+
+
+async def test_without_redis_the_web_process_prunes_its_positions(community, warm_token, events, settings,
+                                                                  monkeypatch):
+    import asyncio
+
+    from dispatch import services
+
+    if settings.REDIS_URL:
+        pytest.skip("with Redis the beat task prunes")
+    monkeypatch.setattr(services, "EMBEDDED_PRUNE_SECONDS", 0.01)
+    settings.UNIT_POSITION_TTL_SECONDS = 0
+    async with client() as c:
+        await c.post("/api/dispatch/location-update", json=position(), headers={"x-api-key": warm_token})
+    await asyncio.wait_for(services._embedded_pruner, timeout=30)  # it stops once nothing is tracked
+    assert (("unitLocationRemoved",), {"unitId": "officer_42", "unitName": "1-Adam-12"}) in events
