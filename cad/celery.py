@@ -25,6 +25,7 @@ app.conf.beat_schedule = {
     "prune-stale-positions": _every(10, "dispatch.tasks.prune_stale_positions"),
     "offline-idle-units": _every(300, "dispatch.tasks.offline_idle_units"),
     "expire-announcements": _every(30, "announcements.tasks.expire_announcements"),
+    "expire-bolos": _every(60, "bolos.tasks.expire_bolos"),
     "recalculate-license-points": {
         "task": "characters.tasks.recalculate_license_points",
         "schedule": crontab(minute=15, hour=3),

@@ -51,6 +51,8 @@ class Community(models.Model):
     dmv_suspension_days = models.PositiveIntegerField(default=30)
     weapons_enabled = models.BooleanField(default=False)
     call_expiry_minutes = models.PositiveIntegerField(default=25)
+    call911_approval = models.BooleanField(
+        default=False, help_text="911 calls not sent by dispatch wait for a dispatcher's approval (001).")
     duty_webhook_url = models.URLField(blank=True, default="")
     sounds = models.JSONField(default=default_sounds, blank=True)
     mugshot_max_bytes = models.PositiveIntegerField(default=2 * 1024 * 1024)

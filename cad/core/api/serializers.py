@@ -69,7 +69,7 @@ class CommunitySerializer(ApiModelSerializer):
         fields = [
             "id", "name", "bolo_permission", "area_of_play", "signal100", "dmv_enabled", "dmv_points_enabled",
             "dmv_self_register", "dmv_point_threshold", "dmv_point_expiry_days", "dmv_suspension_days",
-            "weapons_enabled", "call_expiry_minutes", "duty_webhook_url", "sounds", "mugshot_max_bytes",
+            "weapons_enabled", "call_expiry_minutes", "call911_approval", "duty_webhook_url", "sounds", "mugshot_max_bytes",
             "mugshot_types", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "signal100", "created_at", "updated_at"]
