@@ -21,13 +21,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
@@ -213,11 +214,10 @@ def _send(community_id: str, names: tuple[str, ...], data: Any, sse: tuple) -> E
         return None
     try:
         event = _numbered(event, _store().record(event))
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(event.group, event.as_message())
     except Exception:  # a dead broker must not fail the request that already committed
-        logger.exception("could not publish %s to %s", names, event.group)
+        logger.exception("could not number %s", names)
+        return event
+    _sender.submit(event)
     return event
 
 
@@ -236,15 +236,98 @@ async def apublish(community_id: Any, name: str, payload: Any, *, aliases: Seque
 
 
 async def asend(event: Event) -> Event:
-    """Number `event` and send it to its group from async code (the bridge's receiving end too)."""
+    """Number `event` and queue it for its group from async code (the bridge's receiving end too)."""
     try:
         event = _numbered(event, await _store().arecord(event))
+    except Exception:
+        logger.exception("could not number %s", event.names)
+        return event
+    _sender.submit(event)
+    return event
+
+
+class _Sender:
+    """Sends layer messages in the order they were numbered, one at a time per event loop.
+
+    In the web process a request thread must not wait for the channel layer (four Redis round trips
+    for a group_send, on an event loop that is busy writing to sockets): the message is queued on
+    the server's loop and the request goes on. Elsewhere (Celery, commands, sync tests) a private
+    loop thread sends it and the caller waits, so a process that exits right after publishing loses
+    nothing; the loop and its Redis connections are reused rather than made per event.
+    """
+
+    MAX_BACKLOG = 10_000
+
+    def __init__(self) -> None:
+        self._queues: dict[asyncio.AbstractEventLoop, asyncio.Queue] = {}
+        self._own_loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, event: Event) -> None:
+        loop = _server_loop()
+        if loop is not None:
+            loop.call_soon_threadsafe(self._enqueue, event)
+            return
+        future = asyncio.run_coroutine_threadsafe(self._send_now(event), self._private_loop())
+        try:
+            future.result(timeout=10)
+        except Exception:
+            logger.exception("could not publish %s to %s", event.names, event.group)
+
+    def _enqueue(self, event: Event) -> None:
+        loop = asyncio.get_running_loop()
+        queue = self._queues.get(loop)
+        if queue is None:
+            for old in [old for old in self._queues if old.is_closed()]:
+                del self._queues[old]
+            queue = self._queues[loop] = asyncio.Queue()
+            loop.create_task(self._drain(queue))
+        if queue.qsize() >= self.MAX_BACKLOG:
+            logger.error("channel layer backlog full: dropping %s", event.names)
+            return
+        queue.put_nowait(event)
+
+    async def _drain(self, queue: asyncio.Queue) -> None:
+        while True:
+            event = await queue.get()
+            try:
+                await self._send_now(event)
+            except Exception:
+                logger.exception("could not publish %s to %s", event.names, event.group)
+
+    @staticmethod
+    async def _send_now(event: Event) -> None:
         layer = get_channel_layer()
         if layer is not None:
             await layer.group_send(event.group, event.as_message())
-    except Exception:
-        logger.exception("could not publish %s to %s", event.names, event.group)
-    return event
+
+    def _private_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._own_loop is None or self._own_loop.is_closed():
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="cad-events-sender", daemon=True).start()
+                self._own_loop = loop
+            return self._own_loop
+
+
+_sender = _Sender()
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the ASGI server this code runs under (in its loop, or in a thread that
+    asgiref's sync_to_async started from it), or None in a process without one."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    from asgiref.sync import SyncToAsync
+
+    local = SyncToAsync.threadlocal
+    if getattr(local, "main_event_loop_pid", None) == os.getpid():
+        loop = getattr(local, "main_event_loop", None)
+        if loop is not None and loop.is_running():
+            return loop
+    return None
 
 
 def _numbered(event: Event, seq: int) -> Event:

@@ -36,11 +36,16 @@ def _http_router(django_app, sio_app):
     return http
 
 
+RAW_SEND = "realtime.send"
+
+
 def _websocket_router(ws_app, sio_app):
     async def websocket(scope, receive, send):
         path = scope["path"]
         if path in WS_PATHS:
-            return await ws_app(scope, receive, send)
+            # The consumer writes pushed frames with the server's own `send`, not through the
+            # session/auth middleware wrappers (which only act on HTTP responses).
+            return await ws_app({**scope, RAW_SEND: send}, receive, send)
         if path.startswith(SOCKETIO_PREFIX):
             return await sio_app(scope, receive, send)
         await send({"type": "websocket.close", "code": 4404})

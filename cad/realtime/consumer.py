@@ -68,8 +68,10 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         return None
 
     async def _write_loop(self, session: Session) -> None:
+        send = self.scope.get("realtime.send") or self.base_send  # see cad.realtime.asgi.RAW_SEND
+
         async def write(frame: str) -> None:
-            await self.send(text_data=frame)
+            await send({"type": "websocket.send", "text": frame})
 
         try:
             await session.outbox.pump(write)

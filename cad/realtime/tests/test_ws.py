@@ -100,15 +100,18 @@ async def test_member_of_b_never_receives_a_events(ws, community, other_communit
 
 
 async def test_leave_community_stops_delivery(ws, community, dispatcher):
-    client = await ws(f"?token={jwt_for(dispatcher)}")
-    await client.join(community.pk)
-    await client.send("leave-community", str(community.pk))
-    assert (await client.next())["event"] == "left-community"
+    stays = await ws(f"?token={jwt_for(dispatcher)}")
+    leaves = await ws(f"?token={jwt_for(dispatcher)}")
+    await stays.join(community.pk)
+    await leaves.join(community.pk)
+    await leaves.send("leave-community", str(community.pk))
+    assert (await leaves.next())["event"] == "left-community"
     await publish_now(community.pk, "new-bolo", {"_id": "x"})
+    assert (await stays.next())["event"] == "new-bolo"  # the hub has handed it out by now
     # Rejoin: the next frame is the join answer, then only events published after it.
-    await client.join(community.pk)
+    await leaves.join(community.pk)
     await publish_now(community.pk, "new-announcement", {"_id": "y"})
-    assert (await client.next())["event"] == "new-announcement"
+    assert (await leaves.next())["event"] == "new-announcement"
 
 
 async def test_one_layer_subscription_per_process_whatever_the_sockets(ws, community, dispatcher, officer):
