@@ -80,8 +80,8 @@ class OutEvent:
 class Outbox:
     """A socket's send queue: urgent frames first, a bounded backlog for the rest."""
 
-    def __init__(self, limit: int = OUTBOX_LIMIT):
-        self.limit = limit
+    def __init__(self, limit: int | None = None):
+        self.limit = limit or OUTBOX_LIMIT
         self._urgent: deque = deque()
         self._normal: deque = deque()
         self._ready = asyncio.Event()

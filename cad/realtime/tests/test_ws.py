@@ -141,6 +141,19 @@ async def test_panic_jumps_the_queue(ws, community, dispatcher):
     assert (await client.next())["event"] == "panic-button"
 
 
+async def test_a_socket_that_falls_too_far_behind_is_closed(ws, community, dispatcher, monkeypatch):
+    from cad.realtime import hub as hubmod
+
+    monkeypatch.setattr(hubmod, "OUTBOX_LIMIT", 3)
+    client = await ws(f"?token={jwt_for(dispatcher)}")
+    await client.join(community.pk)
+    hub = get_hub()
+    message = {"type": "cad.event", "community": str(community.pk), "data": {}, "ts": "t", "sse": []}
+    for seq in range(1, 6):  # queued faster than the writer runs: the fourth overflows
+        hub.dispatch(message | {"names": ["unitLocationUpdate"], "seq": seq})
+    assert await client.ws.receive_output(3) == {"type": "websocket.close", "code": 4408}
+
+
 # -- client → server events ----------------------------------------------------------------------
 @pytest.fixture
 def unit(community, officer):
