@@ -35,22 +35,25 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
 # -- client processes --------------------------------------------------------------------------------
-def client_process(transport: str, base: str, token: str, community_id: str, count: int, pipe) -> None:
+def client_process(transport: str, base: str, token: str, community_id: str, count: int, positions: str,
+                   pipe) -> None:
     import uvloop
 
     uvloop.install()
-    asyncio.run(_clients(transport, base, token, community_id, count, pipe))
+    asyncio.run(_clients(transport, base, token, community_id, count, positions, pipe))
 
 
-async def _clients(transport: str, base: str, token: str, community_id: str, count: int, pipe) -> None:
+async def _clients(transport: str, base: str, token: str, community_id: str, count: int, positions: str,
+                   pipe) -> None:
     from cad.realtime.testing import SioClient, WsClient
 
     arrivals: dict[str, list[float]] = {}
     if transport == "ws":
-        clients = [await WsClient.connect(base, f"?token={token}") for _ in range(count)]
+        clients = [await WsClient.connect(base, f"?token={token}&positions={positions}") for _ in range(count)]
         prefix, marker_at = '{"event":"new-911-call","data":', lambda raw: json.loads(raw)["data"]["description"]
     else:
-        clients = [await SioClient.connect(base, auth={"token": token}) for _ in range(count)]
+        clients = [await SioClient.connect(base, auth={"token": token, "positions": positions})
+                   for _ in range(count)]
         prefix, marker_at = '42["new-911-call",', lambda raw: json.loads(raw[2:])[1]["description"]
     for client in clients:
         await client.join(community_id)
@@ -176,7 +179,8 @@ def run_transport(transport: str, args, base: str, community_id: str, jwt: str, 
     pipes, processes = [], []
     for share in shares:
         parent, child = ctx.Pipe()
-        process = ctx.Process(target=client_process, args=(transport, base, jwt, community_id, share, child))
+        process = ctx.Process(target=client_process, args=(transport, base, jwt, community_id, share,
+                                                                  args.positions, child))
         process.start()
         pipes.append(parent)
         processes.append(process)
@@ -217,6 +221,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0, help="calls created per second")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--units", type=int, default=100, help="units moving every 2 s (0: none)")
+    parser.add_argument("--positions", choices=["each", "coalesced"], default="coalesced",
+                        help="sockets take every position event (003) or the coalesced unitLocations (web map)")
     parser.add_argument("--transport", choices=["ws", "socketio", "both"], default="both")
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--grace", type=float, default=2.0, help="seconds to wait for stragglers")
@@ -237,7 +243,7 @@ def main() -> None:
 
     print(f"bench_realtime: {base}, {'Redis' if settings.REDIS_URL else 'in-memory'} channel layer, "
           f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.sockets} sockets, "
-          f"{args.rate:g} calls/s for {args.seconds:g} s, {args.units} units moving every 2 s"
+          f"{args.rate:g} calls/s for {args.seconds:g} s, {args.units} units moving every 2 s ({args.positions})"
           + ("" if args.url else f", uvicorn --ws {args.ws}{' without' if args.no_deflate else ' with'} per-message deflate"))
     try:
         for transport in (["ws", "socketio"] if args.transport == "both" else [args.transport]):

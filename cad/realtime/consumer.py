@@ -22,6 +22,7 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .auth import AuthError, authenticate_token, origin_allowed, user_principal
+from .hub import Outbox
 from .session import WS_CODEC, Session
 
 CLOSE_UNAUTHORIZED = 4401
@@ -57,9 +58,10 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
         coalesced = (params.get("positions") or [""])[0] == "coalesced"
-        self.session = Session(WS_CODEC, principal, coalesced_only=coalesced)
+        outbox = Outbox()
+        self.session = Session(WS_CODEC, principal, coalesced_only=coalesced, outbox=outbox)
         await self.accept()
-        self._writer = asyncio.create_task(self._write_loop(self.session))
+        self._writer = asyncio.create_task(self._write_loop(outbox))
 
     def _header(self, name: bytes) -> str | None:
         for key, value in self.scope.get("headers", ()):
@@ -67,18 +69,18 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
                 return value.decode("latin-1")
         return None
 
-    async def _write_loop(self, session: Session) -> None:
+    async def _write_loop(self, outbox: Outbox) -> None:
         send = self.scope.get("realtime.send") or self.base_send  # see cad.realtime.asgi.RAW_SEND
 
         async def write(frame: str) -> None:
             await send({"type": "websocket.send", "text": frame})
 
         try:
-            await session.outbox.pump(write)
+            await outbox.pump(write)
         except Exception:  # the client went away mid-write; disconnect() cleans up
-            session.outbox.close()
+            outbox.close()
             return
-        if session.outbox.overflowed:
+        if outbox.overflowed:
             with contextlib.suppress(Exception):
                 await self.close(code=CLOSE_TOO_SLOW)
 

@@ -21,7 +21,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
 from rest_framework.exceptions import APIException
@@ -61,6 +61,14 @@ WS_CODEC = Codec(
 )
 
 
+class Sink(Protocol):
+    """Where a session's frames go: an `Outbox` and its writer task, or Socket.IO's `EngineIOQueue`."""
+
+    def put(self, item: Any, *, urgent: bool = False) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class ClientError(Exception):
     """Bad input from a client: answered with an `error` event, nothing changed."""
 
@@ -77,11 +85,12 @@ def _detail(exc: APIException) -> str:
 class Session:
     """A client's state; `deliver` is called by the hub, `handle` by the transport."""
 
-    def __init__(self, codec: Codec, principal: Principal | None = None, *, coalesced_only: bool = False):
+    def __init__(self, codec: Codec, principal: Principal | None = None, *, coalesced_only: bool = False,
+                 outbox: Sink | None = None):
         self.codec = codec
         self.principal = principal
         self.coalesced_only = coalesced_only  # the web map: unitLocations instead of every position
-        self.outbox = Outbox()
+        self.outbox: Sink = outbox if outbox is not None else Outbox()
         self.rooms: set[str] = set()
         self.last_seq: dict[str, int] = {}
         self.units: dict[str, set[str]] = {}  # community → unit IDs this socket reported positions for

@@ -17,22 +17,26 @@ import asyncio
 import json
 
 import socketio
+from engineio import packet as eio_packet
 
+from . import hub
 from .auth import AuthError, authenticate_token, origin_allowed, session_principal
 from .hub import OutEvent
 from .session import Codec, Session
 
 
-def _packet(name: str, data_json: str, seq: int, ts: str) -> str:
-    # A Socket.IO EVENT packet ("2") on the default namespace: [name, data, {seq, ts}].
-    return f'2[{json.dumps(name)},{data_json},{{"seq":{seq},"ts":{json.dumps(ts)}}}]'
+def _packet(name: str, data_json: str, seq: int, ts: str) -> eio_packet.Packet:
+    # An engine.io MESSAGE carrying a Socket.IO EVENT ("2") on the default namespace: [name, data, {seq, ts}].
+    # One Packet object per event and name, shared by every socket's queue.
+    text = f'2[{json.dumps(name)},{data_json},{{"seq":{seq},"ts":{json.dumps(ts)}}}]'
+    return eio_packet.Packet(eio_packet.MESSAGE, data=text)
 
 
 def _dumps(value) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def _event_packets(event: OutEvent) -> tuple[tuple[str, str], ...]:
+def _event_packets(event: OutEvent) -> tuple[tuple[str, eio_packet.Packet], ...]:
     data_json = _dumps(event.data)
     return tuple((name, _packet(name, data_json, event.seq, event.ts)) for name in event.names)
 
@@ -45,7 +49,37 @@ SIO_CODEC = Codec(
 server = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*", cors_credentials=False)
 asgi_app = socketio.ASGIApp(server, socketio_path="socket.io")
 
-_sessions: dict[str, tuple[Session, asyncio.Task]] = {}
+class EngineIOQueue:
+    """A Socket.IO socket's outbox: frames go straight into its engine.io socket's own send queue,
+    which engine.io's writer task empties (no second queue and task per socket). A socket that falls
+    `OUTBOX_LIMIT` frames behind is disconnected. Engine.io's queue is FIFO: panic's precedence here
+    covers the channel layer and the hub, not frames already queued for this socket."""
+
+    def __init__(self, sid: str, eio_sid: str):
+        self.sid = sid
+        self.eio_sid = eio_sid
+        self.closed = False
+        self.overflowed = False
+
+    def put(self, item: eio_packet.Packet, *, urgent: bool = False) -> None:
+        if self.closed:
+            return
+        sock = server.eio.sockets.get(self.eio_sid)
+        if sock is None or sock.closed:
+            self.closed = True
+            return
+        if sock.queue.qsize() >= hub.OUTBOX_LIMIT:
+            self.overflowed = True
+            self.close()
+            asyncio.ensure_future(server.disconnect(self.sid))
+            return
+        sock.queue.put_nowait(item)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+_sessions: dict[str, Session] = {}
 
 
 @server.event
@@ -61,31 +95,20 @@ async def connect(sid, environ, auth=None):
                 raise socketio.exceptions.ConnectionRefusedError("Origin not allowed.")
     except AuthError as exc:
         raise socketio.exceptions.ConnectionRefusedError(str(exc)) from exc
-    session = Session(SIO_CODEC, principal, coalesced_only=auth.get("positions") == "coalesced")
-    eio_sid = server.manager.eio_sid_from_sid(sid, "/")
-
-    async def write(packet: str) -> None:
-        await server.eio.send(eio_sid, packet)
-
-    async def pump() -> None:
-        await session.outbox.pump(write)
-        if session.outbox.overflowed:
-            await server.disconnect(sid)
-
-    _sessions[sid] = (session, asyncio.create_task(pump()))
+    outbox = EngineIOQueue(sid, server.manager.eio_sid_from_sid(sid, "/"))
+    _sessions[sid] = Session(SIO_CODEC, principal, coalesced_only=auth.get("positions") == "coalesced",
+                             outbox=outbox)
 
 
 @server.on("*")
 async def any_event(event, sid, *args):
-    entry = _sessions.get(sid)
-    if entry is not None:
-        await entry[0].handle(event, args[0] if args else None)
+    session = _sessions.get(sid)
+    if session is not None:
+        await session.handle(event, args[0] if args else None)
 
 
 @server.event
 async def disconnect(sid, reason=None):
-    entry = _sessions.pop(sid, None)
-    if entry is not None:
-        session, writer = entry
+    session = _sessions.pop(sid, None)
+    if session is not None:
         await session.close()
-        writer.cancel()
