@@ -259,8 +259,9 @@ class _Sender:
     MAX_BACKLOG = 10_000
 
     def __init__(self) -> None:
-        self._queues: dict[asyncio.AbstractEventLoop, asyncio.Queue] = {}
+        self._queues: dict[asyncio.AbstractEventLoop, tuple[asyncio.Queue, asyncio.Task]] = {}
         self._own_loop: asyncio.AbstractEventLoop | None = None
+        self._own_pid = 0
         self._lock = threading.Lock()
 
     def submit(self, event: Event) -> None:
@@ -276,12 +277,13 @@ class _Sender:
 
     def _enqueue(self, event: Event) -> None:
         loop = asyncio.get_running_loop()
-        queue = self._queues.get(loop)
-        if queue is None:
+        entry = self._queues.get(loop)
+        if entry is None:
             for old in [old for old in self._queues if old.is_closed()]:
                 del self._queues[old]
-            queue = self._queues[loop] = asyncio.Queue()
-            loop.create_task(self._drain(queue))
+            queue: asyncio.Queue = asyncio.Queue()
+            entry = self._queues[loop] = (queue, loop.create_task(self._drain(queue)))
+        queue = entry[0]
         if queue.qsize() >= self.MAX_BACKLOG:
             logger.error("channel layer backlog full: dropping %s", event.names)
             return
@@ -303,10 +305,11 @@ class _Sender:
 
     def _private_loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
-            if self._own_loop is None or self._own_loop.is_closed():
+            # A forked child (Celery prefork) inherits the loop object but not the thread running it.
+            if self._own_loop is None or self._own_loop.is_closed() or self._own_pid != os.getpid():
                 loop = asyncio.new_event_loop()
                 threading.Thread(target=loop.run_forever, name="cad-events-sender", daemon=True).start()
-                self._own_loop = loop
+                self._own_loop, self._own_pid = loop, os.getpid()
             return self._own_loop
 
 

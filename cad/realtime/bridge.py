@@ -99,7 +99,11 @@ async def ensure_listening() -> None:
     _servers[loop] = None
     if settings.REDIS_URL:
         return
-    _servers[loop] = await listen()
+    try:
+        _servers[loop] = await listen()
+    except OSError:  # never fail the request that happened to come first
+        logger.exception("realtime bridge: cannot listen on %s; worker events will not reach sockets",
+                         socket_path())
 
 
 async def stop_listening() -> None:

@@ -99,3 +99,19 @@ async def test_requests_and_disconnect_cleanup(base, community, officer, dispatc
     # The reporter left its room before its units were removed: only the watcher is left.
     assert len(get_hub().members(str(community.pk))) == 1
     await watcher.close()
+
+
+async def test_a_socket_that_falls_too_far_behind_is_disconnected(base, community, dispatcher, monkeypatch):
+    from cad.realtime import hub as hubmod
+
+    monkeypatch.setattr(hubmod, "OUTBOX_LIMIT", 2)
+    client = await SioClient.connect(base, auth={"token": jwt_for(dispatcher)})
+    await client.join(community.pk)
+    message = {"type": "cad.event", "community": str(community.pk), "data": {}, "ts": "t", "sse": []}
+    for seq in range(1, 6):  # queued faster than engine.io's writer runs: the third overflows
+        get_hub().dispatch(message | {"names": ["unitLocationUpdate"], "seq": seq})
+    received = []
+    with pytest.raises(SioConnectError, match="disconnected"):
+        for _ in range(5):
+            received.append((await client.next())[0])
+    assert received == ["unitLocationUpdate", "unitLocationUpdate"]
