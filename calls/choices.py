@@ -48,6 +48,15 @@ class CallOrigin(models.TextChoices):
 ORIGIN_FROM_INT = {0: CallOrigin.CALLER, 1: CallOrigin.RADIO_DISPATCH, 2: CallOrigin.OBSERVED, 3: CallOrigin.WALK_UP}
 
 
+class CallApproval(models.TextChoices):
+    """001's 911-call approval (community setting `call911_approval`): `none` never needed it."""
+
+    NONE = "none", "Not needed"
+    PENDING = "pending", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
 class AssignmentState(models.TextChoices):
     ASSIGNED = "assigned", "Assigned"
     ENROUTE = "enroute", "En route"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
-from .choices import OPEN_STATUSES, CallOrigin, CallStatus
+from .choices import OPEN_STATUSES, CallApproval, CallOrigin, CallStatus
 from .models import Call
 
 
@@ -17,6 +17,7 @@ class CallFilterSet(filters.FilterSet):
     assignedUnit = filters.UUIDFilter(method="filter_assigned_unit")  # noqa: N815
     status = filters.ChoiceFilter(choices=CallStatus.choices)
     origin = filters.ChoiceFilter(choices=CallOrigin.choices)
+    approval = filters.ChoiceFilter(choices=CallApproval.choices)
 
     class Meta:
         model = Call

@@ -5,7 +5,7 @@ from django.db import models
 
 from cad.core.tenancy import CommunityOwned
 
-from .choices import AssignmentState, CallOrigin, CallPriority, CallStatus
+from .choices import AssignmentState, CallApproval, CallOrigin, CallPriority, CallStatus
 
 
 class Call(CommunityOwned):
@@ -29,6 +29,8 @@ class Call(CommunityOwned):
     origin = models.CharField(max_length=16, choices=CallOrigin.choices, default=CallOrigin.CALLER)
     priority = models.PositiveSmallIntegerField(choices=CallPriority.choices, default=CallPriority.NORMAL)
     status = models.CharField(max_length=16, choices=CallStatus.choices, default=CallStatus.PENDING)
+    approval = models.CharField(max_length=10, choices=CallApproval.choices, default=CallApproval.NONE,
+                                help_text="001: a 911 call waiting for a dispatcher stays off every board.")
     disposition = models.CharField(max_length=120, blank=True, default="")
     closing_notes = models.TextField(blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)

@@ -12,14 +12,17 @@ from django.utils import timezone
 from cad.core.api.exceptions import NotFound
 
 from . import payloads
-from .choices import ENDED_STATUSES, OPEN_STATUSES, CallOrigin, CallStatus
+from .choices import ENDED_STATUSES, OPEN_STATUSES, CallApproval, CallOrigin, CallStatus
 from .models import Call, CallAssignment, CallNote
 
 _NUMBER = re.compile(r"^(?:#|INC-\d{4}-)?0*(\d{1,9})$", re.IGNORECASE)
 
 
-def call_queryset(community, *, include_archived: bool = False) -> QuerySet[Call]:
-    """Calls with everything a serializer or payload reads, in a fixed number of queries."""
+def call_queryset(community, *, include_archived: bool = False, include_unapproved: bool = False) -> QuerySet[Call]:
+    """Calls with everything a serializer or payload reads, in a fixed number of queries.
+
+    A 911 call awaiting a dispatcher's approval (001) is left out unless `include_unapproved`: it is on no
+    board, list or poll until `services.call_approve`."""
     qs = Call.objects.for_community(community).select_related(
         "call_type_ref", "department", "division", "created_by", "closed_by", "scene_commander",
     ).prefetch_related(
@@ -27,6 +30,8 @@ def call_queryset(community, *, include_archived: bool = False) -> QuerySet[Call
         Prefetch("notes", queryset=CallNote.objects.all_communities().order_by("created_at")),
         "attached_civilians", "attached_vehicles",
     )
+    if not include_unapproved:
+        qs = qs.exclude(approval=CallApproval.PENDING)
     return qs if include_archived else qs.filter(archived_at__isnull=True)
 
 
@@ -47,6 +52,12 @@ def active_911_calls(community) -> list[dict]:
     return [payloads.call_003(call) for call in active_911_calls_queryset(community)]
 
 
+def calls_awaiting_approval(community) -> QuerySet[Call]:
+    """001's approval queue: 911 calls from the public that wait for a dispatcher, oldest first."""
+    return call_queryset(community, include_unapproved=True).filter(approval=CallApproval.PENDING) \
+        .order_by("created_at")
+
+
 def recently_closed_calls(community, *, limit: int = 6) -> list[Call]:
     """004's closed-incidents panel: the last `limit` closed or cancelled calls."""
     return list(call_queryset(community).filter(status__in=ENDED_STATUSES).order_by("-closed_at")[:limit])
@@ -58,10 +69,11 @@ def recent_calls(community, *, seconds: int = 30) -> QuerySet[Call]:
     return call_queryset(community).filter(created_at__gte=since).order_by("created_at")
 
 
-def call_by_id_or_number(community, value, *, include_archived: bool = False,
+def call_by_id_or_number(community, value, *, include_archived: bool = False, include_unapproved: bool = False,
                          queryset: QuerySet[Call] | None = None) -> Call:
     """A call by UUID, by number (`42`, `#42`) or by incident number (`INC-2026-000042`); else 404."""
-    qs = queryset if queryset is not None else call_queryset(community, include_archived=include_archived)
+    qs = queryset if queryset is not None else call_queryset(community, include_archived=include_archived,
+                                                             include_unapproved=include_unapproved)
     text = str(value).strip()
     try:
         call = qs.filter(pk=uuid.UUID(text)).first()

@@ -28,6 +28,7 @@ from .choices import (
     ENDED_STATUSES,
     OPEN_STATUSES,
     AssignmentState,
+    CallApproval,
     CallOrigin,
     CallStatus,
     parse_origin,
@@ -87,6 +88,8 @@ def _ensure_not_archived(call: Call) -> None:
 
 def _ensure_open(call: Call) -> None:
     _ensure_not_archived(call)
+    if call.approval == CallApproval.PENDING:
+        raise Conflict("This 911 call is waiting for a dispatcher's approval.")
     if call.status in ENDED_STATUSES:
         raise Conflict(f"This call is {call.status}.")
 
@@ -257,10 +260,14 @@ def call_create(
     description: str = "", origin: str = CallOrigin.CALLER, priority: int | str | None = None,
     status: str = CallStatus.PENDING, metadata: dict | None = None, notes: Iterable = (),
     unit_ids_or_api_ids: Iterable = (), department=None, division=None, situation_code: str = "",
+    awaiting_approval: bool = False,
 ) -> Call:
     """Create a call with the community's next number. Unknown unit refs do not fail the call: they are
     left in `call.unresolved_unit_ids` for the caller to report (002). Without a priority, a configured
-    call type's default priority applies, else normal (2)."""
+    call type's default priority applies, else normal (2).
+
+    `awaiting_approval` (see `call911_needs_approval`): the call is stored pending, with no units, and
+    publishes nothing; `call_approve` puts it on the board and raises the new-call events then."""
     if priority is not None:
         priority = _parse(parse_priority, "priority", priority)
     status = _parse(parse_status, "status", status)
@@ -274,6 +281,8 @@ def call_create(
     type_name, type_ref = _resolve_call_type(community, call_type, call_type_id)
     if priority is None:
         priority = type_ref.default_priority if type_ref and type_ref.default_priority in (1, 2, 3) else 2
+    if awaiting_approval:
+        status, unit_ids_or_api_ids = CallStatus.PENDING, ()
     units, unknown = resolve_units(community, unit_ids_or_api_ids)
     note_args = [_note_args(n) for n in notes]
 
@@ -285,6 +294,7 @@ def call_create(
         location=location, block=block, postal=postal, x=x, y=y, z=z, caller=caller, description=description,
         origin=origin, priority=priority, status=status, metadata=metadata or {}, department=department,
         division=division, created_by=user, created_by_character=by_character,
+        approval=CallApproval.PENDING if awaiting_approval else CallApproval.NONE,
         closed_at=now if status in ENDED_STATUSES else None, closed_by=user if status in ENDED_STATUSES else None,
     )
     for args in note_args:
@@ -297,16 +307,75 @@ def call_create(
         call.status = CallStatus.ASSIGNED
         call.save(update_fields=["status"])
 
+    if not awaiting_approval:
+        _publish_new(call, assignments)
+    call.unresolved_unit_ids = unknown
+    return call
+
+
+def _publish_new(call: Call, assignments: list) -> None:
+    """The new-call events: at creation, or at approval for a call that waited for a dispatcher."""
     is_911 = call.origin == CallOrigin.CALLER
     # new911Call carries the same full call (with its map coordinates): one message, four names.
-    publish(community.pk, "new-911-call", payloads.call_003(call),
+    publish(call.community_id, "new-911-call", payloads.call_003(call),
             aliases=("new-call", "newCall", "new911Call") if is_911 else ("new-call", "newCall"),
             sse=[("new_call", payloads.call_004(call))])
     if is_911:
-        publish(community.pk, "911Alert", payloads.alert_911(call))
+        publish(call.community_id, "911Alert", payloads.alert_911(call))
     if assignments:
-        publish(community.pk, "unitsAssignedTo911", payloads.units_assigned(call, assignments))
-    call.unresolved_unit_ids = unknown
+        publish(call.community_id, "unitsAssignedTo911", payloads.units_assigned(call, assignments))
+
+
+# --- 911 approval (001) ---------------------------------------------------------------------------
+
+def call911_needs_approval(*, community: Community, role: str, from_dispatch: bool) -> bool:
+    """001: with the community's `call911_approval` on, a 911 call sent without `is-from-dispatch: true`
+    by someone below dispatcher (a civilian, an officer) waits for approval. Dispatchers and API tokens
+    (supervisor) never wait."""
+    from cad.core.choices import Role
+
+    return bool(community.call911_approval) and not from_dispatch and not Role(role).at_least(Role.DISPATCHER)
+
+
+def _lock_awaiting(call: Call) -> Call:
+    call = _lock(call)
+    _ensure_not_archived(call)
+    if call.approval != CallApproval.PENDING:
+        raise Conflict("This call is not waiting for approval.", approval=call.approval)
+    return call
+
+
+@transaction.atomic
+def call_approve(*, call: Call, by=None) -> Call:
+    """Put a waiting 911 call on the board: the expiry clock starts now and new-call events go out now."""
+    call = _lock_awaiting(call)
+    call.approval = CallApproval.APPROVED
+    _touch(call)
+    _save(call, "approval")
+    _narrative(call, f"911 call approved by {payloads.actor_name(by)}.", by)
+    _publish_new(call, [])
+    return call
+
+
+@transaction.atomic
+def call_decline(*, call: Call, by=None, reason: str = "") -> Call:
+    """Decline a waiting 911 call: cancelled and archived with the reason. It was never on a board, so
+    nothing is published."""
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if len(reason) > 180:
+        raise _invalid("reason", "At most 180 characters.")
+    call = _lock_awaiting(call)
+    now = timezone.now()
+    who = payloads.actor_name(by)
+    call.approval, call.status, call.closed_at, call.closed_by = (CallApproval.DECLINED, CallStatus.CANCELLED, now,
+                                                                  _user(by))
+    call.archived_at, call.archived_by_name = now, who
+    call.archive_reason = f"Declined by dispatch: {reason}" if reason else "Declined by dispatch"
+    call.closing_notes = reason or call.closing_notes
+    _touch(call, now)
+    _save(call, "approval", "status", "closed_at", "closed_by", "archived_at", "archived_by_name", "archive_reason",
+          "closing_notes")
+    _narrative(call, f"911 call declined by {who}." + (f" {reason}" if reason else ""), by)
     return call
 
 
@@ -659,7 +728,7 @@ def calls_expire_inactive(*, now: datetime | None = None) -> int:
         ids = list(Call.objects.all_communities().filter(
             community__call_expiry_minutes=minutes, status__in=EXPIRING_STATUSES, archived_at__isnull=True,
             last_activity_at__lt=cutoff,
-        ).values_list("pk", flat=True)[:EXPIRY_BATCH])
+        ).exclude(approval=CallApproval.PENDING).values_list("pk", flat=True)[:EXPIRY_BATCH])
         total += sum(_expire_one(call_id, cutoff=cutoff, minutes=minutes, now=now) for call_id in ids)
     return total
 
@@ -669,7 +738,7 @@ def _expire_one(call_id, *, cutoff: datetime, minutes: int, now: datetime) -> in
     reason = f"Auto-delete: inactive {minutes}+ min"
     won = Call.objects.all_communities().filter(
         pk=call_id, status__in=EXPIRING_STATUSES, archived_at__isnull=True, last_activity_at__lt=cutoff,
-    ).update(archived_at=now, archive_reason=reason, archived_by_name="system", updated_at=now)
+    ).exclude(approval=CallApproval.PENDING).update(archived_at=now, archive_reason=reason, archived_by_name="system", updated_at=now)
     if not won:
         return 0
     call = Call.objects.all_communities().get(pk=call_id)

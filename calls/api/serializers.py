@@ -122,6 +122,12 @@ def _looks_like_uuid(value: str) -> bool:
     return True
 
 
+class DeclineSerializer(serializers.Serializer):
+    """POST /api/911-calls/:id/decline: an optional reason, kept as the archive reason."""
+
+    reason = serializers.CharField(max_length=180, required=False, allow_blank=True)
+
+
 class StatusSerializer(serializers.Serializer):
     status = StatusField()
 
@@ -241,6 +247,7 @@ class CallSerializer(serializers.BaseSerializer):
             "priority": PRIORITY_TO_WORD[call.priority],
             "priority_level": call.priority,
             "status": call.status,
+            "approval": call.approval,
             "ended": call.status in ENDED_STATUSES,
             "disposition": call.disposition,
             "closing_notes": call.closing_notes,

@@ -27,5 +27,7 @@ urlpatterns = [
     # 001
     path("911-calls", calls_911.as_view({"get": "list", "post": "create"}), name="911-calls"),
     path("911-calls/<str:pk>", calls_911.as_view({"get": "retrieve", "put": "update"}), name="911-call-detail"),
+    path("911-calls/<str:pk>/approve", calls_911.as_view({"post": "approve"}), name="911-call-approve"),
+    path("911-calls/<str:pk>/decline", calls_911.as_view({"post": "decline"}), name="911-call-decline"),
     path("911-calls/<str:pk>/end", calls_911.as_view({"put": "end"}), name="911-call-end"),
 ]

@@ -15,7 +15,7 @@ from characters.models import Character, Vehicle
 from characters.selectors import vehicle_for_plate
 
 from .. import selectors, services
-from ..choices import CallOrigin
+from ..choices import CallApproval, CallOrigin
 from ..filtersets import CallFilterSet
 from ..models import Call
 from . import serializers as s
@@ -32,12 +32,14 @@ class _CallViews(CommunityGenericViewSet):
     def get_serializer_class(self):
         return self.body_serializers.get(self.action, s.CallWriteSerializer)
 
-    def get_call(self, key: str = "pk"):
+    def get_call(self, key: str = "pk", *, include_unapproved: bool = False):
         admin = Role(self.request.role).at_least(Role.ADMIN)
-        return selectors.call_by_id_or_number(self.request.community, self.kwargs[key], include_archived=admin)
+        return selectors.call_by_id_or_number(self.request.community, self.kwargs[key], include_archived=admin,
+                                              include_unapproved=include_unapproved)
 
     def call_data(self, call) -> dict:
-        fresh = selectors.call_by_id_or_number(self.request.community, call.pk, include_archived=True)
+        fresh = selectors.call_by_id_or_number(self.request.community, call.pk, include_archived=True,
+                                               include_unapproved=True)
         return s.CallSerializer(fresh).data
 
     def calls_data(self, queryset) -> list[dict]:
@@ -181,10 +183,14 @@ class Dispatch911ViewSet(_CallViews):
 
 
 class Calls911ViewSet(_CallViews):
-    """001's /api/911-calls. Anyone may call 911; `is-from-dispatch: true` is a dispatcher's radio call."""
+    """001's /api/911-calls. Anyone may call 911; `is-from-dispatch: true` is a dispatcher's radio call.
+    With the community's `call911Approval` on, other callers' calls wait in `?approval=pending` until a
+    dispatcher approves or declines them."""
 
-    action_roles = {"create": Role.CIVILIAN, "update": Role.DISPATCHER, "end": Role.DISPATCHER}
-    body_serializers = {"create": s.Call911WriteSerializer, "update": s.Call911WriteSerializer}
+    action_roles = {"create": Role.CIVILIAN, "update": Role.DISPATCHER, "end": Role.DISPATCHER,
+                    "approve": Role.DISPATCHER, "decline": Role.DISPATCHER}
+    body_serializers = {"create": s.Call911WriteSerializer, "update": s.Call911WriteSerializer,
+                        "decline": s.DeclineSerializer}
     default_take = 25
     dispatcher_fields = ("origin", "status", "priority", "department", "division", "metadata")
 
@@ -198,8 +204,11 @@ class Calls911ViewSet(_CallViews):
         return int(raw)
 
     def list(self, request):
-        filterset = CallFilterSet(request.query_params, queryset=selectors.call_queryset(request.community),
-                                  request=request)
+        awaiting = request.query_params.get("approval") == CallApproval.PENDING
+        if awaiting and not Role(request.role).at_least(Role.DISPATCHER):
+            raise exceptions.PermissionDenied("Only dispatchers see the 911 approval queue.")
+        queryset = selectors.call_queryset(request.community, include_unapproved=awaiting)
+        filterset = CallFilterSet(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         skip = self._int_param("skip", 0)
@@ -217,11 +226,25 @@ class Calls911ViewSet(_CallViews):
                 data.pop(name, None)
         if from_dispatch:
             data["origin"] = CallOrigin.RADIO_DISPATCH
-        call = services.call_create(community=request.community, by_user=request.user, **data)
+        waits = services.call911_needs_approval(community=request.community, role=request.role,
+                                                from_dispatch=from_dispatch)
+        call = services.call_create(community=request.community, by_user=request.user, awaiting_approval=waits,
+                                    **data)
         return Response({"success": True, "call": self.call_data(call)}, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, pk):
-        return Response(s.CallSerializer(self.get_call()).data)
+        dispatcher = Role(request.role).at_least(Role.DISPATCHER)
+        return Response(s.CallSerializer(self.get_call(include_unapproved=dispatcher)).data)
+
+    def approve(self, request, pk):
+        call = services.call_approve(call=self.get_call(include_unapproved=True), by=request.user)
+        return Response(self.call_data(call))
+
+    def decline(self, request, pk):
+        call = self.get_call(include_unapproved=True)
+        data = self.valid(s.DeclineSerializer)
+        return Response(self.call_data(services.call_decline(call=call, by=request.user,
+                                                             reason=data.get("reason", ""))))
 
     def update(self, request, pk):
         call = self.get_call()
