@@ -532,7 +532,10 @@ VEHICLE_UPDATABLE = ("owner", "plate", "make", "model", "color", "year", "vin", 
                      "insurance_status", "is_stolen")
 
 
-def vehicle_update(*, vehicle: Vehicle, by=None, **changes) -> Vehicle:
+def vehicle_update(*, vehicle: Vehicle, by=None, role=None, **changes) -> Vehicle:
+    """Change a registration. A change of `is_stolen` goes through `bolos.services.vehicle_mark_stolen`
+    (as 004's PATCH /stolen and 001's mark-stolen do): stolen opens a vehicle BOLO when `role` may
+    manage BOLOs, recovered closes it, whichever dialect opened it."""
     unknown = set(changes) - set(VEHICLE_UPDATABLE)
     if unknown:
         raise ValidationError({name: ["Cannot be changed."] for name in sorted(unknown)})
@@ -567,8 +570,8 @@ def vehicle_update(*, vehicle: Vehicle, by=None, **changes) -> Vehicle:
             if clean:
                 vehicle.save(update_fields=[*clean, "updated_at"])
                 publish(vehicle.community_id, "vehicle-updated", vehicle_payload(vehicle))
-            if stolen is not None:
-                vehicle = vehicle_set_stolen(vehicle=vehicle, stolen=bool(stolen), by=by)
+            if stolen is not None and (not stolen or not vehicle.is_stolen):
+                vehicle = vehicle_mark_stolen(vehicle=vehicle, stolen=bool(stolen), by=by, role=role)
     except IntegrityError:
         _plate_conflict(vehicle.community_id, clean.get("plate", vehicle.plate), exclude=vehicle.pk)
         raise
@@ -582,6 +585,18 @@ def vehicle_deregister(*, vehicle: Vehicle, by=None) -> Vehicle:
         vehicle.archived_at = timezone.now()
         vehicle.save(update_fields=["archived_at", "updated_at"])
         publish(vehicle.community_id, "vehicle-deregistered", vehicle_payload(vehicle))
+    return vehicle
+
+
+def vehicle_mark_stolen(*, vehicle: Vehicle, stolen: bool, by=None, role=None) -> Vehicle:
+    """Stolen / recovered with its BOLO, for every dialect: `bolos.services.vehicle_mark_stolen` (imported
+    at call time: bolos imports characters). Returns the vehicle with its new flag."""
+    from bolos.services import vehicle_mark_stolen as mark
+
+    if not isinstance(stolen, bool):
+        raise ValidationError({"stolen": ["Must be true or false."]})
+    mark(vehicle=vehicle, stolen=stolen, by=by, role=role)
+    vehicle.refresh_from_db(fields=["is_stolen", "updated_at"])
     return vehicle
 
 

@@ -91,5 +91,6 @@ class VehicleStolenView(_FivemView):
 
     def patch(self, request, plate: str):
         data = self.validated(s.StolenSerializer)
-        vehicle = services.vehicle_set_stolen(vehicle=self.vehicle(plate), stolen=data["stolen"])
+        vehicle = services.vehicle_mark_stolen(vehicle=self.vehicle(plate), stolen=data["stolen"], by=request.user,
+                                               role=request.role)
         return Response({"ok": True, "plate": vehicle.plate, "is_stolen": vehicle.is_stolen})

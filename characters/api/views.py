@@ -169,7 +169,7 @@ class VehicleViewSet(_OwnedViewSet):
         data = self.validated(vehicle, partial=kwargs.get("partial", False))
         if "owner" in data and data["owner"] is not None:
             _require_manage(request, data["owner"])
-        vehicle = services.vehicle_update(vehicle=vehicle, by=_user(request), **data)
+        vehicle = services.vehicle_update(vehicle=vehicle, by=_user(request), role=request.role, **data)
         return Response(self.get_serializer(vehicle).data)
 
     def perform_destroy(self, instance):
