@@ -31,6 +31,8 @@ class Bolo(CommunityOwned):
     vehicle_description = models.TextField(blank=True, default="")
 
     expires_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the expiry sweep published `bolo-removed` (claimed once).")
     is_active = models.BooleanField(default=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
     deactivated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -56,6 +58,8 @@ class Bolo(CommunityOwned):
             models.Index(fields=["community", "is_active", "-created_at"]),
             models.Index(fields=["community", "vehicle_plate"]),
             models.Index(fields=["community", "stolen_vehicle", "is_active"]),
+            models.Index(fields=["expires_at"], name="bolo_expiry_due",
+                         condition=models.Q(is_active=True, expired_at__isnull=True, expires_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 Every function runs in a transaction and publishes after commit (`cad.events.publish`):
 `new-bolo` (the full BOLO, 003), `bolo-updated` (the full BOLO) and `bolo-removed` (`{"id"}`).
+`bolos_expire` (beat, every 60 s) publishes `bolo-removed` once per BOLO whose `expires_at` passed.
 `role` is the caller's role in the community; when given, the community's `bolo_permission` is enforced
 (None means a trusted system caller, e.g. a recovered vehicle closing its own BOLO).
 """
@@ -172,6 +173,8 @@ def bolo_update(*, bolo: Bolo, role: Role | str | None = None, by=None, **fields
     locked = Bolo.objects.select_for_update().get(pk=bolo.pk, community_id=bolo.community_id)
     if not values:
         return locked
+    if values.get("expires_at") is not None and locked.expired_at is not None:
+        values["expired_at"] = None  # a new expiry: the sweep announces it again when it passes
     for name, value in values.items():
         setattr(locked, name, value)
     locked.save(update_fields=[*values, "updated_at"])
@@ -185,11 +188,13 @@ def bolo_deactivate(*, bolo: Bolo, by=None, role: Role | str | None = None) -> B
     published once, by whichever caller flipped the flag."""
     bolo_permission_check(community=bolo.community, role=role)
     now = timezone.now()
-    flipped = Bolo.objects.filter(pk=bolo.pk, community_id=bolo.community_id, is_active=True).update(
-        is_active=False, deactivated_at=now, deactivated_by=_real_user(by), updated_at=now,
-    )
-    if flipped:
+    rows = Bolo.objects.filter(pk=bolo.pk, community_id=bolo.community_id, is_active=True)
+    changes = dict(is_active=False, deactivated_at=now, deactivated_by=_real_user(by), updated_at=now)
+    # An expired BOLO already left every dashboard (`bolos_expire` said so): deactivate it quietly.
+    if rows.filter(expired_at__isnull=True).update(**changes):
         publish(bolo.community_id, "bolo-removed", {"id": str(bolo.pk)})
+    else:
+        rows.update(**changes)
     bolo.refresh_from_db()
     return bolo
 
@@ -241,3 +246,30 @@ def vehicle_mark_stolen(
         vehicle_plate=plate, vehicle_make=vehicle.make, vehicle_model=vehicle.model,
         vehicle_year=str(vehicle.year or ""), vehicle_color=color, stolen_vehicle=vehicle,
     )
+
+
+# --- expiry ---------------------------------------------------------------------------------------
+
+EXPIRY_BATCH = 500
+
+
+def bolos_expire(*, now: datetime | None = None) -> int:
+    """Publish `bolo-removed` `{id}` once per active BOLO whose `expires_at` has passed; the row stays
+    (active lists already leave it out by time). Each row is claimed by a conditional UPDATE of
+    `expired_at`, so several workers running the sweep at once publish each removal exactly once.
+    Cheap when nothing is due (a partial index on the due rows)."""
+    now = now or timezone.now()
+    due = Bolo.objects.all_communities().filter(is_active=True, expired_at__isnull=True, expires_at__lte=now)
+    total = 0
+    for bolo_id, community_id in due.order_by("expires_at").values_list("pk", "community_id")[:EXPIRY_BATCH]:
+        total += _expire_one(bolo_id, community_id, now=now)
+    return total
+
+
+@transaction.atomic
+def _expire_one(bolo_id, community_id, *, now: datetime) -> int:
+    won = Bolo.objects.filter(pk=bolo_id, community_id=community_id, is_active=True, expired_at__isnull=True,
+                              expires_at__lte=now).update(expired_at=now)
+    if won:
+        publish(community_id, "bolo-removed", {"id": str(bolo_id)})
+    return won
