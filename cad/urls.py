@@ -1,8 +1,5 @@
-"""URL map. Each app contributes `<app>/api/urls.py` (`/api/*`) and, where the game server needs it,
-`<app>/api/fivem_urls.py` (`/fivem/*`). Paths carry no trailing slash, as in the seeds."""
-
-
-from importlib.util import find_spec
+"""URL map. Each app contributes `<app>/api/urls.py` (mounted under /api/) and, where the game server
+needs it, `<app>/api/fivem_urls.py` (under /fivem/). Paths carry no trailing slash, as in the seeds."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -10,26 +7,29 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from cad.core.media import MediaView
 from cad.core.views import healthz
 
-DOMAIN_APPS = ["characters", "records", "calls", "dispatch", "bolos", "announcements", "lookups"]
+api_patterns = [
+    path("", include("cad.core.api.urls")),
+    path("", include("calls.api.urls")),
+    path("", include("dispatch.api.urls")),
+    path("", include("characters.api.urls")),
+    path("", include("records.api.urls")),
+    path("", include("lookups.api.urls")),
+    path("", include("bolos.api.urls")),
+    path("", include("announcements.api.urls")),
+]
 
-
-def _optional(module: str):
-    """Include an app's URL module if it has one (apps grow their APIs independently)."""
-    try:
-        found = find_spec(module) is not None
-    except ModuleNotFoundError:
-        found = False
-    return [path("", include(module))] if found else []
-
-
-api_patterns = [path("", include("cad.core.api.urls"))]
-fivem_patterns: list = []
-for app in DOMAIN_APPS:
-    api_patterns += _optional(f"{app}.api.urls")
-    fivem_patterns += _optional(f"{app}.api.fivem_urls")
-fivem_patterns += _optional("cad.realtime.fivem_urls")
+fivem_patterns = [
+    path("", include("calls.api.fivem_urls")),
+    path("", include("dispatch.api.fivem_urls")),
+    path("", include("characters.api.fivem_urls")),
+    path("", include("records.api.fivem_urls")),
+    path("", include("lookups.api.fivem_urls")),
+    path("", include("bolos.api.fivem_urls")),
+    path("", include("cad.realtime.fivem_urls")),
+]
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="index.html"), name="index"),
@@ -39,12 +39,6 @@ urlpatterns = [
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include(api_patterns)),
     path("fivem/", include(fivem_patterns)),
-    *_optional("calls.api.emergency_urls"),
+    path("", include("calls.api.emergency_urls")),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", MediaView.as_view(), name="media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-

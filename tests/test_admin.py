@@ -57,3 +57,25 @@ def test_every_model_is_registered():
     inlined = {inline.model for model_admin in registry.values() for inline in model_admin.inlines}
     missing = [m.__name__ for m in ours if m not in registry and m not in inlined]
     assert missing == [], "register these in their app's admin.py (directly or as an inline)"
+
+
+def test_community_filter_lists_only_own_communities(client, staff_admin, community, other_community):
+    client.force_login(staff_admin)
+    body = client.get("/admin/core/calltype/").content.decode()
+    assert community.name in body
+    assert other_community.name not in body and str(other_community.pk) not in body
+    foreign = client.get(f"/admin/core/calltype/?community={other_community.pk}")
+    assert foreign.status_code == 200 and "Robbery" not in foreign.content.decode()
+    assert client.get("/admin/core/calltype/?community=junk").status_code == 200
+
+
+def test_raw_id_fields_render_for_community_rows(client, staff_admin, community):
+    from characters.models import Character
+    from dispatch.models import Unit
+
+    character = Character.objects.create(community=community, first_name="Al", last_name="Adams", ssn="111-22-3333",
+                                         license_number="DL-11111", type="leo")
+    unit = Unit.objects.create(community=community, name="1-Adam-12", character=character)
+    client.force_login(staff_admin)
+    r = client.get(f"/admin/dispatch/unit/{unit.pk}/change/")
+    assert r.status_code == 200 and "Al Adams" in r.content.decode()

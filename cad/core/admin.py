@@ -3,8 +3,14 @@ administers (superusers see everything), and the platform's own models."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
 
 from cad.core.choices import Role
 from cad.core.tenancy import CommunityOwned
@@ -16,40 +22,81 @@ def admin_community_ids(user) -> list:
     return list(models.Membership.objects.filter(user=user, role=Role.ADMIN).values_list("community_id", flat=True))
 
 
+def _visible(model, user):
+    """Rows of `model` the staff user may see: everything for superusers, else their communities'."""
+    if model is models.Community:
+        qs = models.Community.objects.all()
+        return qs if user.is_superuser else qs.filter(pk__in=admin_community_ids(user))
+    qs = model._default_manager.get_queryset().all_communities()
+    return qs if user.is_superuser else qs.filter(community_id__in=admin_community_ids(user))
+
+
+class CommunityListFilter(admin.SimpleListFilter):
+    """The sidebar "By community" filter, offering only the user's communities (Django's default
+    related filter would list every community of the deployment)."""
+
+    title = "community"
+    parameter_name = "community"
+
+    def lookups(self, request, model_admin):
+        return [(str(c.pk), c.name) for c in _visible(models.Community, request.user)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            return queryset.filter(community_id=uuid.UUID(value))
+        except ValueError:
+            return queryset.none()
+
+
+class ScopedRawIdWidget(widgets.ForeignKeyRawIdWidget):
+    """The raw-ID widget labels its value through the model's default manager, which is fail-closed
+    for community-owned rows; look it up among the rows this admin may see instead."""
+
+    def __init__(self, rel, admin_site, *, visible, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.visible = visible
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            obj = self.visible.get(**{key: value})
+        except (ValueError, ValidationError, self.rel.model.DoesNotExist):
+            return "", ""
+        try:
+            url = reverse(f"{self.admin_site.name}:{obj._meta.app_label}_{obj._meta.model_name}_change",
+                          args=(obj.pk,))
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
+
+
 class CommunityAdmin(admin.ModelAdmin):
-    """Base for community-owned models: rows, FK choices and saves stay inside the user's communities."""
+    """Base for community-owned models: rows, filters, FK choices and saves stay inside the user's
+    communities."""
 
     list_filter: tuple = ("community",)
 
+    def get_list_filter(self, request):
+        return [CommunityListFilter if f == "community" else f for f in super().get_list_filter(request)]
+
     def get_queryset(self, request):
-        qs = self.model._default_manager.get_queryset()
-        if hasattr(qs, "all_communities"):
-            qs = qs.all_communities()
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(community_id__in=admin_community_ids(request.user))
+        return _visible(self.model, request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if related is models.Community:
-            qs = models.Community.objects.all()
-            if not request.user.is_superuser:
-                qs = qs.filter(pk__in=admin_community_ids(request.user))
-            kwargs["queryset"] = qs
-        elif issubclass(related, CommunityOwned):
-            qs = related.objects.all_communities()
-            if not request.user.is_superuser:
-                qs = qs.filter(community_id__in=admin_community_ids(request.user))
-            kwargs["queryset"] = qs
+        if related is models.Community or issubclass(related, CommunityOwned):
+            kwargs["queryset"] = _visible(related, request.user)
+            if db_field.name in self.raw_id_fields and related is not models.Community:
+                kwargs["widget"] = ScopedRawIdWidget(db_field.remote_field, self.admin_site,
+                                                     visible=kwargs["queryset"], using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if issubclass(related, CommunityOwned):
-            qs = related.objects.all_communities()
-            if not request.user.is_superuser:
-                qs = qs.filter(community_id__in=admin_community_ids(request.user))
-            kwargs["queryset"] = qs
+        if issubclass(db_field.related_model, CommunityOwned):
+            kwargs["queryset"] = _visible(db_field.related_model, request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_module_permission(self, request):

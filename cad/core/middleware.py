@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import JsonResponse
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,10 @@ class ApiErrorMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if is_api_path(request.path) and isinstance(exception, RequestDataTooBig):
+            return JsonResponse({"error": "Request body too large."}, status=413)
+        if is_api_path(request.path) and isinstance(exception, SuspiciousOperation):
+            return JsonResponse({"error": "Malformed request."}, status=400)
         if is_api_path(request.path):
             logger.exception("Unhandled error on %s %s", request.method, request.path)
             return JsonResponse({"error": "Internal server error."}, status=500)

@@ -81,6 +81,16 @@ class CommunitySerializer(ApiModelSerializer):
             "mugshot_max_bytes": {"min_value": 1024, "max_value": 50 * 1024 * 1024},
         }
 
+    def validate_duty_webhook_url(self, value):
+        from cad.core.webhooks import WebhookRefused, validate_webhook_url
+
+        if value:
+            try:
+                validate_webhook_url(value)
+            except WebhookRefused as exc:
+                raise serializers.ValidationError(str(exc)) from None
+        return value
+
     def validate_sounds(self, value):
         if not isinstance(value, list) or not all(isinstance(v, dict) and "event" in v for v in value):
             raise serializers.ValidationError("A list of {event, enabled, volume, customUrl} objects.")

@@ -11,13 +11,13 @@ from __future__ import annotations
 import uuid
 
 from rest_framework import exceptions, mixins, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from cad.core.choices import Role
 from cad.core.models import ApiToken, Community, Membership, Profile
 
+from .parsers import StrictJSONParser
 from .permissions import HasCommunityRole
 
 TOKEN_ROLE = Role.SUPERVISOR  # A game server is trusted like a supervisor, never like an admin.
@@ -127,7 +127,7 @@ class FivemMixin:
     """004's /fivem/* dialect: snake_case JSON as written, `id` only, community from the Bearer token."""
 
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     camel_case = False
 
 
