@@ -123,12 +123,16 @@ def _now_ts(now: datetime | None) -> float:
 
 def locations_with_time(community_id, *, now: datetime | None = None) -> list[dict]:
     """Fresh positions of a community, oldest first, each with `ts` (epoch seconds of the update).
-    A position of an on-duty unit (tracked by its id, game-server id or character) that came without a
-    name, job or status gets the unit's callsign, job and status (one query)."""
+
+    A position stays keyed by the id its sender gave (`unitId`: 000's game-server id such as `officer_42`,
+    our Unit id, or 004's character id). When that id is an on-duty unit's id, `external_id` or character,
+    the entry gets `odId` (the Unit id, as in `GET /api/dispatch/units`) and, where the sender left them
+    out, the unit's callsign, job and status (one query). Any other id is shown as sent with `odId: null`:
+    no unit is guessed for it (not by name either)."""
     entries = positions.read(str(community_id), now_ts=_now_ts(now))
     if not entries:
         return entries
-    units = {}
+    units: dict[str, dict] = {}
     for row in (Unit.objects.for_community(community_id).filter(on_duty=True)
                 .values("pk", "external_id", "character_id", "name", "job", "state", "status_text",
                         "status_code__code")):
@@ -137,6 +141,7 @@ def locations_with_time(community_id, *, now: datetime | None = None) -> list[di
                 units[str(key)] = row
     for e in entries:
         row = units.get(e["unitId"]) or units.get(e.get("characterId") or "")
+        e["odId"] = str(row["pk"]) if row is not None else None
         if row is None:
             continue
         if e["unitName"] in (e["unitId"], ""):

@@ -223,9 +223,10 @@ def _detach_from_calls(unit: Unit, by) -> None:
     from calls.choices import OPEN_STATUSES
     from calls.models import Call
 
+    # An archived (deleted or expired) call keeps its history: the unit's own row lets go of it below.
     calls = list(Call.objects.for_community(unit.community_id)
                  .filter(Q(assignments__unit=unit) | Q(pk=unit.current_call_id or uuid.UUID(int=0)),
-                         status__in=OPEN_STATUSES).distinct())
+                         status__in=OPEN_STATUSES, archived_at__isnull=True).distinct())
     if call_remove_unit is None:
         return
     for call in calls:

@@ -13,7 +13,8 @@ from ..models import ActiveDispatcher, Tone, Unit
 
 class UnitSerializer(ApiModelSerializer):
     """000's unit: `unitName`, `status`, `job`, `assignedCalls` (from the view's one-query map); the
-    community status code (003's status, e.g. `10-8`) is `statusCode`."""
+    community status code (003's status, e.g. `10-8`) is `statusCode`; `externalId` is the game server's id
+    for it (000's location `unitId`), and a live position of this unit carries `odId` = this `_id`."""
 
     unit_name = serializers.CharField(source="name", read_only=True)
     callsign = serializers.CharField(source="name", read_only=True)
@@ -28,8 +29,8 @@ class UnitSerializer(ApiModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "unit_name", "callsign", "name", "status", "state", "status_code", "status_text", "job",
-                  "department_id", "character_id", "user_id", "radio_channel", "current_call_id", "assigned_calls",
-                  "api_ids", "on_duty", "on_duty_since", "last_activity_at"]
+                  "department_id", "character_id", "user_id", "external_id", "radio_channel", "current_call_id",
+                  "assigned_calls", "api_ids", "on_duty", "on_duty_since", "last_activity_at"]
         read_only_fields = fields
 
     def get_status(self, unit) -> str:
