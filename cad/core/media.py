@@ -35,6 +35,8 @@ def _owner_row(path: str):
 class MediaView(APIView):
     """GET /media/<path>: 404 for a file nobody owns or that the caller may not see."""
 
+    schema = None  # file URLs come inside other objects (mugshotUrl), not from the API reference
+
     def get(self, request, path: str):
         path = posixpath.normpath(path).lstrip("/")
         if path.startswith("..") or "\x00" in path:
