@@ -27,10 +27,10 @@ class WsClient:
     async def send(self, event: str, data: Any = None) -> None:
         await self.connection.send(json.dumps({"event": event, "data": data}))
 
-    async def next(self, timeout: float = 5) -> dict:
+    async def next(self, timeout: float = 10) -> dict:
         return json.loads(await asyncio.wait_for(self.connection.recv(), timeout))
 
-    async def until(self, name: str, timeout: float = 5) -> dict:
+    async def until(self, name: str, timeout: float = 10) -> dict:
         while True:
             frame = await self.next(timeout)
             if frame["event"] == name:
@@ -70,7 +70,7 @@ class SioClient:
         client.sid = json.loads(answer[2:])["sid"]
         return client
 
-    async def _recv_raw(self, timeout: float = 5) -> str:
+    async def _recv_raw(self, timeout: float = 10) -> str:
         while True:
             raw = await asyncio.wait_for(self.connection.recv(), timeout)
             if raw == "2":  # engine.io ping
@@ -81,7 +81,7 @@ class SioClient:
     async def emit(self, event: str, *args: Any) -> None:
         await self.connection.send("42" + json.dumps([event, *args]))
 
-    async def next(self, timeout: float = 5) -> tuple[str, list]:
+    async def next(self, timeout: float = 10) -> tuple[str, list]:
         """(event name, [args...]) of the next server event."""
         while True:
             raw = await self._recv_raw(timeout)
@@ -91,7 +91,7 @@ class SioClient:
             if raw.startswith("41"):
                 raise SioConnectError("disconnected by the server")
 
-    async def until(self, name: str, timeout: float = 5) -> list:
+    async def until(self, name: str, timeout: float = 10) -> list:
         while True:
             event, args = await self.next(timeout)
             if event == name:

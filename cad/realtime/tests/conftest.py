@@ -47,10 +47,10 @@ class Client:
     async def send(self, event: str, data=None) -> None:
         await self.ws.send_to(text_data=json.dumps({"event": event, "data": data}))
 
-    async def next(self, timeout: float = 3) -> dict:
+    async def next(self, timeout: float = 10) -> dict:
         return json.loads(await self.ws.receive_from(timeout=timeout))
 
-    async def until(self, name: str, timeout: float = 3) -> dict:
+    async def until(self, name: str, timeout: float = 10) -> dict:
         """The next frame named `name`, skipping others."""
         while True:
             frame = await self.next(timeout)

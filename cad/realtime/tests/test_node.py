@@ -48,7 +48,7 @@ class NodeClient:
                 self.log.append(line.decode())
                 self._changed.notify_all()
 
-    async def wait_log(self, fragment: str, timeout: float = 15) -> None:
+    async def wait_log(self, fragment: str, timeout: float = 30) -> None:
         """Wait until the example has printed `fragment` (its own handlers ran)."""
         async def printed() -> None:
             async with self._changed:
@@ -67,7 +67,7 @@ class NodeClient:
                     self.received.setdefault(event["event"], []).append(event["args"])
                     self._changed.notify_all()
 
-    async def wait(self, name: str, timeout: float = 15) -> list:
+    async def wait(self, name: str, timeout: float = 30) -> list:
         """The arguments of the first `name` event (waits for it)."""
         async def arrived() -> list:
             async with self._changed:
