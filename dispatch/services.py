@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from cad.core.api.exceptions import Conflict
 from cad.core.choices import DepartmentType, StatusCodeMeaning
 from cad.core.models import Community, Department, StatusCode
+from cad.core.webhooks import WebhookError, WebhookRefused, post_json  # noqa: F401 (WebhookError: tasks retry on it)
 from cad.events import apublish, publish
 from characters.choices import CharacterType
 
@@ -262,17 +263,9 @@ def _take_off_duty(*, unit: Unit, by, now: datetime, idle_cutoff: datetime | Non
     return unit
 
 
-class WebhookError(OSError):
-    """The webhook answered 5xx or could not be reached: worth retrying."""
-
-
 def duty_webhook_send(*, unit: Unit, on: bool) -> int | None:
     """POST the community's Duty Change Webhook (Discord-compatible `content` plus the data). Returns the
     HTTP status (4xx included: retrying cannot fix those); raises WebhookError on 5xx or no answer."""
-    import json
-    import urllib.error
-    import urllib.request
-
     url = Community.objects.filter(pk=unit.community_id).values_list("duty_webhook_url", flat=True).first()
     if not url:
         return None
@@ -283,18 +276,14 @@ def duty_webhook_send(*, unit: Unit, on: bool) -> int | None:
         "character_id": str(unit.character_id) if unit.character_id else None,
         "community_id": str(unit.community_id), "timestamp": timezone.now().isoformat(),
     }
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "User-Agent": "cad-duty-webhook"})
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - an admin-set http(s) URL
-            return response.status
-    except urllib.error.HTTPError as exc:
-        if exc.code >= 500:
-            raise WebhookError(f"duty webhook answered {exc.code}") from exc
-        logger.warning("duty webhook of community %s answered %s", unit.community_id, exc.code)
-        return exc.code
-    except (urllib.error.URLError, TimeoutError) as exc:
-        raise WebhookError(f"duty webhook unreachable: {exc}") from exc
+        status = post_json(url, body, user_agent="cad-duty-webhook")
+    except WebhookRefused as exc:  # an address we will not call: retrying cannot help
+        logger.warning("duty webhook of community %s refused: %s", unit.community_id, exc)
+        return None
+    if status >= 400:
+        logger.warning("duty webhook of community %s answered %s", unit.community_id, status)
+    return status
 
 
 # --- Positions ------------------------------------------------------------------------------------

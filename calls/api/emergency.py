@@ -7,8 +7,6 @@ The whole request is validated before anything is created, so a bad element crea
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from cad.core.api.authentication import ServicePrincipal
+from cad.core.api.parsers import loads_strict
 from cad.core.services import token_authenticate
 
 from .. import services
@@ -70,7 +69,7 @@ def _first_error(detail) -> str:
 @require_POST
 def new_dispatch(request):
     try:
-        body = json.loads(request.body or b"null")
+        body = loads_strict(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         return _text("INVALID REQUEST BODY - EXPECTED JSON", 400)
     if not isinstance(body, dict):

@@ -84,42 +84,45 @@ def test_duty_webhook_is_queued_after_commit(community, leo, monkeypatch, django
     assert len(callbacks) >= 1 and queued == [(str(unit.pk), False)]
 
 
-def test_duty_webhook_send_posts_the_change(community, unit, monkeypatch):
+def test_duty_webhook_send_posts_the_change(community, unit, settings):
+    import http.server
     import json
-    import urllib.error
-    import urllib.request
+    import threading
 
-    sent, answers = [], [204]
+    settings.WEBHOOK_ALLOW_HTTP = settings.WEBHOOK_ALLOW_PRIVATE = True  # the target is a local test server
+    sent, answers = [], [204, 404, 503]
 
-    class Answer:
-        def __init__(self, status):
-            self.status = status
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            sent.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+            self.send_response(answers.pop(0))
+            self.end_headers()
 
-        def __enter__(self):
-            return self
+        def log_message(self, *args):
+            pass
 
-        def __exit__(self, *exc):
-            return False
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert tasks.send_duty_webhook(str(unit.pk), True) is None  # not configured: nothing sent
+        community.duty_webhook_url = f"http://127.0.0.1:{server.server_address[1]}/duty"
+        community.save()
+        assert tasks.send_duty_webhook(str(unit.pk), True) == 204
+        path, body = sent[0]
+        assert path == "/duty" and body["on_duty"] is True
+        assert body["unit_name"] == "1-ADAM-12" and "1-ADAM-12" in body["content"]
+        assert services.duty_webhook_send(unit=unit, on=False) == 404  # not retried
+        with pytest.raises(services.WebhookError):
+            services.duty_webhook_send(unit=unit, on=False)  # the task retries these
+    finally:
+        server.shutdown()
+        server.server_close()
 
-    def fake_urlopen(request, timeout):
-        sent.append((request.full_url, json.loads(request.data)))
-        status = answers.pop(0)
-        if status >= 400:
-            raise urllib.error.HTTPError(request.full_url, status, "no", {}, None)
-        return Answer(status)
 
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
-    assert tasks.send_duty_webhook(str(unit.pk), True) is None  # not configured: nothing sent
-    community.duty_webhook_url = "https://hooks.example.test/duty"
+def test_duty_webhook_to_a_private_address_is_refused_not_sent(community, unit):
+    community.duty_webhook_url = "https://169.254.169.254/latest/meta-data"
     community.save()
-    assert tasks.send_duty_webhook(str(unit.pk), True) == 204
-    url, body = sent[0]
-    assert url == "https://hooks.example.test/duty" and body["on_duty"] is True
-    assert body["unit_name"] == "1-ADAM-12" and "1-ADAM-12" in body["content"]
-    answers[:] = [404, 503]
-    assert services.duty_webhook_send(unit=unit, on=False) == 404  # not retried
-    with pytest.raises(services.WebhookError):
-        services.duty_webhook_send(unit=unit, on=False)  # the task retries these
+    assert services.duty_webhook_send(unit=unit, on=True) is None
 
 
 def _in_parallel(fn, times: int = 4) -> list:
