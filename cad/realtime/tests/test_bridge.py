@@ -77,6 +77,15 @@ async def test_socket_file_is_private(listening):
 
 
 def test_forwarding_only_in_worker_processes(monkeypatch):
+    from types import SimpleNamespace
+
+    from celery.signals import task_prerun
+
+    monkeypatch.setattr(bridge, "_in_worker", False)
     assert not bridge.should_forward()
-    monkeypatch.setattr(bridge, "_in_worker", True)
+    eager = SimpleNamespace(request=SimpleNamespace(is_eager=True))  # CELERY_TASK_ALWAYS_EAGER: in-process
+    task_prerun.send(sender=None, task_id="1", task=eager)
+    assert not bridge.should_forward()
+    in_worker = SimpleNamespace(request=SimpleNamespace(is_eager=False))
+    task_prerun.send(sender=None, task_id="2", task=in_worker)
     assert bridge.should_forward()
