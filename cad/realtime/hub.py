@@ -39,7 +39,7 @@ POSITION_EVENTS = frozenset({"unitLocationUpdate", "unit-location-updated"})
 REMOVAL_EVENTS = frozenset({"unitLocationRemoved", "unit-auto-offline"})
 COALESCED_EVENT = "unitLocations"
 COALESCE_SECONDS = 1.0
-GROUP_REFRESH_SECONDS = 3600.0  # channel layers forget group members after a day; re-add hourly
+GROUP_REFRESH_SECONDS = 60.0  # re-add group membership: layers expire it after a day, a Redis restart loses it
 OUTBOX_LIMIT = 2000  # frames a socket may fall behind before it is disconnected (it resyncs on reconnect)
 
 
