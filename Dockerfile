@@ -12,4 +12,4 @@ COPY . .
 RUN mkdir -p /var/lib/cad && SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0
 
 EXPOSE 8000
-CMD ["uvicorn", "cad.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "4", "--loop", "uvloop", "--http", "httptools", "--proxy-headers"]
+CMD ["uvicorn", "cad.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "4", "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false", "--proxy-headers"]
