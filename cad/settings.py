@@ -230,6 +230,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cad.core.api.schema.add_routes_outside_drf",
+    ],
     # Several apps have a `status` or `type` field with its own choices: name each enum after its owner.
     "ENUM_NAME_OVERRIDES": {
         "CallStatusEnum": "calls.choices.CallStatus",
