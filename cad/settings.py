@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "cad.core.api.exceptions.ratelimited_view"
 LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", default="10/m")
+FIVEM_RATE_LIMIT = env("FIVEM_RATE_LIMIT", default="3000/m")  # 004, per API token
 
 # --- HTTP / security ------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

@@ -19,6 +19,7 @@ from cad.core.models import ApiToken, Community, Membership, Profile
 
 from .parsers import StrictJSONParser
 from .permissions import HasCommunityRole
+from .throttles import FivemTokenThrottle
 
 TOKEN_ROLE = Role.SUPERVISOR  # A game server is trusted like a supervisor, never like an admin.
 
@@ -128,6 +129,7 @@ class FivemMixin:
 
     renderer_classes = [JSONRenderer]
     parser_classes = [StrictJSONParser]
+    throttle_classes = [FivemTokenThrottle]
     camel_case = False
 
 
