@@ -35,6 +35,8 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from cad.core.choices import Role
+
 logger = logging.getLogger(__name__)
 
 RECENT_EVENTS = 200  # bounded replay buffer per community (SSE Last-Event-ID)
@@ -53,6 +55,31 @@ def priority_group(community_id: Any) -> str:
 
 
 PRIORITY_EVENTS = frozenset({"panic-button", "panic", "signal100", "signal-100"})
+
+# -- audiences: the minimum role that receives an event ------------------------------------------------
+# Choosing who receives an event is a security decision, made here and only here. Every transport
+# delivers an event to a socket only when the socket's role in the community is at least `audience()`
+# (an API token acts as a supervisor: it gets everything of its own community). Unlisted events go to
+# officers and above, like the REST reads they mirror (calls, 911 data, BOLOs, records, units,
+# positions, panic, characters/vehicles/licenses of anyone). Only what every member may see is listed.
+DEFAULT_AUDIENCE = Role.OFFICER
+EVENT_AUDIENCE: dict[str, Role] = {
+    "new-announcement": Role.CIVILIAN,
+    "announcement-removed": Role.CIVILIAN,
+    "areaOfPlayUpdated": Role.CIVILIAN,
+    "aop-updated": Role.CIVILIAN,
+    "signal100": Role.CIVILIAN,  # civilians must know the radio is restricted
+    "signal-100": Role.CIVILIAN,
+}
+
+
+def audience(names: Sequence[str]) -> Role:
+    """The minimum role that may receive an event carrying `names`: the strictest of its names'."""
+    return max((EVENT_AUDIENCE.get(n, DEFAULT_AUDIENCE) for n in names), key=lambda r: r.rank,
+               default=DEFAULT_AUDIENCE)
+
+
+REVALIDATE_MESSAGE = "cad.revalidate"
 
 
 @dataclass(frozen=True)
@@ -196,6 +223,33 @@ def publish(
     data = _jsonable(payload)
     sse_pairs = tuple((n, _jsonable(p)) for n, p in sse)
     transaction.on_commit(lambda: _send(community_id, names, data, sse_pairs), robust=True)
+
+
+@dataclass(frozen=True)
+class _Control:
+    """An internal layer message (not an event: no seq, never delivered to a client)."""
+
+    community_id: str
+    type: str
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.type,)
+
+    @property
+    def group(self) -> str:
+        return community_group(self.community_id)
+
+    def as_message(self) -> dict:
+        return {"type": self.type, "community": self.community_id, **dict(self.extra)}
+
+
+def publish_revalidate(community_id: Any) -> None:
+    """After the commit, ask every process's hub to re-check the sockets in the community now (an API
+    token was revoked, a membership changed) instead of at its next periodic check."""
+    control = _Control(str(community_id), REVALIDATE_MESSAGE)
+    transaction.on_commit(lambda: _sender.submit(control), robust=True)
 
 
 def _unnumbered(community_id: str, names: tuple[str, ...], data: Any, sse: tuple) -> Event:

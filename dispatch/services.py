@@ -79,7 +79,8 @@ def _default_code(community_id, state: str) -> StatusCode | None:
             .order_by("position", "name").first())
 
 
-def _resolve_status_code(community_id, value) -> StatusCode | None:
+def resolve_status_code(community_id, value) -> StatusCode | None:
+    """The community's active status code named `value` (case-insensitive); a 400 naming the allowed codes."""
     if value is None or isinstance(value, StatusCode):
         return value
     code = (StatusCode.objects.for_community(community_id).filter(archived_at__isnull=True, code__iexact=str(value))
@@ -96,7 +97,7 @@ def unit_set_status(*, unit: Unit, status: str, by=None, now: datetime | None = 
     status = str(status or "").strip()
     if status in UnitState.values:
         return unit_set_state(unit=unit, state=status, by=by, now=now)
-    code = _resolve_status_code(unit.community_id, status)
+    code = resolve_status_code(unit.community_id, status)
     return unit_set_state(unit=unit, state=state_for_status_code(code), status_code=code, by=by, now=now)
 
 
@@ -106,7 +107,7 @@ def unit_set_state(*, unit: Unit, state: str, by=None, status_code: StatusCode |
     for that state, else none) and its free status text (cleared unless given)."""
     if state not in UnitState.values:
         raise ValidationError({"state": [f'"{state}" is not allowed; use one of: {", ".join(UnitState.values)}.']})
-    code = _resolve_status_code(unit.community_id, status_code)
+    code = resolve_status_code(unit.community_id, status_code)
     if code is not None and code.community_id != unit.community_id:
         raise ValidationError({"status": ["That status code belongs to another community."]})
     code = code or _default_code(unit.community_id, state)

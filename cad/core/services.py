@@ -147,6 +147,9 @@ def token_create(*, community: Community, name: str = "FiveM server", created_by
 def token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     cache.delete(_token_cache_key(token.token_hash))
+    from cad.events import publish_revalidate
+
+    publish_revalidate(token.community_id)  # sockets of this token close now, not at the next periodic check
 
 
 def _token_cache_key(token_hash: str) -> str:

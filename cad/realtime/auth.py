@@ -12,7 +12,9 @@ module only.
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +41,8 @@ class Principal:
     name: str
     user_id: Any = None  # the user's primary key
     token_community_id: str | None = None
+    token_id: str | None = None  # the ApiToken's primary key
+    expires_at: float | None = None  # a JWT's `exp` (epoch seconds)
 
 
 def origin_allowed(origin: str | None) -> bool:
@@ -66,7 +70,8 @@ async def authenticate_token(raw: str) -> Principal:
         token = await atoken_authenticate(raw)
         if token is None:
             raise AuthError("Invalid or revoked API token.")
-        return Principal(kind="token", name=f"api-token:{token.name}", token_community_id=str(token.community_id))
+        return Principal(kind="token", name=f"api-token:{token.name}", token_community_id=str(token.community_id),
+                         token_id=str(token.pk))
     return await _jwt_principal(raw)
 
 
@@ -84,7 +89,9 @@ def _jwt_principal(raw: str) -> Principal:
     user = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id}, is_active=True).first()
     if user is None:
         raise AuthError("Invalid or expired token.")
-    return Principal(kind="jwt", name=user.get_username(), user_id=user.pk)
+    expires_at = token.get("exp")
+    return Principal(kind="jwt", name=user.get_username(), user_id=user.pk,
+                     expires_at=float(expires_at) if isinstance(expires_at, int | float) else None)
 
 
 def user_principal(user) -> Principal | None:
@@ -111,12 +118,48 @@ async def session_principal(cookie_header: str) -> Principal | None:
     return user_principal(await get_user({"session": store}))
 
 
+def roles_now(pairs: Iterable[tuple[Principal, str]]) -> tuple[set[Principal], dict[tuple[Principal, str], Role]]:
+    """Re-check principals and their roles in one batch (sync; 2-3 queries whatever the number of pairs).
+
+    Returns the principals that are still valid (token not revoked; user active; JWT not expired) and
+    the role of each still-valid (principal, community) pair that has one."""
+    pairs = set(pairs)
+    principals = {p for p, _ in pairs}
+    now = time.time()
+    token_ids = {p.token_id for p in principals if p.kind == "token" and p.token_id}
+    live_tokens = {str(pk) for pk in ApiToken.objects.filter(
+        pk__in=token_ids, revoked_at__isnull=True).values_list("pk", flat=True)} if token_ids else set()
+    user_ids = {p.user_id for p in principals if p.kind != "token" and p.user_id is not None}
+    active = set(get_user_model().objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True)
+                 ) if user_ids else set()
+    communities = {c for p, c in pairs if p.user_id in active}
+    memberships = {
+        (user_id, str(community_id)): role for user_id, community_id, role in Membership.objects.filter(
+            user_id__in=active, community_id__in=communities).values_list("user_id", "community_id", "role")
+    } if active and communities else {}
+    valid: set[Principal] = set()
+    for p in principals:
+        if p.kind == "token":
+            ok = p.token_id in live_tokens
+        else:
+            ok = p.user_id in active and (p.expires_at is None or p.expires_at > now)
+        if ok:
+            valid.add(p)
+    roles: dict[tuple[Principal, str], Role] = {}
+    for p, community_id in pairs:
+        if p not in valid:
+            continue
+        if p.kind == "token":
+            if p.token_community_id == community_id:
+                roles[(p, community_id)] = TOKEN_ROLE
+        elif role := memberships.get((p.user_id, community_id)):
+            roles[(p, community_id)] = Role(role)
+    return valid, roles
+
+
 @database_sync_to_async
-def _membership_role(user_id: Any, community_id: str) -> Role | None:
-    role = (
-        Membership.objects.filter(user_id=user_id, community_id=community_id).values_list("role", flat=True).first()
-    )
-    return Role(role) if role else None
+def _current_role(principal: Principal, community_id: str) -> Role | None:
+    return roles_now([(principal, community_id)])[1].get((principal, community_id))
 
 
 def community_id_of(value) -> str | None:
@@ -130,11 +173,13 @@ def community_id_of(value) -> str | None:
 
 
 async def community_role(principal: Principal | None, community_id: str | None) -> Role | None:
-    """The role `principal` holds in the community, or None: the one rule for entering a room."""
+    """The role `principal` holds in the community, or None: the one rule for entering a room. Checked
+    against the database each time (a revoked token, an inactive user or an expired JWT has none)."""
     if principal is None or community_id is None:
         return None
     if principal.kind == "token":
-        return TOKEN_ROLE if principal.token_community_id == community_id else None
-    if principal.user_id is None:
+        if principal.token_community_id != community_id:
+            return None
+    elif principal.user_id is None:
         return None
-    return await _membership_role(principal.user_id, community_id)
+    return await _current_role(principal, community_id)

@@ -60,8 +60,18 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         coalesced = (params.get("positions") or [""])[0] == "coalesced"
         outbox = Outbox()
         self.session = Session(WS_CODEC, principal, coalesced_only=coalesced, outbox=outbox)
+        self.session.on_revoked = self._revoked
         await self.accept()
         self._writer = asyncio.create_task(self._write_loop(outbox))
+
+    async def _revoked(self) -> None:
+        """The hub found the socket's credentials revoked or expired: close with 4401."""
+        session = self.session
+        if session is not None:
+            await session.close()
+        with contextlib.suppress(Exception):
+            send = self.scope.get("realtime.send") or self.base_send
+            await send({"type": "websocket.close", "code": CLOSE_UNAUTHORIZED})
 
     def _header(self, name: bytes) -> str | None:
         for key, value in self.scope.get("headers", ()):

@@ -53,10 +53,20 @@ def _actor(principal: Principal | None) -> Any:
     return get_user_model().objects.filter(pk=principal.user_id).first()
 
 
-def detach_unit(community_id: str, detach: dict, principal: Principal | None) -> None:
+def own_unit_keys(community_id: str, user_id: Any) -> set[str]:
+    """Every key a position of the user's own units may be reported under: the unit's id, its game
+    server's id, its character (the keys dispatch tracks a unit's positions by)."""
+    from dispatch.models import Unit
+
+    rows = Unit.objects.for_community(community_id).filter(user_id=user_id).values_list(
+        "pk", "external_id", "character_id")
+    return {str(key) for row in rows for key in row if key}
+
+
+def detach_unit(community_id: str, detach: dict, principal: Principal | None, may_detach_others: bool) -> None:
     """003's client `unitDetachedFromCall`: calls broadcasts `unitRemovedFromCall` and
-    `unitDetachedFromCall`."""
-    from rest_framework.exceptions import NotFound
+    `unitDetachedFromCall`. Officers detach their own unit; dispatchers and above (and API tokens) any."""
+    from rest_framework.exceptions import NotFound, PermissionDenied
 
     from calls.selectors import call_by_id_or_number
     from calls.services import call_remove_unit
@@ -68,6 +78,9 @@ def detach_unit(community_id: str, detach: dict, principal: Principal | None) ->
         community, names=[detach["odName"]])
     if not units:
         raise NotFound("Unit not found.")
+    if not may_detach_others and (principal is None or principal.user_id is None
+                                  or units[0].user_id != principal.user_id):
+        raise PermissionDenied("You may only detach your own unit.")
     call_remove_unit(call=call, unit=units[0], by=_actor(principal), cleared=True)
 
 
@@ -79,7 +92,7 @@ def set_unit_status(community_id: str, change: dict, principal: Principal | None
 
     from dispatch.choices import UnitState
     from dispatch.selectors import on_duty_units, units_by_ids_or_names
-    from dispatch.services import _resolve_status_code, state_for_status_code, unit_set_state
+    from dispatch.services import resolve_status_code, state_for_status_code, unit_set_state
 
     unit_ref = change["userId"]
     units = units_by_ids_or_names(community_id, ids=[unit_ref])
@@ -98,5 +111,5 @@ def set_unit_status(community_id: str, change: dict, principal: Principal | None
     if status in UnitState.values:
         unit_set_state(unit=unit, state=status, by=by)
     else:
-        code = _resolve_status_code(community_id, status)
+        code = resolve_status_code(community_id, status)
         unit_set_state(unit=unit, state=state_for_status_code(code), status_code=code, by=by)

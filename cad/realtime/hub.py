@@ -15,6 +15,14 @@ flood of positions can neither crowd it out of the channel layer nor delay it be
 Positions (`unitLocationUpdate`, `unit-location-updated`) are also coalesced per community into
 `unitLocations` at most once per `COALESCE_SECONDS`, carrying every changed position since the last
 one (and the units removed), for the web UI's live map.
+
+Audiences: each subscriber joins a community with its role there, and `dispatch` hands an event only
+to subscribers whose role reaches `cad.events.audience(names)` (the one table of who receives what).
+Revocation: every `revalidate_seconds()` (and at once on a `cad.revalidate` layer message, sent by
+`token_revoke`) the hub re-checks the principal and role of every local subscriber in one batch
+(`cad.realtime.auth.roles_now`): a subscriber whose role changed is re-ranked, one that lost its
+membership is dropped from that community, one whose principal is no longer valid (revoked token,
+inactive user, expired JWT) is dropped everywhere and told to close.
 """
 
 from __future__ import annotations
@@ -30,8 +38,10 @@ from typing import Any, Protocol
 
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
+from django.conf import settings
 
-from cad.events import community_group, priority_group
+from cad.core.choices import Role
+from cad.events import REVALIDATE_MESSAGE, audience, community_group, priority_group
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +51,11 @@ COALESCED_EVENT = "unitLocations"
 COALESCE_SECONDS = 1.0
 GROUP_REFRESH_SECONDS = 60.0  # re-add group membership: layers expire it after a day, a Redis restart loses it
 OUTBOX_LIMIT = 2000  # frames a socket may fall behind before it is disconnected (it resyncs on reconnect)
+REVALIDATE_SECONDS = 60.0  # default bound on how long a revoked principal or membership keeps receiving
+
+
+def revalidate_seconds() -> float:
+    return float(getattr(settings, "REALTIME_REVALIDATE_SECONDS", REVALIDATE_SECONDS))
 
 
 def now_iso() -> str:
@@ -58,7 +73,11 @@ class OutEvent:
     ts: str
     sse: tuple[tuple[str, Any], ...] = ()
     urgent: bool = False
+    min_rank: int = 0  # the rank of `cad.events.audience(names)`
     _encoded: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.min_rank = audience(self.names).rank
 
     @classmethod
     def from_message(cls, message: dict, *, urgent: bool = False) -> OutEvent:
@@ -124,8 +143,14 @@ class Outbox:
 
 
 class Subscriber(Protocol):
+    principal: Any  # cad.realtime.auth.Principal | None
+
     def deliver(self, event: OutEvent) -> None:
         """Queue `event` for this socket; must not block or touch the database."""
+
+    def dropped(self, community_id: str, *, principal_valid: bool) -> None:
+        """The hub removed this subscriber from the community (revalidation); if `principal_valid` is
+        False its credentials are gone and it must close."""
 
 
 @dataclass
@@ -154,13 +179,14 @@ class Hub:
             self.layer if isinstance(self.layer, InMemoryChannelLayer)
             else channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
         )
-        self._members: dict[str, set[Subscriber]] = {}
+        self._members: dict[str, dict[Subscriber, int]] = {}  # community → subscriber → role rank
         self._subscribed: set[str] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         self._start_lock = asyncio.Lock()
         self._channel: str | None = None
         self._urgent_channel: str | None = None
         self._tasks: list[asyncio.Task] = []
+        self._revalidations: set[asyncio.Task] = set()
         self._maps: dict[str, _MapBuffer] = {}
         self._closed = False
 
@@ -168,16 +194,16 @@ class Hub:
     def members(self, community_id: str) -> frozenset[Subscriber]:
         return frozenset(self._members.get(community_id, ()))
 
-    async def join(self, community_id: str, subscriber: Subscriber) -> None:
-        """Deliver the community's events to `subscriber`; returns once the process is subscribed.
-        Callers have checked `cad.realtime.auth.community_role` first."""
-        self._members.setdefault(community_id, set()).add(subscriber)
+    async def join(self, community_id: str, subscriber: Subscriber, role: Role) -> None:
+        """Deliver the community's events that `role` may receive to `subscriber`; returns once the
+        process is subscribed. Callers have got `role` from `cad.realtime.auth.community_role`."""
+        self._members.setdefault(community_id, {})[subscriber] = Role(role).rank
         await self._sync(community_id)
 
     async def leave(self, community_id: str, subscriber: Subscriber) -> None:
         members = self._members.get(community_id)
         if members is not None:
-            members.discard(subscriber)
+            members.pop(subscriber, None)
             if not members:
                 del self._members[community_id]
         await self._sync(community_id)
@@ -217,6 +243,7 @@ class Hub:
                 asyncio.create_task(self._read(self.layer, self._channel, urgent=False)),
                 asyncio.create_task(self._read(self.urgent_layer, self._urgent_channel, urgent=True)),
                 asyncio.create_task(self._refresh_groups()),
+                asyncio.create_task(self._revalidate_loop()),
             ]
 
     async def _read(self, layer, channel: str, *, urgent: bool) -> None:
@@ -244,17 +271,71 @@ class Hub:
                 except Exception:
                     logger.exception("realtime hub: could not refresh groups of %s", community_id)
 
+    # -- revocation -----------------------------------------------------------------------------------
+    async def _revalidate_loop(self) -> None:
+        while True:
+            await asyncio.sleep(revalidate_seconds())
+            try:
+                await self.revalidate()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("realtime hub: revalidation failed; retrying next round")
+
+    async def revalidate(self, communities: set[str] | None = None) -> None:
+        """Re-check the principal and role of every local subscriber (of `communities`, default all)."""
+        from channels.db import database_sync_to_async
+
+        from .auth import roles_now
+
+        pairs = {(sub.principal, community_id)
+                 for community_id, members in self._members.items() if communities is None or community_id in communities
+                 for sub in members if getattr(sub, "principal", None) is not None}
+        if not pairs:
+            return
+        valid, roles = await database_sync_to_async(roles_now)(pairs)
+        changed: set[str] = set()
+        for community_id, members in tuple(self._members.items()):
+            for sub, rank in tuple(members.items()):
+                principal = getattr(sub, "principal", None)
+                if (principal, community_id) not in pairs:
+                    continue  # joined meanwhile, or not checkable: the next round sees it
+                role = roles.get((principal, community_id))
+                if role is not None:
+                    if role.rank != rank:
+                        members[sub] = role.rank
+                    continue
+                members.pop(sub, None)
+                changed.add(community_id)
+                try:
+                    sub.dropped(community_id, principal_valid=principal in valid)
+                except Exception:
+                    logger.exception("realtime hub: could not drop a subscriber")
+            if not members:
+                self._members.pop(community_id, None)
+        for community_id in changed:
+            await self._sync(community_id)
+
     def dispatch(self, message: dict, *, urgent: bool = False) -> None:
-        """Hand one layer message to the local subscribers of its community."""
-        if message.get("type") != "cad.event":
+        """Hand one layer message to the local subscribers of its community that may receive it."""
+        kind = message.get("type")
+        if kind == REVALIDATE_MESSAGE:
+            if message.get("community") in self._members:
+                task = self.loop.create_task(self.revalidate({message["community"]}))
+                self._revalidations.add(task)  # keep a reference until it is done
+                task.add_done_callback(self._revalidations.discard)
+            return
+        if kind != "cad.event":
             return
         community_id = message.get("community")
         members = self._members.get(community_id)
         if not members:
             return
         event = OutEvent.from_message(message, urgent=urgent)
-        for subscriber in tuple(members):
-            subscriber.deliver(event)
+        min_rank = event.min_rank
+        for subscriber, rank in tuple(members.items()):
+            if rank >= min_rank:
+                subscriber.deliver(event)
         if not POSITION_EVENTS.isdisjoint(event.names) or not REMOVAL_EVENTS.isdisjoint(event.names):
             self._coalesce(event)
 
@@ -286,8 +367,9 @@ class Hub:
         data = {"communityId": community_id, "units": buffer.units, "removed": sorted(buffer.removed)}
         buffer.units, buffer.removed = {}, set()
         event = OutEvent(community_id=community_id, names=(COALESCED_EVENT,), data=data, seq=buffer.seq, ts=now_iso())
-        for subscriber in tuple(self._members.get(community_id, ())):
-            subscriber.deliver(event)
+        for subscriber, rank in tuple(self._members.get(community_id, {}).items()):
+            if rank >= event.min_rank:
+                subscriber.deliver(event)
 
     async def close(self) -> None:
         """Stop reading and leave every group (tests; a process that ends needs none of it)."""

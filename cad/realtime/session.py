@@ -6,11 +6,14 @@ encoded (`Codec`) and written. Client events (003) are handled here once:
   auth                  {token}                  → authenticated {name} | error
   join-community        "<id>" | {communityId}   → joined-community {communityId} | error
   leave-community       "<id>" | {communityId}   → left-community {communityId}
-  request-locations     {communityId}            → currentLocations {unitId: location}
-  request-911-calls     {communityId}            → current911Calls [call, ...]
+  request-locations     {communityId}            → currentLocations {unitId: location}      (officer+)
+  request-911-calls     {communityId}            → current911Calls [call, ...]              (officer+)
   unit-location-update  003's fields             → dispatch stores it, broadcasts unit-location-updated
   unit-status-update    {communityId, userId, status} → dispatch stores it, broadcasts unit-status-updated
   unitDetachedFromCall  {callId, odId, odName, reason} → calls.services.call_remove_unit (it broadcasts)
+
+The last three need officer+, and an officer acts on their own unit only (dispatcher+ and API tokens on
+any). Which events a socket receives is decided by `cad.events.audience` (the hub filters by role).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import asyncio
 import json
 import logging
 import math
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -30,11 +34,13 @@ from cad.core.choices import Role
 
 from . import domain
 from .auth import AuthError, Principal, authenticate_token, community_id_of, community_role
-from .hub import POSITION_EVENTS, Outbox, OutEvent, get_hub, now_iso
+from .hub import POSITION_EVENTS, Outbox, OutEvent, get_hub, now_iso, revalidate_seconds
 
 logger = logging.getLogger(__name__)
 
 WRITE_ROLE = Role.OFFICER  # reporting positions, statuses and detaching units
+READ_ROLE = Role.OFFICER  # request-locations, request-911-calls (the REST reads they mirror are officer+)
+ANY_UNIT_ROLE = Role.DISPATCHER  # acting on another user's unit (API tokens act as supervisors)
 
 
 def _dumps(value: Any) -> str:
@@ -95,7 +101,9 @@ class Session:
         self.last_seq: dict[str, int] = {}
         self.units: dict[str, set[str]] = {}  # community → unit IDs this socket reported positions for
         self.closed = False
-        self._roles: dict[str, asyncio.Future] = {}
+        self.on_revoked: Callable[[], Awaitable[None]] | None = None  # the transport closes the connection
+        self._roles: dict[str, tuple[float, asyncio.Future]] = {}
+        self._own_units: dict[str, tuple[float, frozenset[str]]] = {}  # community → position keys of own units
         self._lock = asyncio.Lock()
 
     # -- server → client ----------------------------------------------------------------------------
@@ -133,13 +141,33 @@ class Session:
                 self.error(name, "Internal error.")
 
     async def role(self, community_id: str | None) -> Role | None:
-        """The principal's role in the community (memoised for the life of the socket)."""
+        """The principal's role in the community (memoised for `revalidate_seconds()`)."""
         if community_id is None or self.principal is None:
             return None
-        future = self._roles.get(community_id)
-        if future is None:
-            future = self._roles[community_id] = asyncio.ensure_future(community_role(self.principal, community_id))
-        return await asyncio.shield(future)
+        entry = self._roles.get(community_id)
+        now = time.monotonic()
+        if entry is None or now - entry[0] >= revalidate_seconds() or (entry[1].done() and (entry[1].cancelled() or entry[1].exception() is not None)):
+            entry = self._roles[community_id] = (
+                now, asyncio.ensure_future(community_role(self.principal, community_id)))
+        return await asyncio.shield(entry[1])
+
+    # -- revocation (called by the hub) ---------------------------------------------------------------
+    def dropped(self, community_id: str, *, principal_valid: bool) -> None:
+        self.rooms.discard(community_id)
+        self._roles.pop(community_id, None)
+        if not principal_valid:
+            self.principal = None
+            self._roles.clear()
+            self.reply("error", {"event": "auth", "message": "Credentials revoked or expired."})
+            asyncio.ensure_future(self._revoke())
+            return
+        self.reply("left-community", {"communityId": community_id, "reason": "access revoked"}, community_id)
+
+    async def _revoke(self) -> None:
+        if self.on_revoked is not None:
+            await self.on_revoked()
+        else:
+            await self.close()
 
     async def require(self, data: Any, minimum: Role = Role.CIVILIAN) -> str:
         community_id = community_id_of(data)
@@ -167,9 +195,10 @@ class Session:
 
     async def on_join(self, data: Any) -> None:
         community_id = await self.require(data)
+        role = await self.role(community_id)
         if community_id not in self.rooms:
             self.rooms.add(community_id)
-            await get_hub().join(community_id, self)
+            await get_hub().join(community_id, self, role)
         self.reply("joined-community", {"communityId": community_id}, community_id)
 
     async def on_leave(self, data: Any) -> None:
@@ -180,31 +209,50 @@ class Session:
         self.reply("left-community", {"communityId": community_id}, community_id)
 
     async def on_request_locations(self, data: Any) -> None:
-        community_id = await self.require(data)
+        community_id = await self.require(data, READ_ROLE)
         locations = await database_sync_to_async(domain.current_locations)(community_id)
         self.reply("currentLocations", locations, community_id)
 
     async def on_request_911_calls(self, data: Any) -> None:
-        community_id = await self.require(data)
+        community_id = await self.require(data, READ_ROLE)
         calls = await database_sync_to_async(domain.active_911_calls)(community_id)
         self.reply("current911Calls", calls, community_id)
 
     async def on_unit_location(self, data: Any) -> None:
         community_id = await self.require(data, WRITE_ROLE)
         location = clean_location(data, community_id)
+        if not await self.may_act_for_others(community_id) and not await self._owns(community_id, location["unitId"]):
+            raise ClientError("You may only report your own unit's position.")
         self.units.setdefault(community_id, set()).add(location["unitId"])
         await domain.store_location(community_id, location)
+
+    async def may_act_for_others(self, community_id: str) -> bool:
+        role = await self.role(community_id)
+        return role is not None and role.at_least(ANY_UNIT_ROLE)
+
+    async def _owns(self, community_id: str, unit_key: str) -> bool:
+        """Whether `unit_key` names one of the caller's own units (its id, game id or character);
+        looked up again when unknown or older than `revalidate_seconds()` (positions come every ~2 s)."""
+        if self.principal is None or self.principal.user_id is None:
+            return False
+        now = time.monotonic()
+        entry = self._own_units.get(community_id)
+        if entry is None or unit_key not in entry[1] or now - entry[0] >= revalidate_seconds():
+            keys = await database_sync_to_async(domain.own_unit_keys)(community_id, self.principal.user_id)
+            entry = self._own_units[community_id] = (now, frozenset(keys))
+        return unit_key in entry[1]
 
     async def on_unit_status(self, data: Any) -> None:
         community_id = await self.require(data, WRITE_ROLE)
         change = clean_status(data)
-        may_set_others = (await self.role(community_id)).at_least(Role.DISPATCHER)
+        may_set_others = await self.may_act_for_others(community_id)
         await database_sync_to_async(domain.set_unit_status)(community_id, change, self.principal, may_set_others)
 
     async def on_detach(self, data: Any) -> None:
         community_id = await self.require(data, WRITE_ROLE)
         detach = clean_detach(data)
-        await database_sync_to_async(domain.detach_unit)(community_id, detach, self.principal)
+        may_detach_others = await self.may_act_for_others(community_id)
+        await database_sync_to_async(domain.detach_unit)(community_id, detach, self.principal, may_detach_others)
 
     # -- lifecycle ----------------------------------------------------------------------------------
     async def close(self) -> None:
@@ -223,7 +271,7 @@ class Session:
                 await database_sync_to_async(domain.forget_units)(community_id, sorted(unit_ids))
             except Exception:
                 logger.exception("realtime: could not clean up units of a closed socket")
-        for future in self._roles.values():
+        for _created, future in self._roles.values():
             future.cancel()
 
 

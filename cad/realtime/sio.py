@@ -96,8 +96,14 @@ async def connect(sid, environ, auth=None):
     except AuthError as exc:
         raise socketio.exceptions.ConnectionRefusedError(str(exc)) from exc
     outbox = EngineIOQueue(sid, server.manager.eio_sid_from_sid(sid, "/"))
-    _sessions[sid] = Session(SIO_CODEC, principal, coalesced_only=auth.get("positions") == "coalesced",
-                             outbox=outbox)
+    session = _sessions[sid] = Session(SIO_CODEC, principal, coalesced_only=auth.get("positions") == "coalesced",
+                                       outbox=outbox)
+
+    async def revoked() -> None:  # the hub found the credentials revoked or expired
+        await session.close()
+        await server.disconnect(sid)
+
+    session.on_revoked = revoked
 
 
 @server.on("*")

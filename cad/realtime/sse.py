@@ -18,8 +18,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 
 from cad.core.api.authentication import raw_api_token
 from cad.core.services import atoken_authenticate
-from cad.events import recent_events
+from cad.events import audience, recent_events
 
+from .auth import TOKEN_ROLE, Principal
 from .hub import Outbox, OutEvent, get_hub
 
 HEARTBEAT_SECONDS = 25.0
@@ -36,8 +37,13 @@ def _encode(event: OutEvent) -> tuple[int, str]:
 
 
 class SseSubscriber:
-    def __init__(self) -> None:
+    def __init__(self, principal: Principal | None = None) -> None:
+        self.principal = principal
         self.outbox = Outbox()
+
+    def dropped(self, community_id: str, *, principal_valid: bool) -> None:
+        """Revoked (the hub re-checks the token): end the stream."""
+        self.outbox.close()
 
     def deliver(self, event: OutEvent) -> None:
         if event.sse:
@@ -59,22 +65,25 @@ async def events(request: HttpRequest) -> HttpResponse:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
     community_id = str(token.community_id)
-    response = StreamingHttpResponse(_stream(community_id, _last_event_id(request)), content_type="text/event-stream")
+    principal = Principal(kind="token", name=f"api-token:{token.name}", token_community_id=community_id,
+                          token_id=str(token.pk))
+    response = StreamingHttpResponse(_stream(community_id, _last_event_id(request), principal),
+                                     content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # no proxy buffering (nginx)
     return response
 
 
-async def _stream(community_id: str, last_event_id: int | None):
+async def _stream(community_id: str, last_event_id: int | None, principal: Principal | None = None):
     hub = get_hub()
-    subscriber = SseSubscriber()
-    await hub.join(community_id, subscriber)  # subscribe before reading the buffer: nothing falls in between
+    subscriber = SseSubscriber(principal)
+    await hub.join(community_id, subscriber, TOKEN_ROLE)  # subscribe before reading the buffer: nothing falls in between
     try:
         yield f"event: connected\ndata: {json.dumps({'community_id': community_id})}\n\n"
         replayed = 0
         if last_event_id is not None:
             for message in await sync_to_async(recent_events)(community_id, last_event_id):
-                if message.get("sse"):
+                if message.get("sse") and TOKEN_ROLE.rank >= audience(message["names"]).rank:
                     yield _frames(message["seq"], message["sse"])
                 replayed = max(replayed, message["seq"])
         while True:

@@ -79,6 +79,12 @@ async def test_member_of_b_never_receives_a_events(base, community, other_commun
 
 
 async def test_requests_and_disconnect_cleanup(base, community, officer, dispatcher):
+    from channels.db import database_sync_to_async
+
+    from dispatch.models import Unit
+
+    await database_sync_to_async(Unit.objects.create)(community=community, user=officer, name="2-Lincoln-30",
+                                                      external_id="officer-77")
     reporter = await SioClient.connect(base, auth={"token": jwt_for(officer)})
     watcher = await SioClient.connect(base, auth={"token": jwt_for(dispatcher)})
     await reporter.join(community.pk)

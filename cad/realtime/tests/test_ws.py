@@ -163,6 +163,10 @@ def unit(community, officer):
 
 
 async def test_unit_location_update_is_stored_broadcast_and_removed_on_disconnect(ws, community, officer, dispatcher):
+    from dispatch.models import Unit
+
+    await database_sync_to_async(Unit.objects.create)(community=community, user=officer, name="1-Adam-12",
+                                                      external_id="officer-42")
     reporter = await ws(f"?token={jwt_for(officer)}")
     watcher = await ws(f"?token={jwt_for(dispatcher)}")
     await reporter.join(community.pk)
