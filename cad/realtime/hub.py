@@ -288,31 +288,29 @@ class Hub:
 
         from .auth import roles_now
 
-        pairs = {(sub.principal, community_id)
-                 for community_id, members in self._members.items() if communities is None or community_id in communities
-                 for sub in members if getattr(sub, "principal", None) is not None}
-        if not pairs:
+        checked = [(community_id, sub, sub.principal)
+                   for community_id, members in self._members.items() if communities is None or community_id in communities
+                   for sub in members if getattr(sub, "principal", None) is not None]
+        if not checked:
             return
-        valid, roles = await database_sync_to_async(roles_now)(pairs)
+        valid, roles = await database_sync_to_async(roles_now)({(p, c) for c, _sub, p in checked})
         changed: set[str] = set()
-        for community_id, members in tuple(self._members.items()):
-            for sub, rank in tuple(members.items()):
-                principal = getattr(sub, "principal", None)
-                if (principal, community_id) not in pairs:
-                    continue  # joined meanwhile, or not checkable: the next round sees it
-                role = roles.get((principal, community_id))
-                if role is not None:
-                    if role.rank != rank:
-                        members[sub] = role.rank
-                    continue
-                members.pop(sub, None)
-                changed.add(community_id)
-                try:
-                    sub.dropped(community_id, principal_valid=principal in valid)
-                except Exception:
-                    logger.exception("realtime hub: could not drop a subscriber")
+        for community_id, sub, principal in checked:
+            members = self._members.get(community_id)
+            if not members or sub not in members:
+                continue  # left meanwhile
+            role = roles.get((principal, community_id))
+            if role is not None:
+                members[sub] = role.rank
+                continue
+            members.pop(sub, None)
             if not members:
-                self._members.pop(community_id, None)
+                del self._members[community_id]
+            changed.add(community_id)
+            try:
+                sub.dropped(community_id, principal_valid=principal in valid)
+            except Exception:
+                logger.exception("realtime hub: could not drop a subscriber")
         for community_id in changed:
             await self._sync(community_id)
 

@@ -156,6 +156,8 @@ class Session:
         self.rooms.discard(community_id)
         self._roles.pop(community_id, None)
         if not principal_valid:
+            if self.principal is None:  # already revoked (dropped from another community first)
+                return
             self.principal = None
             self._roles.clear()
             self.reply("error", {"event": "auth", "message": "Credentials revoked or expired."})

@@ -26,7 +26,7 @@ def test_audience_table():
     for name in ("new-announcement", "announcement-removed", "areaOfPlayUpdated", "aop-updated", "signal100"):
         assert audience([name]) == Role.CIVILIAN
     assert audience(["new-announcement", "new-bolo"]) == Role.OFFICER  # the strictest name wins
-    assert all(role == Role.CIVILIAN for role in EVENT_AUDIENCE.values())
+    assert EVENT_AUDIENCE["new-announcement"] == Role.CIVILIAN
 
 
 # -- 1. role-gated delivery ------------------------------------------------------------------------
@@ -239,3 +239,20 @@ async def test_revoked_token_closes_its_sockets_at_once(ws, application, communi
                 await sio.next()
         await asyncio.wait_for(stream.task, 5)  # the SSE stream ended
     assert get_hub().members(str(community.pk)) == frozenset()
+
+
+async def test_deactivated_user_in_two_communities_is_dropped_from_both_once(
+        ws, community, other_community, officer, fast_revalidation):
+    from django.contrib.auth import get_user_model
+
+    from cad.core.services import membership_set
+
+    await database_sync_to_async(membership_set)(community=other_community, user=officer, role=Role.OFFICER)
+    client = await ws(f"?token={jwt_for(officer)}")
+    await client.join(community.pk)
+    await client.join(other_community.pk)
+    await database_sync_to_async(lambda: get_user_model().objects.filter(pk=officer.pk).update(is_active=False))()
+    assert (await client.next())["data"]["event"] == "auth"
+    assert await client.ws.receive_output(5) == {"type": "websocket.close", "code": 4401}  # one error, then close
+    hub = get_hub()
+    assert hub.members(str(community.pk)) == hub.members(str(other_community.pk)) == frozenset()
