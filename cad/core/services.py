@@ -196,9 +196,23 @@ async def atoken_authenticate(raw: str) -> ApiToken | None:
         return None
     if isinstance(cached, ApiToken):
         return cached
-    return await sync_to_async(token_authenticate)(raw)
+    return await sync_to_async(_token_authenticate_outside_request)(raw)
 
 
+def _token_authenticate_outside_request(raw: str) -> ApiToken | None:
+    """For callers outside Django's request cycle (the ingest ASGI app): nothing there closes or
+    health-checks the thread's connection, so a connection the server dropped would fail every
+    lookup. Treat each lookup as a request of its own, and retry once on a dead connection."""
+    from django.db import InterfaceError, OperationalError, close_old_connections, connection
+
+    close_old_connections()
+    try:
+        return token_authenticate(raw)
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return token_authenticate(raw)
+    finally:
+        close_old_connections()
 
 
 def value_archive(*, entry) -> None:
