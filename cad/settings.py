@@ -108,8 +108,17 @@ DATABASE_URL = env("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
-        DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        if env.bool("DB_POOL", default=False):
+            # A psycopg pool per process: Django's way to reuse connections under ASGI, where
+            # persistent per-thread connections (CONN_MAX_AGE) would pile up across executor threads.
+            DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+                "min_size": env.int("DB_POOL_MIN", default=2), "max_size": env.int("DB_POOL_MAX", default=10),
+                "timeout": 10,
+            }
+            DATABASES["default"]["CONN_MAX_AGE"] = 0
+        else:
+            DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 else:
     DATABASES = {
         "default": {
