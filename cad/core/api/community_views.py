@@ -58,14 +58,12 @@ class CommunitySettingsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     http_method_names = ["get", "patch", "head", "options"]
     lookup_value_regex = "[^/]+"
 
-    def initial(self, request, *args, **kwargs):
+    def check_permissions(self, request):
         if self.action == "list":
             # The list spans the caller's communities, so there is no single community to resolve.
-            APIView.initial(self, request, *args, **kwargs)
-            request.role = Role.CIVILIAN
-            return
+            return APIView.check_permissions(self, request)
         try:
-            super().initial(request, *args, **kwargs)
+            super().check_permissions(request)
         except (exceptions.PermissionDenied, exceptions.ValidationError):
             if getattr(request, "role", None) is not None:
                 raise  # a member without the role: 403

@@ -77,25 +77,20 @@ def resolve_community(request, wanted: str | None = None) -> tuple[Community, Ro
 
 
 class CommunityScopedMixin:
-    """Resolves the community and role in `initial()`; `minimum_role` / `action_roles` gate access."""
+    """Resolves the community and role before the permission check; `minimum_role` / `action_roles`
+    gate access."""
 
     permission_classes = [HasCommunityRole]
     minimum_role: Role = Role.OFFICER
     action_roles: dict[str, Role] = {}
 
-    def initial(self, request, *args, **kwargs):
-        self.format_kwarg = self.get_format_suffix(**kwargs)
-        neg = self.perform_content_negotiation(request)
-        request.accepted_renderer, request.accepted_media_type = neg
-        version, scheme = self.determine_version(request, *args, **kwargs)
-        request.version, request.versioning_scheme = version, scheme
-        self.perform_authentication(request)
+    def check_permissions(self, request):
+        # No permission can be judged before the caller's community and role are known.
         if request.user is None or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
         request.community, request.role = resolve_community(request, self.requested_community_id(request))
         self.community = request.community
-        self.check_permissions(request)
-        self.check_throttles(request)
+        super().check_permissions(request)
 
     def requested_community_id(self, request) -> str | None:
         """Overridden by views whose URL names the community itself."""
