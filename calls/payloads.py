@@ -31,7 +31,9 @@ def coordinates(call) -> dict | None:
     return {"x": call.x, "y": call.y, "z": call.z}
 
 
-def _assignments(call) -> list:
+def _assignments(call, known=None) -> list:
+    if known is not None:  # the caller knows them (a call it has just created): no query
+        return list(known)
     prefetched = getattr(call, "_prefetched_objects_cache", {}).get("assignments")
     if prefetched is not None:
         return list(prefetched)
@@ -44,7 +46,7 @@ def unit_003(assignment) -> dict:
             "unitStatus": unit.state, "isPrimary": assignment.is_primary}
 
 
-def call_003(call) -> dict:
+def call_003(call, *, assignments=None) -> dict:
     """The full call object of 003 (new-911-call, callUpdated, 911CallUpdated, current911Calls)."""
     return {
         "_id": str(call.pk),
@@ -64,7 +66,7 @@ def call_003(call) -> dict:
         "priority": str(call.priority),
         "priorityLabel": PRIORITY_TO_WORD[call.priority],
         "status": status_for_dialect(call.status),
-        "assignedUnits": [unit_003(a) for a in _assignments(call)],
+        "assignedUnits": [unit_003(a) for a in _assignments(call, assignments)],
         "sceneCommanderId": str(call.scene_commander_id) if call.scene_commander_id else None,
         "coordinates": coordinates(call),
         "communityId": str(call.community_id),
@@ -146,7 +148,7 @@ def unit_004(assignment) -> dict:
             "is_primary": assignment.is_primary}
 
 
-def call_004(call) -> dict:
+def call_004(call, *, assignments=None) -> dict:
     return {
         "id": str(call.pk),
         "call_number": call.number,
@@ -167,7 +169,7 @@ def call_004(call) -> dict:
         "status": status_for_dialect(call.status),
         "disposition": call.disposition,
         "scene_commander_id": str(call.scene_commander_id) if call.scene_commander_id else None,
-        "units": [unit_004(a) for a in _assignments(call)],
+        "units": [unit_004(a) for a in _assignments(call, assignments)],
         "created_at": iso(call.created_at),
         "updated_at": iso(call.updated_at),
         "closed_at": iso(call.closed_at),

@@ -308,18 +308,22 @@ def call_create(
         call.save(update_fields=["status"])
 
     if not awaiting_approval:
-        _publish_new(call, assignments)
+        # A new call's assignments are the ones made above: with no units there are none to load.
+        _publish_new(call, assignments, known=[] if not units else None)
     call.unresolved_unit_ids = unknown
     return call
 
 
-def _publish_new(call: Call, assignments: list) -> None:
-    """The new-call events: at creation, or at approval for a call that waited for a dispatcher."""
+def _publish_new(call: Call, assignments: list, *, known: list | None = None) -> None:
+    """The new-call events: at creation, or at approval for a call that waited for a dispatcher.
+    `known`: the call's assignments when the caller knows them (no query)."""
     is_911 = call.origin == CallOrigin.CALLER
+    if known is None:
+        known = payloads._assignments(call)
     # new911Call carries the same full call (with its map coordinates): one message, four names.
-    publish(call.community_id, "new-911-call", payloads.call_003(call),
+    publish(call.community_id, "new-911-call", payloads.call_003(call, assignments=known),
             aliases=("new-call", "newCall", "new911Call") if is_911 else ("new-call", "newCall"),
-            sse=[("new_call", payloads.call_004(call))])
+            sse=[("new_call", payloads.call_004(call, assignments=known))])
     if is_911:
         publish(call.community_id, "911Alert", payloads.alert_911(call))
     if assignments:

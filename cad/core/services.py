@@ -171,19 +171,25 @@ def token_authenticate(raw: str) -> ApiToken | None:
         return None
     if cached is None:
         token = ApiToken.objects.select_related("community").filter(token_hash=digest, revoked_at__isnull=True).first()
+        if token is not None:
+            _touch(token)  # before caching, so the cached copy has the `last_used_at` just written
         cache.set(key, token or "-", TOKEN_CACHE_SECONDS)
     else:
         token = cached
-    if token is not None:
-        _touch(token)
+        if _touch(token):
+            # The cached copy still holds the old `last_used_at`: without this every request until it
+            # expires would write the row again. The next request reloads it.
+            cache.delete(key)
     return token
 
 
-def _touch(token: ApiToken) -> None:
+def _touch(token: ApiToken) -> bool:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
         token.last_used_at = now
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return True
+    return False
 
 
 async def atoken_authenticate(raw: str) -> ApiToken | None:

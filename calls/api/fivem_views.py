@@ -121,7 +121,8 @@ class CallsView(_FivemView):
         call = services.call_create(community=request.community, by_user=request.user, by_character=character,
                                     caller=character.full_name if character else "",
                                     origin=CallOrigin.OBSERVED if on_duty else CallOrigin.CALLER, **data)
-        return Response(payloads.call_004(call), status=status.HTTP_201_CREATED)
+        # Created without units (this route takes none): no assignments to load.
+        return Response(payloads.call_004(call, assignments=()), status=status.HTTP_201_CREATED)
 
 
 class PollCallsView(_FivemView):
