@@ -147,13 +147,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, ws: str, deflate: bool) -> subprocess.Popen:
+def start_server(port: int, ws: str, deflate: bool, workers: int = 1) -> subprocess.Popen:
     import httpx
 
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "uvicorn"), "cad.asgi:application", "--host", "127.0.0.1", "--port",
          str(port), "--loop", "uvloop", "--http", "httptools", "--ws", ws, "--lifespan", "off",
-         "--log-level", "warning", "--no-access-log", "--ws-per-message-deflate", str(deflate).lower()],
+         "--log-level", "warning", "--no-access-log", "--ws-per-message-deflate", str(deflate).lower(),
+         "--workers", str(workers)],
         cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"})
     for _ in range(300):
         try:
@@ -227,6 +228,8 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--grace", type=float, default=2.0, help="seconds to wait for stragglers")
     parser.add_argument("--url", help="use a running server instead of starting uvicorn")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn worker processes (production runs several on the Redis layer)")
     parser.add_argument("--ws", default="websockets", help="uvicorn --ws implementation (the Procfile's: websockets)")
     parser.add_argument("--no-deflate", action="store_true", help="start uvicorn with --ws-per-message-deflate false")
     args = parser.parse_args()
@@ -237,14 +240,14 @@ def main() -> None:
         base = args.url.rstrip("/")
     else:
         port = free_port()
-        server = start_server(port, args.ws, not args.no_deflate)
+        server = start_server(port, args.ws, not args.no_deflate, args.workers)
         base = f"http://127.0.0.1:{port}"
     from django.conf import settings
 
     print(f"bench_realtime: {base}, {'Redis' if settings.REDIS_URL else 'in-memory'} channel layer, "
           f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.sockets} sockets, "
           f"{args.rate:g} calls/s for {args.seconds:g} s, {args.units} units moving every 2 s ({args.positions})"
-          + ("" if args.url else f", uvicorn --ws {args.ws}{' without' if args.no_deflate else ' with'} per-message deflate"))
+          + ("" if args.url else f", uvicorn --ws {args.ws}{' without' if args.no_deflate else ' with'} per-message deflate, {args.workers} worker(s)"))
     try:
         for transport in (["ws", "socketio"] if args.transport == "both" else [args.transport]):
             run_transport(transport, args, base, community_id, jwt, api_token)
