@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from bolos.selectors import active_bolo_for_plate, active_bolos, bolo_summary, normalize_plate
 from characters.models import (
     Character,
     DrivingLicense,
@@ -69,10 +70,6 @@ def detect_types(query: str) -> list[str]:
     if not found:
         found.append(LookupType.PARTIAL_NAME)
     return found
-
-
-def normalize_plate(value: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", (value or "").upper())
 
 
 def _live_characters(community):
@@ -232,21 +229,11 @@ def civilian_cards(community, characters: Sequence[Character]) -> list[dict]:
     return cards
 
 
-def _bolo_api():
-    try:
-        from bolos.selectors import active_bolo_for_plate, active_bolos, bolo_summary
-    except ImportError:  # the bolos app is optional
-        return None
-    return active_bolo_for_plate, active_bolos, bolo_summary
-
-
 def bolos_for_plates(community, plates: Iterable[str]) -> dict[str, dict]:
     """{plate: summary of its newest active BOLO} in one query."""
     plates = sorted({p for p in plates if p})
-    api = _bolo_api()
-    if not plates or api is None:
+    if not plates:
         return {}
-    _, active_bolos, bolo_summary = api
     out: dict[str, dict] = {}
     for bolo in active_bolos(community).filter(vehicle_plate__in=plates):
         out.setdefault(bolo.vehicle_plate, bolo_summary(bolo))  # newest first
@@ -254,10 +241,8 @@ def bolos_for_plates(community, plates: Iterable[str]) -> dict[str, dict]:
 
 
 def bolo_for_plate(community, plate: str) -> dict | None:
-    api = _bolo_api()
-    if api is None or not plate:
+    if not plate:
         return None
-    active_bolo_for_plate, _, bolo_summary = api
     bolo = active_bolo_for_plate(community, plate)
     return bolo_summary(bolo) if bolo is not None else None
 
