@@ -22,20 +22,12 @@ import weakref
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 
-try:  # orjson when installed: the batch route serialises every position it stores
-    import orjson
-
-    dumps, loads = orjson.dumps, orjson.loads
-except ImportError:  # pragma: no cover
-    import json
-
-    def dumps(value) -> bytes:
-        return json.dumps(value, separators=(",", ":")).encode()
-
-    loads = json.loads
+# The batch route serialises every position it stores: orjson is several times faster than json.
+dumps, loads = orjson.dumps, orjson.loads
 
 # --- GTA V world → map coordinates ---------------------------------------------------------------
 # One linear transform, per axis:  lat = LAT_ORIGIN + y * LAT_PER_UNIT,  lng = LNG_ORIGIN + x * LNG_PER_UNIT.

@@ -218,19 +218,14 @@ def unit_off_duty(*, unit: Unit, by=None, now: datetime | None = None) -> Unit |
 
 
 def _detach_from_calls(unit: Unit, by) -> None:
-    try:
-        from calls.services import call_remove_unit
-    except ImportError:
-        call_remove_unit = None
     from calls.choices import OPEN_STATUSES
     from calls.models import Call
+    from calls.services import call_remove_unit
 
     # An archived (deleted or expired) call keeps its history: the unit's own row lets go of it below.
     calls = list(Call.objects.for_community(unit.community_id)
                  .filter(Q(assignments__unit=unit) | Q(pk=unit.current_call_id or uuid.UUID(int=0)),
                          status__in=OPEN_STATUSES, archived_at__isnull=True).distinct())
-    if call_remove_unit is None:
-        return
     for call in calls:
         call_remove_unit(call=call, unit=unit, by=by)
 

@@ -20,10 +20,7 @@ WS_PATHS = ("/ws", "/ws/")
 
 
 def _http_router(django_app, sio_app):
-    try:
-        from dispatch.ingest import INGEST_PATHS, ingest_app
-    except ImportError:
-        INGEST_PATHS, ingest_app = frozenset(), None
+    from dispatch.ingest import INGEST_PATHS, ingest_app
 
     async def http(scope, receive, send):
         path = scope["path"]

@@ -53,6 +53,7 @@ class Command(BaseCommand):
              "\n".join(lines))
 
     def _create(self) -> Community:
+        from announcements.services import announcement_create
         from bolos.services import bolo_create
         from calls.services import call_add_note, call_assign_unit, call_create
         from characters.services import character_create, license_issue, vehicle_register
@@ -118,10 +119,6 @@ class Command(BaseCommand):
         bolo_create(community=community, role=Role.SUPERVISOR, by_user=supervisor, type="person",
                     reason="Missing person", description="Elderly man, grey coat, last seen near Legion Square",
                     priority="high")
-        try:
-            from announcements.services import announcement_create
-        except ImportError:
-            return community
         announcement_create(community=community, by=supervisor, title="Shift Change Reminder",
                             message="All day-shift units report to briefing at 1800 hours.", priority="info",
                             expires_at=timezone.now() + timedelta(hours=8))
