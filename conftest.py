@@ -1,7 +1,7 @@
 """Shared test fixtures: two communities and one persona per role.
 
 `community` (A) has `admin`, `supervisor`, `dispatcher`, `officer`, `civilian`; `other_community` (B)
-has `outsider` (an admin there, a stranger here). `as_(user)` gives an authenticated APIClient;
+has `outsider` (an admin there, a stranger here); `superuser` is a deployment superuser, a member of none. `as_(user)` gives an authenticated APIClient;
 `server` is an APIClient carrying community A's API token (x-api-key and Bearer).
 """
 
@@ -88,6 +88,14 @@ def civilian(community):
 @pytest.fixture
 def outsider(other_community):
     return _member(other_community, "outsider_b", Role.ADMIN)
+
+
+@pytest.fixture
+def superuser(db):
+    """A deployment superuser who is a member of no community: an admin of every one, on every transport."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-root")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
+from cad.core import access
 from cad.core.choices import Role
 from cad.core.models import Community
 from cad.events import publish
@@ -23,14 +24,6 @@ EXPIRE_BATCH = 500
 def _check_role(role: Role | str | None) -> None:
     if role is not None and not Role(role).at_least(MANAGE_ROLE):
         raise PermissionDenied("Only supervisors and admins can manage announcements.")
-
-
-def _display_name(user) -> str:
-    if user is None:
-        return ""
-    if getattr(user, "pk", None) is None:  # an API token's ServicePrincipal
-        return getattr(getattr(user, "token", None), "name", "") or str(user)
-    return (user.get_full_name() or user.get_username())[:120]
 
 
 def announcement_payload(announcement: Announcement) -> dict:
@@ -74,8 +67,8 @@ def announcement_create(
         raise ValidationError(errors)
     announcement = Announcement.objects.create(
         community=community, title=title, message=message, priority=priority, expires_at=expires_at,
-        created_by=by if getattr(by, "pk", None) is not None else None,
-        created_by_name=_display_name(by),
+        created_by=access.person(by),
+        created_by_name=access.display_name(by),
     )
     publish(community.pk, "new-announcement", announcement_payload(announcement))
     return announcement

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from cad.core import actors
+from cad.core import access
 from cad.core.choices import BoloPermission, Role
 from cad.core.models import Community
 from cad.events import publish
@@ -65,16 +65,6 @@ def _character_check(character, community: Community) -> None:
         raise ValidationError({"created_by": ["Character does not exist."]})
     if character.type not in FIRST_RESPONDER_TYPES:
         raise PermissionDenied("Only leo, ems and fd characters can issue BOLOs.")
-
-
-def _user_name(user) -> str:
-    if user is None:
-        return ""
-    if getattr(user, "pk", None) is None:  # an API token's ServicePrincipal
-        token = getattr(user, "token", None)
-        return getattr(token, "name", "") or str(user)
-    return (user.get_full_name() or user.get_username())[:120]
-
 
 
 def _infer_type(values: dict) -> str:
@@ -144,9 +134,9 @@ def bolo_create(
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": ["Must be in the future."]})
     values["type"] = values["type"] or _infer_type(values)
-    name = by_character.full_name if by_character is not None else _user_name(by_user)
+    name = by_character.full_name if by_character is not None else access.display_name(by_user)
     bolo = Bolo.objects.create(
-        community=community, expires_at=expires_at, created_by_user=actors.person(by_user),
+        community=community, expires_at=expires_at, created_by_user=access.person(by_user),
         created_by_character=by_character, created_by_name=name[:120], **values,
     )
     publish(community.pk, "new-bolo", _payload(bolo))
@@ -187,7 +177,7 @@ def bolo_deactivate(*, bolo: Bolo, by=None, role: Role | str | None = None) -> B
     bolo_permission_check(community=bolo.community, role=role)
     now = timezone.now()
     rows = Bolo.objects.filter(pk=bolo.pk, community_id=bolo.community_id, is_active=True)
-    changes = dict(is_active=False, deactivated_at=now, deactivated_by=actors.person(by), updated_at=now)
+    changes = dict(is_active=False, deactivated_at=now, deactivated_by=access.person(by), updated_at=now)
     # An expired BOLO already left every dashboard (`bolos_expire` said so): deactivate it quietly.
     if rows.filter(expired_at__isnull=True).update(**changes):
         publish(bolo.community_id, "bolo-removed", {"id": str(bolo.pk)})
@@ -200,7 +190,7 @@ def bolo_deactivate(*, bolo: Bolo, by=None, role: Role | str | None = None) -> B
 @transaction.atomic
 def bolo_mark_viewed(*, bolo: Bolo, user) -> Bolo:
     """Record that `user` has read the BOLO; a second call by the same user changes nothing."""
-    if actors.person(user) is None:
+    if access.person(user) is None:
         raise PermissionDenied("Only a signed-in user can mark a BOLO viewed.")
     bolo.viewed_by.add(user)
     return bolo
@@ -223,7 +213,7 @@ def vehicle_mark_stolen(
     # Serialize concurrent marks of one vehicle so they open at most one BOLO.
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk, community_id=vehicle.community_id)
     community = Community.objects.get(pk=vehicle.community_id)
-    vehicle_set_stolen(vehicle=vehicle, stolen=stolen, by=actors.person(by))
+    vehicle_set_stolen(vehicle=vehicle, stolen=stolen, by=access.person(by))
     open_bolos = list(
         Bolo.objects.for_community(community).filter(stolen_vehicle=vehicle, is_active=True).order_by("-created_at")
     )

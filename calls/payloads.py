@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from cad.core import access
+
 from .choices import PRIORITY_TO_WORD, CallOrigin, status_for_dialect
 
 
@@ -20,9 +22,7 @@ def iso(value: datetime | None) -> str | None:
 
 def actor_name(by) -> str:
     """Who did it, as 003's `updatedBy` / `deletedBy` / `addedBy` print it; nobody is "system"."""
-    if by is None:
-        return "system"
-    return getattr(by, "username", None) or getattr(by, "name", None) or str(by)
+    return access.handle(by)
 
 
 def coordinates(call) -> dict | None:

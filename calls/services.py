@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from sequences import get_next_value
 
+from cad.core import access
 from cad.core.api.exceptions import Conflict
 from cad.core.models import CallType, Community
 from cad.events import publish
@@ -51,10 +51,6 @@ UPDATABLE_FIELDS = frozenset({
 
 def sequence_name(community_id: Any) -> str:
     return f"calls.call.{community_id}"
-
-
-def _user(by):
-    return by if isinstance(by, get_user_model()) and by.pk else None
 
 
 def _is_uuid(value: Any) -> bool:
@@ -103,7 +99,7 @@ def _ensure_same_community(call_or_community, *rows) -> None:
 
 def _narrative(call: Call, text: str, by=None) -> CallNote:
     return CallNote.objects.create(community_id=call.community_id, call=call, text=text, kind="system",
-                                   author=_user(by), author_name=payloads.actor_name(by))
+                                   author=access.person(by), author_name=payloads.actor_name(by))
 
 
 def _touch(call: Call, now: datetime | None = None) -> None:
@@ -287,7 +283,7 @@ def call_create(
     note_args = [_note_args(n) for n in notes]
 
     now = timezone.now()
-    user = _user(by_user)
+    user = access.person(by_user)
     call = Call.objects.create(
         community=community, number=get_next_value(sequence_name(community.pk)), call_type=type_name,
         call_type_ref=type_ref, situation_code=situation_code, title=title, code=code or (type_ref.code if type_ref else ""),
@@ -372,7 +368,7 @@ def call_decline(*, call: Call, by=None, reason: str = "") -> Call:
     now = timezone.now()
     who = payloads.actor_name(by)
     call.approval, call.status, call.closed_at, call.closed_by = (CallApproval.DECLINED, CallStatus.CANCELLED, now,
-                                                                  _user(by))
+                                                                  access.person(by))
     call.archived_at, call.archived_by_name = now, who
     call.archive_reason = f"Declined by dispatch: {reason}" if reason else "Declined by dispatch"
     call.closing_notes = reason or call.closing_notes
@@ -454,7 +450,7 @@ def call_close(*, call: Call, by=None, disposition: str = "", notes: str = "") -
         raise Conflict("This call is already closed.", call_number=call.number)
     old = call.status
     now = timezone.now()
-    call.status, call.closed_at, call.closed_by = CallStatus.CLOSED, now, _user(by)
+    call.status, call.closed_at, call.closed_by = CallStatus.CLOSED, now, access.person(by)
     call.disposition = (disposition or "").strip() or call.disposition
     call.closing_notes = (notes or "").strip() or call.closing_notes
     _touch(call, now)
@@ -477,7 +473,7 @@ def call_cancel(*, call: Call, by=None, reason: str = "") -> Call:
     call = _lock(call)
     _ensure_open(call)
     now = timezone.now()
-    call.status, call.closed_at, call.closed_by = CallStatus.CANCELLED, now, _user(by)
+    call.status, call.closed_at, call.closed_by = CallStatus.CANCELLED, now, access.person(by)
     call.closing_notes = (reason or "").strip() or call.closing_notes
     _touch(call, now)
     _save(call, "status", "closed_at", "closed_by", "closing_notes")
@@ -524,7 +520,7 @@ def call_add_note(*, call: Call, text: str, by_user=None, author_name: str = "",
         now = timezone.now()
         note = CallNote.objects.create(
             community_id=call.community_id, call=call, text=text, label=label or "", kind=kind,
-            author=_user(by_user), author_name=(author_name or payloads.actor_name(by_user) if by_user else author_name),
+            author=access.person(by_user), author_name=(author_name or payloads.actor_name(by_user) if by_user else author_name),
         )
         # No lock: the note is its own row; the UPDATE keeps the expiry sweep's conditional UPDATE honest.
         Call.objects.filter(pk=call.pk, community_id=call.community_id).update(last_activity_at=now, updated_at=now)

@@ -8,6 +8,8 @@ import django_filters
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
+from cad.core import access
+
 from .choices import ApplicationStatus, CharacterType, LicenseStatus
 from .models import Character, DrivingLicense, Vehicle, Weapon, WeaponLicenseApplication
 
@@ -20,8 +22,8 @@ class _OwnedFilterSet(filters.FilterSet):
     def filter_mine(self, queryset, name, value):
         if not value:
             return queryset
-        user = getattr(self.request, "user", None)
-        if getattr(user, "pk", None) is None:
+        user = access.person(getattr(self.request, "user", None))
+        if user is None:
             return queryset.none()
         return queryset.filter(**{self.owner_path: user})
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from cad.core import access
 from cad.core.models import Membership, Profile
 
 from .choices import WeaponsLicenseStatus
@@ -33,7 +34,7 @@ def character_for_discord(community, discord_id: str | None) -> Character | None
 
 def characters_of_user(user, community, *, include_archived: bool = False) -> QuerySet[Character]:
     """The user's characters in the community (live ones unless asked), department joined."""
-    if getattr(user, "pk", None) is None:
+    if access.person(user) is None:
         return Character.objects.for_community(community).none()
     qs = Character.objects.for_community(community).filter(user=user).select_related("department")
     return qs if include_archived else qs.filter(archived_at__isnull=True)

@@ -36,9 +36,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
+from cad.core import access
 from cad.core.api.exceptions import Conflict
 from cad.core.choices import Role
-from cad.core.models import Community, Department, LicenseClass, Membership
+from cad.core.models import Community, Department, LicenseClass
 from cad.events import publish
 
 from .choices import (
@@ -214,8 +215,9 @@ def normalize_plate(raw: Any) -> str:
     return plate
 
 
-def _user_pk(user) -> Any:
-    return getattr(user, "pk", None) if user is not None else None
+def _user_pk(actor) -> Any:
+    user = access.person(actor)
+    return user.pk if user is not None else None
 
 
 def _live_character(character: Character) -> None:
@@ -254,8 +256,7 @@ def character_create(
         rank=_text("rank", rank, max_length=60), flags=_flags(flags), department=department,
     )
     _same_community("department_id", department, community.pk)
-    if user is not None and _user_pk(user) is None:
-        user = None  # a service principal (API token) owns no characters
+    user = access.person(user)  # a game server (API token) owns no characters
     given_ssn, given_dl = _ssn(ssn), _license_number(license_number)
     _ensure_unique_identity(community.pk, ssn=given_ssn, license_number=given_dl)
 
@@ -679,7 +680,7 @@ def license_issue(
             lic = DrivingLicense.objects.create(
                 community=community, character=character, license_class=lic_class, status=status,
                 suspended_until=suspended_until, suspended_at=timezone.now() if status == LicenseStatus.SUSPENDED
-                else None, override=override, issued_by=by if _user_pk(by) else None)
+                else None, override=override, issued_by=access.person(by))
             publish(community.pk, "license-updated", license_payload(lic))
             return lic
     except IntegrityError:
@@ -974,24 +975,12 @@ def weapon_license_apply(*, character: Character, notes: str = "") -> WeaponLice
                        application_id=str(pending.pk) if pending else None) from None
 
 
-def _is_supervisor(community_id, by) -> bool:
-    if by is None:
-        return False
-    if _user_pk(by) is None:
-        from cad.core.api.authentication import ServicePrincipal
-
-        # A community API token acts as a supervisor in its own community.
-        return isinstance(by, ServicePrincipal) and by.token.community_id == community_id
-    role = Membership.objects.filter(community_id=community_id, user_id=by.pk).values_list("role", flat=True).first()
-    return (role is not None and Role(role).at_least(Role.SUPERVISOR)) or bool(getattr(by, "is_superuser", False))
-
-
 def weapon_license_decide(
     *, application: WeaponLicenseApplication, approve: bool, by, reason: str = "",
 ) -> WeaponLicenseApplication:
     """A supervisor (or higher) approves or denies a pending application; a decided one is 409."""
     require_weapons(Community.objects.get(pk=application.community_id))
-    if not _is_supervisor(application.community_id, by):
+    if not access.has_role(by, application.community_id, Role.SUPERVISOR):
         raise PermissionDenied("Only supervisors and admins decide weapons license applications.")
     reason = _text("reason", reason, max_length=2000)
     with transaction.atomic():
@@ -1001,7 +990,7 @@ def weapon_license_decide(
             raise Conflict(f"This application was already {locked.status}")
         locked.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.DENIED
         locked.reason, locked.decided_at = reason, timezone.now()
-        locked.decided_by = by if _user_pk(by) else None
+        locked.decided_by = access.person(by)
         locked.save(update_fields=["status", "reason", "decided_at", "decided_by"])
         publish(locked.community_id, "weapon-license-decided", application_payload(locked))
     return locked

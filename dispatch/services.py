@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
+from cad.core import access
 from cad.core.api.exceptions import Conflict
 from cad.core.choices import DepartmentType, StatusCodeMeaning
 from cad.core.models import Community, Department, StatusCode
@@ -441,10 +442,6 @@ def offline_idle_units(*, now: datetime | None = None, limit: int = 500) -> int:
 
 
 # --- Area of play, Signal 100 ---------------------------------------------------------------------
-def _who(by) -> str:
-    return getattr(by, "username", "") or str(by or "")
-
-
 def aop_set(*, community: Community, aop: str, by=None) -> Community:
     aop = (aop or "").strip()
     if not aop:
@@ -454,7 +451,7 @@ def aop_set(*, community: Community, aop: str, by=None) -> Community:
     with transaction.atomic():
         Community.objects.filter(pk=community.pk).update(area_of_play=aop, updated_at=timezone.now())
         community.area_of_play = aop
-        publish(community.pk, "areaOfPlayUpdated", {"areaOfPlay": aop, "aop": aop, "updatedBy": _who(by)},
+        publish(community.pk, "areaOfPlayUpdated", {"areaOfPlay": aop, "aop": aop, "updatedBy": access.handle(by)},
                 aliases=("aop-updated",))
     return community
 
@@ -477,7 +474,7 @@ def signal100_set(*, community: Community, value: bool, call_id: str | None = No
         community.signal100, community.signal100_call_id = value, (call.pk if call else None)
         publish(community.pk, "signal100", {
             "value": value, "callId": str(call.pk) if call else None,
-            "callNumber": call.number if call else None, "updatedBy": _who(by),
+            "callNumber": call.number if call else None, "updatedBy": access.handle(by),
         }, aliases=("signal-100",))
     return community
 
@@ -544,7 +541,7 @@ def tone_set(*, community: Community, description: str, leo: bool, ems_fd: bool,
     types = [t for t, wanted in ((ToneType.LEO, leo), (ToneType.EMS_FD, ems_fd)) if wanted]
     if not types:
         raise ValidationError({"leoTone": ["Pick at least one of leoTone and emsFdTone."]})
-    user = by if getattr(by, "pk", None) else None
+    user = access.person(by)
     tones = []
     with transaction.atomic():
         for tone_type in types:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from sequences import get_next_value
 
 from cad import events
-from cad.core import actors
+from cad.core import access
 from cad.core.api.exceptions import Conflict
 from cad.core.choices import Role
 from cad.core.models import Community, PenalCode
@@ -202,7 +202,7 @@ def report_create(
     report = Report.objects.create(
         community=community, number=get_next_value(f"records.report.{community.pk}"), type=type, title=title,
         body=body, evidence=evidence or "", involved_persons=persons, involved_vehicles=vehicles,
-        report_data=report_data, call=call, author=author, created_by=actors.person(created_by),
+        report_data=report_data, call=call, author=author, created_by=access.person(created_by),
     )
     if linked:
         report.involved_characters.set(linked)
@@ -221,7 +221,7 @@ def report_review(*, report: Report, approve: bool, by=None, note: str = "") -> 
     if note and len(note) > 2000:
         raise ValidationError({"note": ["At most 2000 characters."]})
     locked.status = ReportStatus.APPROVED if approve else ReportStatus.REJECTED
-    locked.reviewed_by = actors.person(by)
+    locked.reviewed_by = access.person(by)
     locked.reviewed_at = timezone.now()
     locked.review_note = note or ""
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
@@ -326,7 +326,7 @@ def arrest_create(
     fine = _money(sum((c.fine for c in codes), Decimal(0)) if fine_amount is None else fine_amount, "fine_amount")
     arrest = Arrest.objects.create(
         community=community, character=character, arrested_by=arrested_by, charges=resolved,
-        jail_time_min=jail_time_min, fine_amount=fine, report=report, created_by=actors.person(created_by),
+        jail_time_min=jail_time_min, fine_amount=fine, report=report, created_by=access.person(created_by),
     )
     events.publish(community.pk, "arrest-created", arrest_payload(arrest))
     return arrest
@@ -372,7 +372,7 @@ def arrest_photo_add(*, arrest: Arrest, upload: UploadedFile, by=None) -> Arrest
     if arrest.photos.count() >= MAX_ARREST_PHOTOS:
         raise ValidationError({"photo": [f"At most {MAX_ARREST_PHOTOS} photos per arrest."]})
     photo = ArrestPhoto(community_id=arrest.community_id, arrest=arrest, content_type=content_type,
-                        size=upload.size, uploaded_by=actors.person(by))
+                        size=upload.size, uploaded_by=access.person(by))
     photo.image.save("photo", upload, save=False)
     photo.save()
     return photo
@@ -420,7 +420,7 @@ def citation_create(
     points = clamp_points(points)
     citation = Citation.objects.create(
         community=community, character=character, issued_by=issued_by, violation=violation,
-        fine_amount=_money(fine_amount, "fine_amount"), paid=paid, points=points, created_by=actors.person(created_by),
+        fine_amount=_money(fine_amount, "fine_amount"), paid=paid, points=points, created_by=access.person(created_by),
     )
     if community.dmv_enabled and points > 0:
         from characters.services import license_points_add
@@ -469,7 +469,7 @@ def warrant_create(
         raise ValidationError({"title": ["Required, at most 200 characters."]})
     warrant = Warrant.objects.create(community=community, character=character, title=title,
                                      description=description or "", issued_by=issued_by,
-                                     created_by=actors.person(created_by))
+                                     created_by=access.person(created_by))
     events.publish(community.pk, "warrant-created", warrant_payload(warrant))
     return warrant
 
@@ -565,7 +565,7 @@ def suspect_create(
     if not (fields["first_name"] or fields["last_name"] or fields["description"]):
         raise ValidationError({"first_name": ["A name or a description is required."]})
     reports = fields.pop("reports")
-    suspect = Suspect.objects.create(community=community, created_by=actors.person(created_by), **fields)
+    suspect = Suspect.objects.create(community=community, created_by=access.person(created_by), **fields)
     if reports:
         suspect.reports.set(reports)
     events.publish(community.pk, "suspect-created", suspect_payload(suspect))

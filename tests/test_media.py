@@ -39,3 +39,7 @@ def test_media_hidden_from_others(as_, outsider, other_server, community, mugsho
     assert as_(other).get(mugshot).status_code == 404
     assert as_(outsider).get("/media/../cad/settings.py").status_code == 404
     assert as_(outsider).get("/media/mugshots/nothing.png").status_code == 404
+
+
+def test_media_served_to_the_superuser(as_, superuser, mugshot):
+    assert as_(superuser).get(mugshot).status_code == 200

@@ -12,8 +12,8 @@ from django.http import FileResponse
 from rest_framework import exceptions
 from rest_framework.views import APIView
 
+from cad.core import access
 from cad.core.choices import Role
-from cad.core.models import ApiToken, Membership
 
 # (model, file field, field naming the user who owns the row or None)
 MEDIA_OWNERS = (
@@ -57,12 +57,7 @@ class MediaView(APIView):
 
     @staticmethod
     def _may_see(request, community_id, owner_user_id) -> bool:
-        if isinstance(request.auth, ApiToken):
-            return request.auth.community_id == community_id
-        user = request.user
-        if user.is_superuser:
+        user = access.person(request.user)
+        if user is not None and owner_user_id is not None and owner_user_id == user.pk:
             return True
-        if owner_user_id is not None and owner_user_id == user.pk:
-            return True
-        role = Membership.objects.filter(user=user, community_id=community_id).values_list("role", flat=True).first()
-        return role is not None and Role(role).at_least(Role.OFFICER)
+        return access.has_role(request.user, community_id, Role.OFFICER)

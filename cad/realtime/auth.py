@@ -24,11 +24,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http.request import split_domain_port, validate_host
 
+from cad.core.access import TOKEN_ROLE, user_role
 from cad.core.choices import Role
-from cad.core.models import ApiToken, Membership
+from cad.core.models import ApiToken, Community, Membership
 from cad.core.services import atoken_authenticate
-
-TOKEN_ROLE = Role.SUPERVISOR
 
 
 class AuthError(Exception):
@@ -130,13 +129,15 @@ def roles_now(pairs: Iterable[tuple[Principal, str]]) -> tuple[set[Principal], d
     live_tokens = {str(pk) for pk in ApiToken.objects.filter(
         pk__in=token_ids, revoked_at__isnull=True).values_list("pk", flat=True)} if token_ids else set()
     user_ids = {p.user_id for p in principals if p.kind != "token" and p.user_id is not None}
-    active = set(get_user_model().objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True)
-                 ) if user_ids else set()
+    active = dict(get_user_model().objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "is_superuser")
+                  ) if user_ids else {}
     communities = {c for p, c in pairs if p.user_id in active}
     memberships = {
         (user_id, str(community_id)): role for user_id, community_id, role in Membership.objects.filter(
             user_id__in=active, community_id__in=communities).values_list("user_id", "community_id", "role")
     } if active and communities else {}
+    existing = {str(pk) for pk in Community.objects.filter(pk__in=communities).values_list("pk", flat=True)
+                } if communities and any(active.values()) else set()
     valid: set[Principal] = set()
     for p in principals:
         if p.kind == "token":
@@ -152,8 +153,9 @@ def roles_now(pairs: Iterable[tuple[Principal, str]]) -> tuple[set[Principal], d
         if p.kind == "token":
             if p.token_community_id == community_id:
                 roles[(p, community_id)] = TOKEN_ROLE
-        elif role := memberships.get((p.user_id, community_id)):
-            roles[(p, community_id)] = Role(role)
+        elif role := user_role(is_superuser=active[p.user_id], membership_role=memberships.get((p.user_id, community_id)),
+                               community_exists=community_id in existing):
+            roles[(p, community_id)] = role
     return valid, roles
 
 

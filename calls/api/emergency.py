@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
-from cad.core.api.authentication import ServicePrincipal
+from cad.core.access import ServicePrincipal
 from cad.core.api.parsers import loads_strict
 from cad.core.services import token_authenticate
 

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from cad.core import access
 from cad.core.api.views import CommunityGenericViewSet, CommunityViewSet, mixins
 from cad.core.choices import Role
 from cad.core.models import ApiToken
@@ -38,7 +39,7 @@ class PlainLimitOffset(LimitOffsetPagination):
 
 
 def _user(request):
-    return request.user if getattr(request.user, "pk", None) else None
+    return access.person(request.user)
 
 
 def _is_server(request) -> bool:

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from cad.core import access
 from cad.core.api.views import CommunityAPIView, FivemMixin
 from cad.core.choices import Role
 from characters.models import Character
@@ -24,8 +25,8 @@ from . import serializers as s
 
 def _person(request):
     """The human behind a request (an API token is not one)."""
-    user = request.user
-    if getattr(user, "pk", None) is None:
+    user = access.person(request.user)
+    if user is None:
         raise exceptions.PermissionDenied("This action needs a signed-in user, not an API token.")
     return user
 

@@ -6,28 +6,12 @@ and, on /emergency/* (002), as `{id, key}` in the body (handled by that view).
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from rest_framework import authentication, exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication as _JWTAuthentication
 
+from cad.core.access import ServicePrincipal
 from cad.core.models import ApiToken
 from cad.core.services import token_authenticate
-
-
-class ServicePrincipal(AnonymousUser):
-    """The `request.user` of a token-authenticated request: the game server, not a person."""
-
-    def __init__(self, token: ApiToken):
-        super().__init__()
-        self.token = token
-        self.username = f"api-token:{token.name}"
-
-    @property
-    def is_authenticated(self) -> bool:  # type: ignore[override]
-        return True
-
-    def __str__(self) -> str:
-        return self.username
 
 
 def raw_api_token(request) -> str | None:

@@ -14,14 +14,14 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from cad.core import access
+from cad.core.access import TOKEN_ROLE
 from cad.core.choices import Role
 from cad.core.models import ApiToken, Community, Membership, Profile
 
 from .parsers import StrictJSONParser
 from .permissions import HasCommunityRole
 from .throttles import FivemTokenThrottle
-
-TOKEN_ROLE = Role.SUPERVISOR  # A game server is trusted like a supervisor, never like an admin.
 
 
 def _requested_community_id(request) -> str | None:
@@ -56,21 +56,18 @@ def resolve_community(request, wanted: str | None = None) -> tuple[Community, Ro
 
     memberships = Membership.objects.filter(user=user).select_related("community")
     if wanted is not None:
-        membership = memberships.filter(community_id=wanted).first()
-        if membership is None:
-            if user.is_superuser:
-                community = Community.objects.filter(pk=wanted).first()
-                if community is not None:
-                    return community, Role.ADMIN
+        community = Community.objects.filter(pk=wanted).first()
+        role = access.role_in(user, community) if community is not None else None
+        if role is None:
             raise exceptions.PermissionDenied("You are not a member of this community.")
-        return membership.community, Role(membership.role)
+        return community, role
 
     active_id = Profile.objects.filter(user=user).values_list("active_community_id", flat=True).first()
     rows = list(memberships[:2]) if active_id is None else list(memberships.filter(community_id=active_id))
     if active_id is not None and not rows:
         rows = list(memberships[:2])
     if len(rows) == 1:
-        return rows[0].community, Role(rows[0].role)
+        return rows[0].community, access.user_role(is_superuser=user.is_superuser, membership_role=rows[0].role)
     if not rows:
         raise exceptions.PermissionDenied("You are not a member of any community.")
     raise exceptions.ValidationError({"communityId": ["You belong to several communities; say which one."]})
