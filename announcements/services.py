@@ -7,10 +7,10 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from cad.core import access
 from cad.core.choices import Role
+from cad.core.errors import Forbidden, Invalid, NotFound
 from cad.core.models import Community
 from cad.events import publish
 
@@ -23,7 +23,7 @@ EXPIRE_BATCH = 500
 
 def _check_role(role: Role | str | None) -> None:
     if role is not None and not Role(role).at_least(MANAGE_ROLE):
-        raise PermissionDenied("Only supervisors and admins can manage announcements.")
+        raise Forbidden("Only supervisors and admins can manage announcements.")
 
 
 def announcement_payload(announcement: Announcement) -> dict:
@@ -64,7 +64,7 @@ def announcement_create(
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = ["Must be in the future."]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     announcement = Announcement.objects.create(
         community=community, title=title, message=message, priority=priority, expires_at=expires_at,
         created_by=access.person(by),

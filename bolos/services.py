@@ -14,10 +14,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from cad.core import access
 from cad.core.choices import BoloPermission, Role
+from cad.core.errors import Forbidden, Invalid
 from cad.core.models import Community
 from cad.events import publish
 
@@ -53,7 +53,7 @@ def bolo_can_manage(*, community: Community, role: Role | str) -> bool:
 
 def bolo_permission_check(*, community: Community, role: Role | str | None) -> None:
     if role is not None and not bolo_can_manage(community=community, role=role):
-        raise PermissionDenied(
+        raise Forbidden(
             f"This community lets only {BoloPermission(community.bolo_permission).label.lower()} manage BOLOs."
         )
 
@@ -62,9 +62,9 @@ def _character_check(character, community: Community) -> None:
     from characters.choices import FIRST_RESPONDER_TYPES
 
     if character.community_id != community.pk:
-        raise ValidationError({"created_by": ["Character does not exist."]})
+        raise Invalid({"created_by": ["Character does not exist."]})
     if character.type not in FIRST_RESPONDER_TYPES:
-        raise PermissionDenied("Only leo, ems and fd characters can issue BOLOs.")
+        raise Forbidden("Only leo, ems and fd characters can issue BOLOs.")
 
 
 def _infer_type(values: dict) -> str:
@@ -82,18 +82,18 @@ def _clean(values: dict[str, Any], community: Community) -> dict[str, Any]:
     if "vehicle_plate" in values:
         values["vehicle_plate"] = normalize_plate(values["vehicle_plate"])
         if len(values["vehicle_plate"]) > Bolo._meta.get_field("vehicle_plate").max_length:
-            raise ValidationError({"vehicle_plate": ["A plate has at most 16 letters and digits."]})
+            raise Invalid({"vehicle_plate": ["A plate has at most 16 letters and digits."]})
     if values.get("type") is not None:
         value = str(values["type"]).lower()
         if value not in BoloType.values:
-            raise ValidationError({"type": [f"Use one of: {', '.join(BoloType.values)}."]})
+            raise Invalid({"type": [f"Use one of: {', '.join(BoloType.values)}."]})
         values["type"] = value
     if values.get("priority") is not None and values["priority"] not in BoloPriority.values:
-        raise ValidationError({"priority": [f"Use one of: {', '.join(BoloPriority.values)}."]})
+        raise Invalid({"priority": [f"Use one of: {', '.join(BoloPriority.values)}."]})
     for name in ("suspect", "stolen_vehicle"):
         row = values.get(name)
         if row is not None and row.community_id != community.pk:
-            raise ValidationError({name: ["Does not exist."]})
+            raise Invalid({name: ["Does not exist."]})
     return values
 
 
@@ -130,9 +130,9 @@ def bolo_create(
     values = _clean({"description": description, "reason": reason, "type": type, "priority": priority,
                      "suspect": suspect, "stolen_vehicle": stolen_vehicle, **fields}, community)
     if not values["description"]:
-        raise ValidationError({"description": ["This field may not be blank."]})
+        raise Invalid({"description": ["This field may not be blank."]})
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": ["Must be in the future."]})
+        raise Invalid({"expires_at": ["Must be in the future."]})
     values["type"] = values["type"] or _infer_type(values)
     name = by_character.full_name if by_character is not None else access.display_name(by_user)
     bolo = Bolo.objects.create(
@@ -153,11 +153,11 @@ def bolo_update(*, bolo: Bolo, role: Role | str | None = None, by=None, **fields
     bolo_permission_check(community=community, role=role)
     values = _clean(dict(fields), community)
     if "description" in values and not values["description"]:
-        raise ValidationError({"description": ["This field may not be blank."]})
+        raise Invalid({"description": ["This field may not be blank."]})
     if "type" in values and values["type"] is None:
-        raise ValidationError({"type": ["This field may not be null."]})
+        raise Invalid({"type": ["This field may not be null."]})
     if values.get("expires_at") is not None and values["expires_at"] <= timezone.now():
-        raise ValidationError({"expires_at": ["Must be in the future."]})
+        raise Invalid({"expires_at": ["Must be in the future."]})
     locked = Bolo.objects.select_for_update().get(pk=bolo.pk, community_id=bolo.community_id)
     if not values:
         return locked
@@ -191,7 +191,7 @@ def bolo_deactivate(*, bolo: Bolo, by=None, role: Role | str | None = None) -> B
 def bolo_mark_viewed(*, bolo: Bolo, user) -> Bolo:
     """Record that `user` has read the BOLO; a second call by the same user changes nothing."""
     if access.person(user) is None:
-        raise PermissionDenied("Only a signed-in user can mark a BOLO viewed.")
+        raise Forbidden("Only a signed-in user can mark a BOLO viewed.")
     bolo.viewed_by.add(user)
     return bolo
 

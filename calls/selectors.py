@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from cad.core.api.exceptions import NotFound
+from cad.core.errors import NotFound
 
 from . import payloads
 from .choices import ENDED_STATUSES, OPEN_STATUSES, CallApproval, CallOrigin, CallStatus

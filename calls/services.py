@@ -13,13 +13,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from sequences import get_next_value
 
 from cad.core import access
-from cad.core.api.exceptions import Conflict
+from cad.core.errors import Conflict, Invalid
 from cad.core.models import CallType, Community
 from cad.events import publish
 
@@ -61,8 +60,8 @@ def _is_uuid(value: Any) -> bool:
     return True
 
 
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
+def _invalid(field: str, message: str) -> Invalid:
+    return Invalid({field: [message]})
 
 
 def _parse(parser, field: str, value):
@@ -94,7 +93,7 @@ def _ensure_same_community(call_or_community, *rows) -> None:
     community_id = getattr(call_or_community, "community_id", None) or call_or_community.pk
     for row in rows:
         if row is not None and row.community_id != community_id:
-            raise ValidationError(f"{type(row).__name__} belongs to another community.")
+            raise Invalid(f"{type(row).__name__} belongs to another community.")
 
 
 def _narrative(call: Call, text: str, by=None) -> CallNote:

@@ -1,8 +1,8 @@
 """Every state change of characters, vehicles, driving licenses (DMV points) and weapons.
 
 Functions take keyword-only arguments, run in a transaction, publish events after commit and return the
-row. Bad input raises DRF `ValidationError` (400), a clash raises `Conflict` (409), a switched-off module
-raises `PermissionDenied` (403): the same rules hold for /api/*, /fivem/* and other apps' services.
+row. Bad input raises `Invalid` (400), a clash raises `Conflict` (409), a switched-off module
+raises `Forbidden` (403): the same rules hold for /api/*, /fivem/* and other apps' services.
 
 DMV points (004), the rule this module implements (`license_recalculate`):
 - A license's `points` is the sum of its point entries issued within the community's expiry window
@@ -34,11 +34,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from cad.core import access
-from cad.core.api.exceptions import Conflict
 from cad.core.choices import Role
+from cad.core.errors import Conflict, Forbidden, Invalid
 from cad.core.models import Community, Department, LicenseClass
 from cad.events import publish
 
@@ -78,12 +77,12 @@ _GENERATE_ATTEMPTS = 12
 
 def require_dmv(community: Community) -> None:
     if not community.dmv_enabled:
-        raise PermissionDenied(DMV_DISABLED)
+        raise Forbidden(DMV_DISABLED)
 
 
 def require_weapons(community: Community) -> None:
     if not community.weapons_enabled:
-        raise PermissionDenied(WEAPONS_DISABLED)
+        raise Forbidden(WEAPONS_DISABLED)
 
 
 # --- payloads (003-style camelCase for the socket transports) -------------------------------------------
@@ -128,38 +127,38 @@ def _text(name: str, value: Any, *, max_length: int, required: bool = False) -> 
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError({name: ["Must be a string."]})
+        raise Invalid({name: ["Must be a string."]})
     value = value.strip()
     if required and not value:
-        raise ValidationError({name: ["This field is required."]})
+        raise Invalid({name: ["This field is required."]})
     if len(value) > max_length:
-        raise ValidationError({name: [f"At most {max_length} characters."]})
+        raise Invalid({name: [f"At most {max_length} characters."]})
     return value
 
 
 def _choice(name: str, value: Any, choices) -> str:
     if value not in choices.values:
-        raise ValidationError({name: [f'"{value}" is not allowed; use one of: {", ".join(choices.values)}.']})
+        raise Invalid({name: [f'"{value}" is not allowed; use one of: {", ".join(choices.values)}.']})
     return value
 
 
 def _same_community(name: str, obj, community_id) -> None:
     if obj is not None and obj.community_id != community_id:
-        raise ValidationError({name: ["Does not exist in this community."]})
+        raise Invalid({name: ["Does not exist in this community."]})
 
 
 def _flags(value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(f, str) and 0 < len(f.strip()) <= 40 for f in value):
-        raise ValidationError({"flags": ["A list of short strings, e.g. [\"armed_and_dangerous\"]."]})
+        raise Invalid({"flags": ["A list of short strings, e.g. [\"armed_and_dangerous\"]."]})
     seen: list[str] = []
     for f in value:
         f = f.strip()
         if f not in seen:
             seen.append(f)
     if len(seen) > 30:
-        raise ValidationError({"flags": ["At most 30 flags."]})
+        raise Invalid({"flags": ["At most 30 flags."]})
     return seen
 
 
@@ -172,11 +171,11 @@ def _date_of_birth(value: Any) -> date | None:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            raise ValidationError({"date_of_birth": ["Use YYYY-MM-DD."]}) from None
+            raise Invalid({"date_of_birth": ["Use YYYY-MM-DD."]}) from None
     if not isinstance(value, date):
-        raise ValidationError({"date_of_birth": ["Use YYYY-MM-DD."]})
+        raise Invalid({"date_of_birth": ["Use YYYY-MM-DD."]})
     if value > timezone.localdate() or value.year < 1850:
-        raise ValidationError({"date_of_birth": ["Not a plausible date of birth."]})
+        raise Invalid({"date_of_birth": ["Not a plausible date of birth."]})
     return value
 
 
@@ -184,7 +183,7 @@ def _ssn(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not SSN_RE.match(value.strip()):
-        raise ValidationError({"ssn": ["Use the 123-45-6789 format."]})
+        raise Invalid({"ssn": ["Use the 123-45-6789 format."]})
     return value.strip()
 
 
@@ -192,7 +191,7 @@ def _license_number(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not LICENSE_NUMBER_RE.match(value.strip().upper()):
-        raise ValidationError({"license_number": ["Up to 16 letters, digits and dashes, e.g. DL-12345."]})
+        raise Invalid({"license_number": ["Up to 16 letters, digits and dashes, e.g. DL-12345."]})
     return value.strip().upper()
 
 
@@ -208,10 +207,10 @@ def _random_license_number(attempt: int) -> str:
 def normalize_plate(raw: Any) -> str:
     """004: plates are upper-cased and alphanumeric only, 2-8 characters. Spaces and dashes are dropped."""
     if not isinstance(raw, str):
-        raise ValidationError({"plate": ["Must be a string."]})
+        raise Invalid({"plate": ["Must be a string."]})
     plate = re.sub(r"[\s-]+", "", raw).upper()
     if not PLATE_RE.match(plate):
-        raise ValidationError({"plate": ["2 to 8 letters and digits."]})
+        raise Invalid({"plate": ["2 to 8 letters and digits."]})
     return plate
 
 
@@ -222,7 +221,7 @@ def _user_pk(actor) -> Any:
 
 def _live_character(character: Character) -> None:
     if character.archived_at is not None:
-        raise ValidationError({"character_id": ["This character is archived."]})
+        raise Invalid({"character_id": ["This character is archived."]})
 
 
 # --- characters -----------------------------------------------------------------------------------------
@@ -290,7 +289,7 @@ def character_update(*, character: Character, **changes) -> Character:
     """Change the given fields (any of CHARACTER_UPDATABLE). SSN / license number clashes are 409."""
     unknown = set(changes) - set(CHARACTER_UPDATABLE)
     if unknown:
-        raise ValidationError({name: ["Cannot be changed."] for name in sorted(unknown)})
+        raise Invalid({name: ["Cannot be changed."] for name in sorted(unknown)})
     clean: dict[str, Any] = {}
     for name, value in changes.items():
         if name in ("first_name", "last_name"):
@@ -341,9 +340,9 @@ def character_archive(*, character: Character, by=None) -> Character:
 def character_activate(*, character: Character, user) -> Character:
     """Make `character` the user's active character in its community (the user must own it)."""
     if _user_pk(user) is None or character.user_id != user.pk:
-        raise PermissionDenied("You can only play your own characters.")
+        raise Forbidden("You can only play your own characters.")
     if character.archived_at is not None:
-        raise ValidationError({"character_id": ["This character is archived."]})
+        raise Invalid({"character_id": ["This character is archived."]})
     for _ in range(3):
         try:
             with transaction.atomic():
@@ -385,12 +384,12 @@ def mugshot_validate(*, community: Community, upload) -> tuple[str, str]:
     from PIL import Image, UnidentifiedImageError
 
     if upload is None or not hasattr(upload, "read"):
-        raise ValidationError({"mugshot": ["Attach an image file."]})
+        raise Invalid({"mugshot": ["Attach an image file."]})
     size = getattr(upload, "size", None)
     if size is None or size <= 0:
-        raise ValidationError({"mugshot": ["The file is empty."]})
+        raise Invalid({"mugshot": ["The file is empty."]})
     if size > community.mugshot_max_bytes:
-        raise ValidationError({"mugshot": [f"The file is larger than {community.mugshot_max_bytes} bytes."]})
+        raise Invalid({"mugshot": [f"The file is larger than {community.mugshot_max_bytes} bytes."]})
     allowed = list(community.mugshot_types or [])
     try:
         upload.seek(0)
@@ -402,14 +401,14 @@ def mugshot_validate(*, community: Community, upload) -> tuple[str, str]:
                 image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
             Image.DecompressionBombError):
-        raise ValidationError({"mugshot": ["Not a readable image."]}) from None
+        raise Invalid({"mugshot": ["Not a readable image."]}) from None
     finally:
         upload.seek(0)
     if width * height > MAX_MUGSHOT_PIXELS:
-        raise ValidationError({"mugshot": ["The image has too many pixels."]})
+        raise Invalid({"mugshot": ["The image has too many pixels."]})
     mime, ext = _PIL_TYPES.get(kind, (None, None))
     if mime is None or mime not in allowed:
-        raise ValidationError({"mugshot": [f"Allowed image types: {', '.join(allowed) or 'none'}."]})
+        raise Invalid({"mugshot": [f"Allowed image types: {', '.join(allowed) or 'none'}."]})
     return mime, ext
 
 
@@ -447,7 +446,7 @@ def character_set_mugshot(*, character: Character, upload, by=None) -> Character
     try:
         content = _reencode(upload, kind)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError({"mugshot": ["Not a readable image."]}) from None
+        raise Invalid({"mugshot": ["Not a readable image."]}) from None
     old = character.mugshot.name if character.mugshot else None
     storage = character.mugshot.storage
     with transaction.atomic():
@@ -476,18 +475,18 @@ def _year(value: Any) -> int | None:
     try:
         year = int(value)
     except (TypeError, ValueError):
-        raise ValidationError({"year": ["A whole number."]}) from None
+        raise Invalid({"year": ["A whole number."]}) from None
     if isinstance(value, float) and not value.is_integer():
-        raise ValidationError({"year": ["A whole number."]})
+        raise Invalid({"year": ["A whole number."]})
     if not 1886 <= year <= timezone.now().year + 2:
-        raise ValidationError({"year": ["Not a plausible model year."]})
+        raise Invalid({"year": ["Not a plausible model year."]})
     return year
 
 
 def _vin(value: Any) -> str:
     value = _text("vin", value, max_length=17).upper()
     if value and not VIN_RE.match(value):
-        raise ValidationError({"vin": ["Up to 17 letters and digits."]})
+        raise Invalid({"vin": ["Up to 17 letters and digits."]})
     return value
 
 
@@ -539,7 +538,7 @@ def vehicle_update(*, vehicle: Vehicle, by=None, role=None, **changes) -> Vehicl
     manage BOLOs, recovered closes it, whichever dialect opened it."""
     unknown = set(changes) - set(VEHICLE_UPDATABLE)
     if unknown:
-        raise ValidationError({name: ["Cannot be changed."] for name in sorted(unknown)})
+        raise Invalid({name: ["Cannot be changed."] for name in sorted(unknown)})
     clean: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "plate":
@@ -595,7 +594,7 @@ def vehicle_mark_stolen(*, vehicle: Vehicle, stolen: bool, by=None, role=None) -
     from bolos.services import vehicle_mark_stolen as mark
 
     if not isinstance(stolen, bool):
-        raise ValidationError({"stolen": ["Must be true or false."]})
+        raise Invalid({"stolen": ["Must be true or false."]})
     mark(vehicle=vehicle, stolen=stolen, by=by, role=role)
     vehicle.refresh_from_db(fields=["is_stolen", "updated_at"])
     return vehicle
@@ -605,10 +604,10 @@ def vehicle_mark_stolen(*, vehicle: Vehicle, stolen: bool, by=None, role=None) -
 def vehicle_set_stolen(*, vehicle: Vehicle, stolen: bool, by=None) -> Vehicle:
     """Mark stolen / recovered. Publishes `vehicle-stolen` or `vehicle-recovered` when it changes."""
     if not isinstance(stolen, bool):
-        raise ValidationError({"stolen": ["Must be true or false."]})
+        raise Invalid({"stolen": ["Must be true or false."]})
     locked = Vehicle.objects.select_for_update().filter(community_id=vehicle.community_id, pk=vehicle.pk).first()
     if locked is None:
-        raise ValidationError({"vehicle": ["Does not exist."]})
+        raise Invalid({"vehicle": ["Does not exist."]})
     if locked.is_stolen != stolen:
         locked.is_stolen = stolen
         locked.save(update_fields=["is_stolen", "updated_at"])
@@ -624,16 +623,16 @@ def vehicle_set_stolen(*, vehicle: Vehicle, stolen: bool, by=None) -> Vehicle:
 def _license_class(community_id, value: Any) -> LicenseClass:
     if isinstance(value, LicenseClass):
         if value.community_id != community_id or value.archived_at is not None:
-            raise ValidationError({"class": ["Does not exist in this community."]})
+            raise Invalid({"class": ["Does not exist in this community."]})
         return value
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError({"class": ["This field is required."]})
+        raise Invalid({"class": ["This field is required."]})
     found = LicenseClass.objects.filter(community_id=community_id, code__iexact=value.strip(),
                                         archived_at__isnull=True).first()
     if found is None:
         codes = LicenseClass.objects.filter(community_id=community_id, archived_at__isnull=True).values_list(
             "code", flat=True)
-        raise ValidationError({"class": [f'"{value}" is not allowed; use one of: {", ".join(codes)}.']})
+        raise Invalid({"class": [f'"{value}" is not allowed; use one of: {", ".join(codes)}.']})
     return found
 
 
@@ -648,10 +647,10 @@ def _aware(name: str, value: Any) -> datetime | None:
         except ValueError:
             parsed = None
         if parsed is None:
-            raise ValidationError({name: ["Use an ISO 8601 date and time."]})
+            raise Invalid({name: ["Use an ISO 8601 date and time."]})
         value = parsed
     if not isinstance(value, datetime):
-        raise ValidationError({name: ["Use an ISO 8601 date and time."]})
+        raise Invalid({name: ["Use an ISO 8601 date and time."]})
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_default_timezone())
     return value
@@ -670,7 +669,7 @@ def license_issue(
     status = _choice("status", status or LicenseStatus.VALID, LicenseStatus)
     suspended_until = _aware("suspended_until", suspended_until)
     if suspended_until is not None and status != LicenseStatus.SUSPENDED:
-        raise ValidationError({"suspended_until": ["Only a suspended license has a suspension date."]})
+        raise Invalid({"suspended_until": ["Only a suspended license has a suspension date."]})
     override = status != LicenseStatus.VALID
     try:
         with transaction.atomic():
@@ -699,12 +698,12 @@ def license_override(
     community = Community.objects.get(pk=license.community_id)
     require_dmv(community)
     if clear and (status is not None or suspended_until is not None):
-        raise ValidationError({"clear_override": ["Clear the override or set a status/date, not both."]})
+        raise Invalid({"clear_override": ["Clear the override or set a status/date, not both."]})
     lic_class = _license_class(community.pk, license_class) if license_class is not None else None
     status = _choice("status", status, LicenseStatus) if status is not None else None
     suspended_until = _aware("suspended_until", suspended_until)
     if suspended_until is not None and status not in (None, LicenseStatus.SUSPENDED):
-        raise ValidationError({"suspended_until": ["Only a suspended license has a suspension date."]})
+        raise Invalid({"suspended_until": ["Only a suspended license has a suspension date."]})
     now = timezone.now()
     with transaction.atomic():
         lic = DrivingLicense.objects.select_for_update().get(community_id=community.pk, pk=license.pk)
@@ -803,11 +802,11 @@ def license_points_add(
     Returns None, recording nothing, when the DMV module is off or the character holds no license. With
     the point system off the points are recorded and nothing is suspended."""
     if isinstance(points, bool):
-        raise ValidationError({"points": ["A whole number from 0 to 12."]})
+        raise Invalid({"points": ["A whole number from 0 to 12."]})
     try:
         points = int(points)
     except (TypeError, ValueError):
-        raise ValidationError({"points": ["A whole number from 0 to 12."]}) from None
+        raise Invalid({"points": ["A whole number from 0 to 12."]}) from None
     points = max(0, min(MAX_CITATION_POINTS, points))
     community = Community.objects.get(pk=character.community_id)
     if not community.dmv_enabled:
@@ -866,10 +865,10 @@ def license_archive(*, license: DrivingLicense, by=None) -> DrivingLicense:
 
 def _serial(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValidationError({"serial_number": ["This field is required."]})
+        raise Invalid({"serial_number": ["This field is required."]})
     serial = value.strip().upper()
     if not SERIAL_RE.match(serial):
-        raise ValidationError({"serial_number": ["Up to 40 letters, digits and dashes."]})
+        raise Invalid({"serial_number": ["Up to 40 letters, digits and dashes."]})
     return serial
 
 
@@ -890,7 +889,7 @@ def weapon_register(
     """Register a firearm to a character; a serial already registered in the community is 409."""
     require_weapons(community)
     if owner is None:
-        raise ValidationError({"character_id": ["This field is required."]})
+        raise Invalid({"character_id": ["This field is required."]})
     _same_community("character_id", owner, community.pk)
     _live_character(owner)
     serial = _serial(serial_number)
@@ -914,12 +913,12 @@ def weapon_update(*, weapon: Weapon, by=None, **changes) -> Weapon:
     require_weapons(Community.objects.get(pk=weapon.community_id))
     unknown = set(changes) - set(WEAPON_UPDATABLE)
     if unknown:
-        raise ValidationError({name: ["Cannot be changed."] for name in sorted(unknown)})
+        raise Invalid({name: ["Cannot be changed."] for name in sorted(unknown)})
     clean: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "owner":
             if value is None:
-                raise ValidationError({"character_id": ["This field is required."]})
+                raise Invalid({"character_id": ["This field is required."]})
             _same_community("character_id", value, weapon.community_id)
             _live_character(value)
             clean[name] = value
@@ -981,7 +980,7 @@ def weapon_license_decide(
     """A supervisor (or higher) approves or denies a pending application; a decided one is 409."""
     require_weapons(Community.objects.get(pk=application.community_id))
     if not access.has_role(by, application.community_id, Role.SUPERVISOR):
-        raise PermissionDenied("Only supervisors and admins decide weapons license applications.")
+        raise Forbidden("Only supervisors and admins decide weapons license applications.")
     reason = _text("reason", reason, max_length=2000)
     with transaction.atomic():
         locked = WeaponLicenseApplication.objects.select_for_update().get(community_id=application.community_id,

@@ -13,11 +13,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from cad.core import access
-from cad.core.api.exceptions import Conflict
 from cad.core.choices import DepartmentType, StatusCodeMeaning
+from cad.core.errors import Conflict, Forbidden, Invalid, NotFound
 from cad.core.models import Community, Department, StatusCode
 from cad.core.webhooks import WebhookError, WebhookRefused, post_json  # noqa: F401 (WebhookError: tasks retry on it)
 from cad.events import apublish, publish
@@ -89,7 +88,7 @@ def resolve_status_code(community_id, value) -> StatusCode | None:
     if code is None:
         allowed = ", ".join(StatusCode.objects.for_community(community_id).filter(archived_at__isnull=True)
                             .values_list("code", flat=True))
-        raise ValidationError({"status": [f'"{value}" is not a status code here; use one of: {allowed}.']})
+        raise Invalid({"status": [f'"{value}" is not a status code here; use one of: {allowed}.']})
     return code
 
 
@@ -107,10 +106,10 @@ def unit_set_state(*, unit: Unit, state: str, by=None, status_code: StatusCode |
     """Set an on-duty unit's canonical state, its status code (given, else the community's first code
     for that state, else none) and its free status text (cleared unless given)."""
     if state not in UnitState.values:
-        raise ValidationError({"state": [f'"{state}" is not allowed; use one of: {", ".join(UnitState.values)}.']})
+        raise Invalid({"state": [f'"{state}" is not allowed; use one of: {", ".join(UnitState.values)}.']})
     code = resolve_status_code(unit.community_id, status_code)
     if code is not None and code.community_id != unit.community_id:
-        raise ValidationError({"status": ["That status code belongs to another community."]})
+        raise Invalid({"status": ["That status code belongs to another community."]})
     code = code or _default_code(unit.community_id, state)
     now = now or timezone.now()
     with transaction.atomic():
@@ -119,7 +118,7 @@ def unit_set_state(*, unit: Unit, state: str, by=None, status_code: StatusCode |
         if locked is None:
             raise NotFound("Unit not found.")
         if not locked.on_duty:
-            raise PermissionDenied("This unit is not on duty.")
+            raise Forbidden("This unit is not on duty.")
         locked.state, locked.status_code = state, code
         locked.status_text = str(status_text or "")[:40]
         locked.last_activity_at = now
@@ -186,9 +185,9 @@ def duty_set(*, character, on: bool, by=None, now: datetime | None = None) -> Un
     duty, or None if it was not on duty. Only LEO, EMS, fire and tow characters go on duty (403).
     """
     if character.type not in ON_DUTY_CHARACTER_TYPES:
-        raise PermissionDenied("Only LEO, EMS, fire and tow characters can go on duty.")
+        raise Forbidden("Only LEO, EMS, fire and tow characters can go on duty.")
     if character.archived_at is not None:
-        raise PermissionDenied("This character is archived.")
+        raise Forbidden("This character is archived.")
     now = now or timezone.now()
     current = Unit.objects.for_community(character.community_id).filter(character=character, on_duty=True).first()
     if not on:
@@ -445,9 +444,9 @@ def offline_idle_units(*, now: datetime | None = None, limit: int = 500) -> int:
 def aop_set(*, community: Community, aop: str, by=None) -> Community:
     aop = (aop or "").strip()
     if not aop:
-        raise ValidationError({"aop": ["The area of play cannot be empty."]})
+        raise Invalid({"aop": ["The area of play cannot be empty."]})
     if len(aop) > 200:
-        raise ValidationError({"aop": ["At most 200 characters."]})
+        raise Invalid({"aop": ["At most 200 characters."]})
     with transaction.atomic():
         Community.objects.filter(pk=community.pk).update(area_of_play=aop, updated_at=timezone.now())
         community.area_of_play = aop
@@ -467,7 +466,7 @@ def signal100_set(*, community: Community, value: bool, call_id: str | None = No
         except ValueError:
             call = None
         if call is None:
-            raise ValidationError({"callId": ["No such call in this community."]})
+            raise Invalid({"callId": ["No such call in this community."]})
     with transaction.atomic():
         Community.objects.filter(pk=community.pk).update(
             signal100=value, signal100_call_id=call.pk if call else None, updated_at=timezone.now())
@@ -510,7 +509,7 @@ def dispatcher_set_active(*, community: Community, user, value: bool) -> ActiveD
 
 def active_dispatcher_update(*, community: Community, user, department: Department | None) -> ActiveDispatcher:
     if department is not None and department.community_id != community.pk:
-        raise ValidationError({"activeDepartment": ["No such department in this community."]})
+        raise Invalid({"activeDepartment": ["No such department in this community."]})
     with transaction.atomic():
         row = ActiveDispatcher.objects.for_community(community).select_for_update().filter(user=user).first()
         if row is None:
@@ -537,10 +536,10 @@ def tone_set(*, community: Community, description: str, leo: bool, ems_fd: bool,
     """001's create-or-update: the active LEO and/or EMS-FD tone now says `description`."""
     description = (description or "").strip()
     if not description:
-        raise ValidationError({"description": ["A tone needs a description."]})
+        raise Invalid({"description": ["A tone needs a description."]})
     types = [t for t, wanted in ((ToneType.LEO, leo), (ToneType.EMS_FD, ems_fd)) if wanted]
     if not types:
-        raise ValidationError({"leoTone": ["Pick at least one of leoTone and emsFdTone."]})
+        raise Invalid({"leoTone": ["Pick at least one of leoTone and emsFdTone."]})
     user = access.person(by)
     tones = []
     with transaction.atomic():

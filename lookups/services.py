@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from cad.core.errors import Invalid
 from cad.core.models import ApiToken, Community
 
 from . import selectors
@@ -18,13 +18,13 @@ def lookup_search(*, community: Community, query: str, type: str | None = None, 
     the results merged); an explicit `type` wins. Returns {civilians, vehicles, detected_types} and
     records a LookupHistory row for the caller."""
     if not isinstance(query, str) or not query.strip():
-        raise ValidationError({"query": ["This field is required."]})
+        raise Invalid({"query": ["This field is required."]})
     query = " ".join(query.split())
     if len(query) > selectors.MAX_QUERY:
-        raise ValidationError({"query": [f"At most {selectors.MAX_QUERY} characters."]})
+        raise Invalid({"query": [f"At most {selectors.MAX_QUERY} characters."]})
     if type:
         if type not in LookupType.values:
-            raise ValidationError({"type": [f'"{type}" is not allowed; use one of: {", ".join(LookupType.values)}.']})
+            raise Invalid({"type": [f'"{type}" is not allowed; use one of: {", ".join(LookupType.values)}.']})
         types = [type]
     else:
         types = selectors.detect_types(query)

@@ -1,7 +1,7 @@
 """Every state change of records: reports and their review, arrests (with photos), citations (with DMV
 points), warrants and suspects. Each runs in a transaction and publishes its event after the commit.
 
-Validation errors are `django.core.exceptions.ValidationError` keyed by the wire field name (snake_case;
+Validation errors are `cad.core.errors.Invalid` keyed by the wire field name (snake_case;
 the /api renderer camelizes it); a state conflict (reviewing a reviewed report) is `Conflict` (409).
 """
 
@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -22,8 +21,8 @@ from sequences import get_next_value
 
 from cad import events
 from cad.core import access
-from cad.core.api.exceptions import Conflict
 from cad.core.choices import Role
+from cad.core.errors import Conflict, Invalid
 from cad.core.models import Community, PenalCode
 from characters.choices import FIRST_RESPONDER_TYPES
 from characters.models import Character
@@ -46,18 +45,18 @@ WARRANT_TRANSITIONS = {
 
 def _same_community(community: Community, row, field: str) -> None:
     if row is not None and row.community_id != community.pk:
-        raise ValidationError({field: ["Does not exist."]})
+        raise Invalid({field: ["Does not exist."]})
 
 
 def _live_character(community: Community, character: Character | None, field: str, *,
                     responder: bool = False) -> None:
     if character is None:
-        raise ValidationError({field: ["This field is required."]})
+        raise Invalid({field: ["This field is required."]})
     _same_community(community, character, field)
     if character.archived_at is not None:
-        raise ValidationError({field: ["This character is archived."]})
+        raise Invalid({field: ["This character is archived."]})
     if responder and character.type not in FIRST_RESPONDER_TYPES:
-        raise ValidationError({field: ["Must be a leo, ems or fd character."]})
+        raise Invalid({field: ["Must be a leo, ems or fd character."]})
 
 
 def may_act_as(*, character: Character, user: Any, role: Any) -> bool:
@@ -73,9 +72,9 @@ def _money(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value if value is not None else 0))
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: ["A number."]}) from None
+        raise Invalid({field: ["A number."]}) from None
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
-        raise ValidationError({field: ["A number from 0 to 9999999999.99."]})
+        raise Invalid({field: ["A number from 0 to 9999999999.99."]})
     return amount.quantize(Decimal("0.01"))
 
 
@@ -102,24 +101,24 @@ def report_payload(report: Report) -> dict:
 def _clean_persons(community: Community, persons: Iterable[Any]) -> tuple[list[dict], list[Character]]:
     persons = list(persons or ())
     if len(persons) > MAX_INVOLVED:
-        raise ValidationError({"involved_persons": [f"At most {MAX_INVOLVED} persons."]})
+        raise Invalid({"involved_persons": [f"At most {MAX_INVOLVED} persons."]})
     cleaned: list[dict] = []
     by_id: set[str] = set()
     for i, person in enumerate(persons):
         if not isinstance(person, dict):
-            raise ValidationError({"involved_persons": [f"Item {i}: an object {{name, notes}}."]})
+            raise Invalid({"involved_persons": [f"Item {i}: an object {{name, notes}}."]})
         name = person.get("name")
         notes = person.get("notes", "") or ""
         character_id = person.get("character_id") or None
         if not isinstance(name, str) or not name.strip() or len(name) > 120:
-            raise ValidationError({"involved_persons": [f"Item {i}: name is required (at most 120 characters)."]})
+            raise Invalid({"involved_persons": [f"Item {i}: name is required (at most 120 characters)."]})
         if not isinstance(notes, str) or len(notes) > 2000:
-            raise ValidationError({"involved_persons": [f"Item {i}: notes is text (at most 2000 characters)."]})
+            raise Invalid({"involved_persons": [f"Item {i}: notes is text (at most 2000 characters)."]})
         if character_id is not None:
             try:
                 character_id = str(uuid.UUID(str(character_id)))
             except ValueError:
-                raise ValidationError({"involved_persons": [f"Item {i}: character_id does not exist."]}) from None
+                raise Invalid({"involved_persons": [f"Item {i}: character_id does not exist."]}) from None
             by_id.add(character_id)
         cleaned.append({"name": " ".join(name.split()), "notes": notes, "character_id": character_id})
 
@@ -128,7 +127,7 @@ def _clean_persons(community: Community, persons: Iterable[Any]) -> tuple[list[d
         found = {str(c.pk): c for c in Character.objects.for_community(community).filter(pk__in=by_id)}
         missing = by_id - set(found)
         if missing:
-            raise ValidationError({"involved_persons": [f"character_id {sorted(missing)[0]} does not exist."]})
+            raise Invalid({"involved_persons": [f"character_id {sorted(missing)[0]} does not exist."]})
         linked.update(found)
     # Persons named without an ID are linked when exactly one live character has that full name.
     name_q = Q()
@@ -156,17 +155,17 @@ def _clean_persons(community: Community, persons: Iterable[Any]) -> tuple[list[d
 def _clean_vehicles(vehicles: Iterable[Any]) -> list[dict]:
     vehicles = list(vehicles or ())
     if len(vehicles) > MAX_INVOLVED:
-        raise ValidationError({"involved_vehicles": [f"At most {MAX_INVOLVED} vehicles."]})
+        raise Invalid({"involved_vehicles": [f"At most {MAX_INVOLVED} vehicles."]})
     cleaned = []
     for i, vehicle in enumerate(vehicles):
         if not isinstance(vehicle, dict):
-            raise ValidationError({"involved_vehicles": [f"Item {i}: an object {{plate, is_stolen}}."]})
+            raise Invalid({"involved_vehicles": [f"Item {i}: an object {{plate, is_stolen}}."]})
         plate = _PLATE_JUNK.sub("", str(vehicle.get("plate") or "").upper())
         is_stolen = vehicle.get("is_stolen", False)
         if not 1 <= len(plate) <= 8:
-            raise ValidationError({"involved_vehicles": [f"Item {i}: plate is 1-8 letters and digits."]})
+            raise Invalid({"involved_vehicles": [f"Item {i}: plate is 1-8 letters and digits."]})
         if not isinstance(is_stolen, bool):
-            raise ValidationError({"involved_vehicles": [f"Item {i}: is_stolen is true or false."]})
+            raise Invalid({"involved_vehicles": [f"Item {i}: is_stolen is true or false."]})
         cleaned.append({"plate": plate, "is_stolen": is_stolen})
     return cleaned
 
@@ -183,19 +182,19 @@ def report_create(
     _same_community(community, call, "call_id")
     title, body = (title or "").strip(), (body or "").strip()
     if not title or len(title) > 200:
-        raise ValidationError({"title": ["Required, at most 200 characters."]})
+        raise Invalid({"title": ["Required, at most 200 characters."]})
     if not body:
-        raise ValidationError({"body": ["Required."]})
+        raise Invalid({"body": ["Required."]})
     if type not in ReportKind.values:
-        raise ValidationError({"type": [f'"{type}" is not allowed; use one of: {", ".join(ReportKind.values)}.']})
+        raise Invalid({"type": [f'"{type}" is not allowed; use one of: {", ".join(ReportKind.values)}.']})
     offered = report_types_for(community, author)
     if type not in offered:
-        raise ValidationError({"type": [f'"{type}" is not offered to this author\'s department; '
+        raise Invalid({"type": [f'"{type}" is not offered to this author\'s department; '
                                         f'use one of: {", ".join(offered) or "none"}.']})
     if report_data is None:
         report_data = {}
     if not isinstance(report_data, dict):
-        raise ValidationError({"report_data": ["An object."]})
+        raise Invalid({"report_data": ["An object."]})
     persons, linked = _clean_persons(community, involved_persons)
     vehicles = _clean_vehicles(involved_vehicles)
 
@@ -215,11 +214,11 @@ def report_review(*, report: Report, approve: bool, by=None, note: str = "") -> 
     """Approve or reject a pending report (supervisors and above; the view checks the role)."""
     locked = Report.objects.select_for_update().filter(community_id=report.community_id, pk=report.pk).first()
     if locked is None:
-        raise ValidationError({"report": ["Does not exist."]})
+        raise Invalid({"report": ["Does not exist."]})
     if locked.status != ReportStatus.PENDING:
         raise Conflict(f"This report was already {locked.status}.", status=locked.status)
     if note and len(note) > 2000:
-        raise ValidationError({"note": ["At most 2000 characters."]})
+        raise Invalid({"note": ["At most 2000 characters."]})
     locked.status = ReportStatus.APPROVED if approve else ReportStatus.REJECTED
     locked.reviewed_by = access.person(by)
     locked.reviewed_at = timezone.now()
@@ -249,11 +248,11 @@ def parse_charges(value: Any) -> list[str]:
     elif isinstance(value, list | tuple):
         items = value
     else:
-        raise ValidationError({"charges": ["A list of charges or a comma-separated string."]})
+        raise Invalid({"charges": ["A list of charges or a comma-separated string."]})
     out = []
     for item in items:
         if not isinstance(item, str | uuid.UUID):
-            raise ValidationError({"charges": ["Each charge is a penal code ID or text."]})
+            raise Invalid({"charges": ["Each charge is a penal code ID or text."]})
         text = " ".join(str(item).split())
         if text:
             out.append(text)
@@ -264,11 +263,11 @@ def _resolve_charges(community: Community, charges: Sequence[str]) -> tuple[list
     """Each charge is a penal code of the community (by ID, code or name) or free text."""
     charges = parse_charges(list(charges) if not isinstance(charges, str) else charges)
     if not charges:
-        raise ValidationError({"charges": ["At least one charge."]})
+        raise Invalid({"charges": ["At least one charge."]})
     if len(charges) > MAX_CHARGES:
-        raise ValidationError({"charges": [f"At most {MAX_CHARGES} charges."]})
+        raise Invalid({"charges": [f"At most {MAX_CHARGES} charges."]})
     if any(len(c) > 200 for c in charges):
-        raise ValidationError({"charges": ["Each charge is at most 200 characters."]})
+        raise Invalid({"charges": ["Each charge is at most 200 characters."]})
     codes = list(PenalCode.objects.for_community(community).filter(archived_at__isnull=True))
     by_id = {str(p.pk): p for p in codes}
     by_text: dict[str, PenalCode] = {}
@@ -282,7 +281,7 @@ def _resolve_charges(community: Community, charges: Sequence[str]) -> tuple[list
         try:
             code = by_id.get(str(uuid.UUID(charge)))
             if code is None:
-                raise ValidationError({"charges": [f"Penal code {charge} does not exist."]})
+                raise Invalid({"charges": [f"Penal code {charge} does not exist."]})
         except ValueError:
             code = by_text.get(charge.lower())
         if code is not None:
@@ -317,12 +316,12 @@ def arrest_create(
     _live_character(community, arrested_by, "arrested_by", responder=True)
     _same_community(community, report, "report_id")
     if report is not None and report.archived_at is not None:
-        raise ValidationError({"report_id": ["Does not exist."]})
+        raise Invalid({"report_id": ["Does not exist."]})
     resolved, codes = _resolve_charges(community, charges)
     if jail_time_min is None:
         jail_time_min = sum(c.jail_minutes for c in codes)
     if isinstance(jail_time_min, bool) or not isinstance(jail_time_min, int) or not 0 <= jail_time_min <= 10**6:
-        raise ValidationError({"jail_time_min": ["Whole minutes from 0 to 1000000."]})
+        raise Invalid({"jail_time_min": ["Whole minutes from 0 to 1000000."]})
     fine = _money(sum((c.fine for c in codes), Decimal(0)) if fine_amount is None else fine_amount, "fine_amount")
     arrest = Arrest.objects.create(
         community=community, character=character, arrested_by=arrested_by, charges=resolved,
@@ -337,27 +336,27 @@ IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "
 
 def validate_image(upload: UploadedFile, *, community: Community, field: str = "photo") -> str:
     """The upload's real content type (read from its bytes, never its name), within the community's
-    size and type limits (the mugshot settings), else ValidationError."""
+    size and type limits (the mugshot settings), else Invalid."""
     from PIL import Image, UnidentifiedImageError
 
     size = getattr(upload, "size", None) or 0
     if size <= 0:
-        raise ValidationError({field: ["An image file is required."]})
+        raise Invalid({field: ["An image file is required."]})
     if size > community.mugshot_max_bytes:
-        raise ValidationError({field: [f"At most {community.mugshot_max_bytes} bytes."]})
+        raise Invalid({field: [f"At most {community.mugshot_max_bytes} bytes."]})
     try:
         upload.seek(0)
         with Image.open(upload) as image:
             image.verify()
             fmt = image.format
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError({field: ["Not a valid image."]}) from None
+        raise Invalid({field: ["Not a valid image."]}) from None
     finally:
         upload.seek(0)
     content_type = IMAGE_TYPES.get(fmt or "")
     allowed = community.mugshot_types or []
     if content_type is None or content_type not in allowed:
-        raise ValidationError({field: [f"Allowed image types: {', '.join(allowed)}."]})
+        raise Invalid({field: [f"Allowed image types: {', '.join(allowed)}."]})
     return content_type
 
 
@@ -370,7 +369,7 @@ def arrest_photo_add(*, arrest: Arrest, upload: UploadedFile, by=None) -> Arrest
     content_type = validate_image(upload, community=community)
     Arrest.objects.select_for_update().filter(community_id=arrest.community_id, pk=arrest.pk).first()
     if arrest.photos.count() >= MAX_ARREST_PHOTOS:
-        raise ValidationError({"photo": [f"At most {MAX_ARREST_PHOTOS} photos per arrest."]})
+        raise Invalid({"photo": [f"At most {MAX_ARREST_PHOTOS} photos per arrest."]})
     photo = ArrestPhoto(community_id=arrest.community_id, arrest=arrest, content_type=content_type,
                         size=upload.size, uploaded_by=access.person(by))
     photo.image.save("photo", upload, save=False)
@@ -393,13 +392,13 @@ def citation_payload(citation: Citation) -> dict:
 
 def clamp_points(points: Any) -> int:
     if isinstance(points, bool):
-        raise ValidationError({"points": ["A whole number."]})
+        raise Invalid({"points": ["A whole number."]})
     try:
         value = int(points or 0)
     except (TypeError, ValueError):
-        raise ValidationError({"points": ["A whole number."]}) from None
+        raise Invalid({"points": ["A whole number."]}) from None
     if isinstance(points, float) and points != value:
-        raise ValidationError({"points": ["A whole number."]})
+        raise Invalid({"points": ["A whole number."]})
     return max(0, min(MAX_CITATION_POINTS, value))
 
 
@@ -414,9 +413,9 @@ def citation_create(
     _live_character(community, issued_by, "issued_by", responder=True)
     violation = " ".join((violation or "").split())
     if not violation or len(violation) > 200:
-        raise ValidationError({"violation": ["Required, at most 200 characters."]})
+        raise Invalid({"violation": ["Required, at most 200 characters."]})
     if not isinstance(paid, bool):
-        raise ValidationError({"paid": ["true or false."]})
+        raise Invalid({"paid": ["true or false."]})
     points = clamp_points(points)
     citation = Citation.objects.create(
         community=community, character=character, issued_by=issued_by, violation=violation,
@@ -434,7 +433,7 @@ def citation_create(
 @transaction.atomic
 def citation_set_paid(*, citation: Citation, paid: bool, by=None) -> Citation:
     if not isinstance(paid, bool):
-        raise ValidationError({"paid": ["true or false."]})
+        raise Invalid({"paid": ["true or false."]})
     Citation.objects.filter(community_id=citation.community_id, pk=citation.pk).update(
         paid=paid, updated_at=timezone.now())
     citation.refresh_from_db()
@@ -466,7 +465,7 @@ def warrant_create(
         _live_character(community, issued_by, "issued_by", responder=True)
     title = " ".join((title or "").split())
     if not title or len(title) > 200:
-        raise ValidationError({"title": ["Required, at most 200 characters."]})
+        raise Invalid({"title": ["Required, at most 200 characters."]})
     warrant = Warrant.objects.create(community=community, character=character, title=title,
                                      description=description or "", issued_by=issued_by,
                                      created_by=access.person(created_by))
@@ -478,11 +477,11 @@ def warrant_create(
 def warrant_set_status(*, warrant: Warrant, status: str, by=None) -> Warrant:
     """active → served | recalled; recalled → active (reissued). Served is final."""
     if status not in WarrantStatus.values:
-        raise ValidationError({"status": [f'"{status}" is not allowed; use one of: '
+        raise Invalid({"status": [f'"{status}" is not allowed; use one of: '
                                           f'{", ".join(WarrantStatus.values)}.']})
     locked = Warrant.objects.select_for_update().filter(community_id=warrant.community_id, pk=warrant.pk).first()
     if locked is None:
-        raise ValidationError({"warrant": ["Does not exist."]})
+        raise Invalid({"warrant": ["Does not exist."]})
     if locked.status == status:
         return locked
     if status not in WARRANT_TRANSITIONS[WarrantStatus(locked.status)]:
@@ -499,11 +498,11 @@ def warrant_update(*, warrant: Warrant, by=None, **fields) -> Warrant:
     status = fields.pop("status", None)
     unknown = set(fields) - {"title", "description"}
     if unknown:
-        raise ValidationError({sorted(unknown)[0]: ["Cannot be changed."]})
+        raise Invalid({sorted(unknown)[0]: ["Cannot be changed."]})
     if "title" in fields:
         title = " ".join((fields["title"] or "").split())
         if not title or len(title) > 200:
-            raise ValidationError({"title": ["Required, at most 200 characters."]})
+            raise Invalid({"title": ["Required, at most 200 characters."]})
         fields["title"] = title
     if fields:
         for name, value in fields.items():
@@ -537,13 +536,13 @@ def _check_suspect_fields(community: Community, fields: dict) -> None:
         if name in fields:
             fields[name] = " ".join((fields[name] or "").split())
             if len(fields[name]) > 60:
-                raise ValidationError({name: ["At most 60 characters."]})
+                raise Invalid({name: ["At most 60 characters."]})
     if "description" in fields:
         fields["description"] = fields["description"] or ""
         if len(fields["description"]) > 5000:
-            raise ValidationError({"description": ["At most 5000 characters."]})
+            raise Invalid({"description": ["At most 5000 characters."]})
     if "status" in fields and fields["status"] not in SuspectStatus.values:
-        raise ValidationError({"status": [f'"{fields["status"]}" is not allowed; use one of: '
+        raise Invalid({"status": [f'"{fields["status"]}" is not allowed; use one of: '
                                           f'{", ".join(SuspectStatus.values)}.']})
     _same_community(community, fields.get("call"), "call_id")
     _same_community(community, fields.get("character"), "character_id")
@@ -563,7 +562,7 @@ def suspect_create(
     if character is not None and not (fields["first_name"] or fields["last_name"]):
         fields["first_name"], fields["last_name"] = character.first_name, character.last_name
     if not (fields["first_name"] or fields["last_name"] or fields["description"]):
-        raise ValidationError({"first_name": ["A name or a description is required."]})
+        raise Invalid({"first_name": ["A name or a description is required."]})
     reports = fields.pop("reports")
     suspect = Suspect.objects.create(community=community, created_by=access.person(created_by), **fields)
     if reports:
@@ -577,14 +576,14 @@ def suspect_update(*, suspect: Suspect, by=None, **fields) -> Suspect:
     """000 §5 PUT: only the given fields change."""
     unknown = set(fields) - SUSPECT_FIELDS
     if unknown:
-        raise ValidationError({sorted(unknown)[0]: ["Cannot be changed."]})
+        raise Invalid({sorted(unknown)[0]: ["Cannot be changed."]})
     community = Community.objects.get(pk=suspect.community_id)
     _check_suspect_fields(community, fields)
     reports = fields.pop("reports", None)
     after = {"first_name": suspect.first_name, "last_name": suspect.last_name,
              "description": suspect.description, **fields}
     if not (after["first_name"] or after["last_name"] or after["description"]):
-        raise ValidationError({"first_name": ["A name or a description is required."]})
+        raise Invalid({"first_name": ["A name or a description is required."]})
     for name, value in fields.items():
         setattr(suspect, name, value)
     suspect.save(update_fields=[*fields, "updated_at"] if fields else ["updated_at"])

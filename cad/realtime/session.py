@@ -31,6 +31,7 @@ from channels.db import database_sync_to_async
 from rest_framework.exceptions import APIException
 
 from cad.core.choices import Role
+from cad.core.errors import DomainError
 
 from . import domain
 from .auth import AuthError, Principal, authenticate_token, community_id_of, community_role
@@ -134,7 +135,9 @@ class Session:
                 await handler(self, data)
             except ClientError as exc:
                 self.error(name, str(exc))
-            except APIException as exc:  # a service refused (not found, conflict, validation)
+            except DomainError as exc:  # a service refused (not found, forbidden, conflict, invalid)
+                self.error(name, exc.message)
+            except APIException as exc:  # an edge refused with DRF's words
                 self.error(name, _detail(exc))
             except Exception:
                 logger.exception("realtime: %s failed", name)

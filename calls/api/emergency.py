@@ -7,7 +7,6 @@ The whole request is validated before anything is created, so a bad element crea
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -16,6 +15,7 @@ from rest_framework import serializers
 
 from cad.core.access import ServicePrincipal
 from cad.core.api.parsers import loads_strict
+from cad.core.errors import DomainError, Invalid
 from cad.core.services import token_authenticate
 
 from .. import services
@@ -107,8 +107,8 @@ def new_dispatch(request):
                 )
                 lines.append(f"NEW DISPATCH CREATED - ID: {call.number}")
                 unknown += call.unresolved_unit_ids
-    except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    except DomainError as exc:  # 002 answers every refusal as one plain-text line
+        detail = exc.detail if isinstance(exc, Invalid) else [exc.message]
         return _text(f"INVALID DISPATCH: {_first_error(detail)}", 400)
     if unknown:
         lines.append(f"UNKNOWN UNIT IDS: {', '.join(unknown)}")

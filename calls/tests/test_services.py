@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from cad.core.api.exceptions import Conflict
+from cad.core.errors import Conflict, Invalid
 from cad.core.models import CallType
 from calls import services
 from calls.choices import (
@@ -49,7 +48,7 @@ def test_create_resolves_configured_call_type_by_id_or_name(community, dispatche
 
 def test_create_rejects_another_communitys_call_type(community, other_community, dispatcher):
     foreign = CallType.objects.for_community(other_community).first()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.call_create(community=community, by_user=dispatcher, call_type_id=str(foreign.pk))
     assert not Call.objects.for_community(community).exists()
 
@@ -90,9 +89,9 @@ def test_create_with_units_by_api_id_reports_unknown(community, dispatcher, unit
 @pytest.mark.parametrize("bad", [{"priority": "urgent"}, {"status": "done"}, {"origin": 7}, {"x": "east"},
                                  {"metadata": [1]}])
 def test_create_rejects_bad_values_naming_allowed_ones(community, dispatcher, bad):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.call_create(community=community, by_user=dispatcher, title="t", **bad)
-    assert list(exc.value.message_dict) == [next(iter(bad))]
+    assert list(exc.value.fields) == [next(iter(bad))]
     assert not Call.objects.for_community(community).exists()
 
 
@@ -130,7 +129,7 @@ def test_progress_keeps_call_status_consistent(call, unit, unit2):
 def test_on_scene_needs_a_response_first(call, unit):
     with pytest.raises(Conflict):
         services.call_unit_progress(call=call, unit=unit, state="on_scene")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.call_unit_progress(call=call, unit=unit, state="flying")
     assert not call.assignments.exists()
 
@@ -202,7 +201,7 @@ def test_note_touches_activity_and_publishes(call, officer, events, django_captu
     assert note.text == "Suspect fled on foot" and note.author_name == "officer_a"
     assert Call.objects.for_community(call.community).get(pk=call.pk).last_activity_at > before
     assert payload(events, "call-note-added")["note"]["addedBy"] == "officer_a"
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.call_add_note(call=call, text="   ", by_user=officer)
 
 
@@ -226,7 +225,7 @@ def test_attach_is_idempotent_and_community_checked(call, civ, vehicle, other_co
     services.call_attach_civilian(call=call, civilian=civ)
     services.call_attach_vehicle(call=call, vehicle=vehicle)
     assert list(call.attached_civilians.all()) == [civ] and list(call.attached_vehicles.all()) == [vehicle]
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.call_attach_civilian(call=call, civilian=make_character(other_community))
 
 
@@ -259,7 +258,7 @@ def test_active_911_calls_payload_for_realtime(community, make_call, unit, djang
 
 
 def test_call_by_id_or_number(community, other_community, make_call):
-    from cad.core.api.exceptions import NotFound
+    from cad.core.errors import NotFound
     from calls.selectors import call_by_id_or_number
 
     call = make_call(community)
@@ -302,10 +301,10 @@ def test_going_off_duty_detaches_from_open_and_deleted_calls(community, make_cal
 
 
 def test_overlong_text_is_a_validation_error_not_a_database_error(community, dispatcher, call):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.call_create(community=community, by_user=dispatcher, call_type="x" * 121)
-    assert "call_type" in exc.value.message_dict
-    with pytest.raises(ValidationError):
+    assert "call_type" in exc.value.fields
+    with pytest.raises(Invalid):
         services.call_update(call=call, by=dispatcher, postal="9" * 21)
 
 

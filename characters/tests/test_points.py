@@ -55,9 +55,9 @@ def test_points_are_clamped_and_bad_points_rejected(community, licensed):
     assert _fresh(lic).points == 12
     services.license_points_add(character=character, points=-5)
     assert LicensePointEntry.objects.for_community(community).count() == 1
-    from rest_framework.exceptions import ValidationError
+    from cad.core.errors import Invalid
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.license_points_add(character=character, points="lots")
 
 

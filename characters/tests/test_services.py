@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from rest_framework.exceptions import ValidationError
 
-from cad.core.api.exceptions import Conflict
+from cad.core.errors import Conflict, Invalid
 from characters import selectors, services
 from characters.models import Character
 
@@ -54,7 +53,7 @@ def test_given_numbers_clash_is_409_and_format_checked(community):
         make_character(community, ssn="123-45-6789")
     with pytest.raises(Conflict):
         make_character(community, license_number="dl-00001")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         make_character(community, license_number="DL 1")
     assert Character.objects.for_community(community).count() == 1
 
@@ -67,7 +66,7 @@ def test_license_numbers_widen_when_crowded():
 def test_normalize_plate():
     assert services.normalize_plate(" ab-c 12 ") == "ABC12"
     for bad in ("A", "ABCDEFGHI", "AB_1", None, 12):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Invalid):
             services.normalize_plate(bad)
 
 
@@ -106,7 +105,7 @@ def test_weapons_license_statuses_bulk(community, civ_char, officer_char, django
 
 def test_archived_character_cannot_get_things(community, civ_char):
     services.character_archive(character=civ_char)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.vehicle_register(community=community, owner=civ_char, plate="ABC1")
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cad.core.api.exceptions import Conflict
+from cad.core.errors import Conflict
 from characters import services
 from characters.models import Vehicle
 

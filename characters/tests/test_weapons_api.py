@@ -117,8 +117,8 @@ def test_applications_other_community_and_server(as_, outsider, server, civ_char
 def test_decide_service_checks_role(community, civ_char, civilian, outsider):
     enable_weapons(community)
     app = services.weapon_license_apply(character=civ_char)
-    from rest_framework.exceptions import PermissionDenied
+    from cad.core.errors import Forbidden
 
     for by in (civilian, outsider, None):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Forbidden):
             services.weapon_license_decide(application=app, approve=True, by=by)

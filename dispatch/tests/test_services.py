@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.exceptions import PermissionDenied, ValidationError
 
+from cad.core.errors import Forbidden, Invalid
 from dispatch import selectors, services
 from dispatch.models import Unit
 
@@ -27,7 +27,7 @@ def test_duty_on_generates_a_callsign_and_job(medic):
 
 
 def test_civilians_cannot_go_on_duty(community, make_character):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.duty_set(character=make_character(community, type="civilian"), on=True)
     assert not Unit.objects.for_community(community).exists()
 
@@ -64,9 +64,9 @@ def test_unit_set_state(unit, community, events, django_capture_on_commit_callba
     unit.refresh_from_db()
     assert unit.state == "busy" and unit.status_code.code == "10-6"
     assert events[-1][1]["status"] == "10-6"
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.unit_set_state(unit=unit, state="napping")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.unit_set_state(unit=unit, state="busy", status_code="10-99")
     services.unit_set_state(unit=unit, state="on_scene", status_text="traffic stop")
     unit.refresh_from_db()
@@ -80,14 +80,14 @@ def test_unit_set_status_takes_a_state_or_a_code(unit):
     assert services.unit_set_status(unit=unit, status="10-15").state == "busy"
     assert services.unit_set_status(unit=unit, status="10-7").state == "busy"  # out of service
     assert services.unit_set_status(unit=unit, status="available").status_code.code == "10-8"
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(Invalid) as raised:
         services.unit_set_status(unit=unit, status="10-99")
     assert "10-8" in str(raised.value.detail)
 
 
 def test_off_duty_units_cannot_change_status(unit, leo):
     services.duty_set(character=leo, on=False)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.unit_set_state(unit=unit, state="busy")
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from cad.core.api.fields import ChoiceField
 from cad.core.api.serializers import ApiModelSerializer, CommunityPrimaryKeyRelatedField
+from cad.core.errors import Invalid
 from calls.models import Call
 from characters.models import Character
 
@@ -110,12 +111,10 @@ class ChargesField(serializers.Field):
     """A list of charges (penal code IDs, codes, names or free text) or 004's comma-separated string."""
 
     def to_internal_value(self, data):
-        from django.core.exceptions import ValidationError as DjangoValidationError
-
         try:
             charges = parse_charges(data)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict["charges"]) from None
+        except Invalid as exc:
+            raise serializers.ValidationError(exc.fields.get("charges") or exc.first_message()) from None
         if not charges:
             raise serializers.ValidationError("At least one charge.")
         return charges

@@ -1,8 +1,8 @@
 import uuid
 
 import pytest
-from django.core.exceptions import ValidationError
 
+from cad.core.errors import Invalid
 from cad.core.models import Department
 from records import services
 from records.models import Report
@@ -71,12 +71,12 @@ def test_report_types_follow_department(community, officer_char):
     fire = Department.objects.for_community(community).get(short_name="SAFR")
     ff = make_character(community, first="Fay", last="Fire", type="fd", department=fire)
     assert services.report_create(community=community, author=ff, title="t", body="b", type="fire_report")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.report_create(community=community, author=ff, title="t", body="b", type="use_of_force")
     # no department: the character type stands for it (ems → ems department types)
     medic = make_character(community, first="Med", last="Ic", type="ems")
     assert services.report_create(community=community, author=medic, title="t", body="b", type="medical_report")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.report_create(community=community, author=medic, title="t", body="b", type="crash_report")
 
 
@@ -154,7 +154,7 @@ def test_report_with_call_of_other_community_rejected(community, other_community
     from calls.models import Call
 
     call = Call.objects.create(community=other_community, number=1, title="x")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.report_create(community=community, author=officer_char, title="t", body="b", call=call)
     mine = Call.objects.create(community=community, number=1, title="y")
     report = services.report_create(community=community, author=officer_char, title="t", body="b", call=mine)

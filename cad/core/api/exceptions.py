@@ -11,10 +11,12 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cad.core import errors
+from cad.core.errors import Conflict  # noqa: F401  (views raise it too)
 from cad.core.tenancy import UnscopedQueryError
 
 
-class Conflict(exceptions.APIException):
+class ConflictError(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Conflict."
     default_code = "conflict"
@@ -22,6 +24,19 @@ class Conflict(exceptions.APIException):
     def __init__(self, detail: str, **extra):
         super().__init__(detail)
         self.extra = extra
+
+
+def api_exception(exc: errors.DomainError) -> exceptions.APIException:
+    """The DRF exception a domain error answers as (the one mapping for REST)."""
+    if isinstance(exc, errors.Invalid):
+        return exceptions.ValidationError(exc.detail)
+    if isinstance(exc, errors.NotFound):
+        return exceptions.NotFound(exc.message)
+    if isinstance(exc, errors.Forbidden):
+        return exceptions.PermissionDenied(exc.message)
+    if isinstance(exc, errors.Conflict):
+        return ConflictError(exc.message, **exc.extra)
+    return exceptions.ValidationError([exc.message])
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -71,7 +86,9 @@ def validation_error_body(detail, *, camel: bool = True) -> dict:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, RequestDataTooBig):
+    if isinstance(exc, errors.DomainError):
+        exc = api_exception(exc)
+    elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError("Malformed request.")
