@@ -21,6 +21,14 @@ api_patterns = [
     path("", include("announcements.api.urls")),
 ]
 
+# SnailyCAD scripts are configured with a base URL ending in /v1 (`https://cad.example.com/v1/911-calls`):
+# 001's routes answer there too, served by the same views as under /api/.
+snailycad_patterns = [
+    path("", include("calls.api.snailycad_urls")),
+    path("", include("dispatch.api.snailycad_urls")),
+    path("", include("bolos.api.snailycad_urls")),
+]
+
 fivem_patterns = [
     path("", include("calls.api.fivem_urls")),
     path("", include("dispatch.api.fivem_urls")),
@@ -39,6 +47,8 @@ urlpatterns = [
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include(api_patterns)),
     path("fivem/", include(fivem_patterns)),
+    # A namespace keeps reverse() on the /api/ spelling of these routes.
+    path("v1/", include((snailycad_patterns, "v1"))),
     path("", include("calls.api.emergency_urls")),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", MediaView.as_view(), name="media"),
 ]

@@ -120,13 +120,17 @@ def unit_removed(call, unit, *, reason: str, now: datetime) -> dict:
     }
 
 
-def panic_003(call, *, character, unit, location: str, postal: str, coords: dict | None, source: str,
+def _callsign(character, unit) -> str:
+    return unit.name if unit is not None else (character.callsign if character is not None else "")
+
+
+def panic_003(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None, source: str,
               community) -> dict:
     return {
-        "officerName": character.full_name,
-        "officerId": str(unit.pk if unit is not None else character.pk),
-        "callsign": unit.name if unit is not None else character.callsign,
-        "characterId": str(character.pk),
+        "officerName": name,
+        "officerId": str(unit.pk) if unit is not None else (str(character.pk) if character is not None else None),
+        "callsign": _callsign(character, unit),
+        "characterId": str(character.pk) if character is not None else None,
         "callId": str(call.pk),
         "callNumber": call.number,
         "incidentNumber": call.incident_number,
@@ -176,9 +180,10 @@ def call_004(call, *, assignments=None) -> dict:
     }
 
 
-def panic_004(call, *, character, unit, location: str, postal: str, coords: dict | None) -> dict:
+def panic_004(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None) -> dict:
     return {
-        "call_id": str(call.pk), "call_number": call.number, "character_id": str(character.pk),
-        "name": character.full_name, "callsign": unit.name if unit is not None else character.callsign,
+        "call_id": str(call.pk), "call_number": call.number,
+        "character_id": str(character.pk) if character is not None else None,
+        "name": name, "callsign": _callsign(character, unit),
         "location": location, "postal": postal, "coords": coords, "created_at": iso(call.created_at),
     }

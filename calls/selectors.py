@@ -35,6 +35,24 @@ def call_queryset(community, *, include_archived: bool = False, include_unapprov
     return qs if include_archived else qs.filter(archived_at__isnull=True)
 
 
+def default_call_type(community):
+    """The community's default call type: the first of its call types in the order its admins gave them
+    (what a call that names no type gets, e.g. a SnailyCAD 911 script's call). None if it has none."""
+    from cad.core.models import CallType
+
+    return CallType.objects.for_community(community).filter(archived_at__isnull=True).order_by("position", "name").first()
+
+
+def open_calls_of_units(community, units) -> list[tuple[Call, object]]:
+    """(call, unit) for every open call each of `units` is assigned to."""
+    by_pk = {unit.pk: unit for unit in units}
+    rows = (CallAssignment.objects.for_community(community).filter(unit_id__in=list(by_pk),
+                                                                    call__status__in=OPEN_STATUSES,
+                                                                    call__archived_at__isnull=True)
+            .select_related("call").order_by("assigned_at"))
+    return [(row.call, by_pk[row.unit_id]) for row in rows]
+
+
 def open_calls(community) -> QuerySet[Call]:
     return call_queryset(community).filter(status__in=OPEN_STATUSES)
 

@@ -684,25 +684,34 @@ def call_attach_vehicle(*, call: Call, vehicle, by=None) -> Call:
 
 # --- panic ----------------------------------------------------------------------------------------
 
-def panic_trigger(*, community: Community, character, location: str = "", postal: str = "",
-                  coords: dict | None = None, source: str = "fivem") -> Call:
-    """004 /panic and 003 panic-button: a priority-1 call `PANIC — [callsign] Name` plus the alert."""
+def panic_trigger(*, community: Community, character=None, unit=None, name: str = "", location: str = "",
+                  postal: str = "", coords: dict | None = None, source: str = "fivem") -> Call:
+    """004 /panic and 003 panic-button: a priority-1 call `PANIC — [callsign] Name` plus the alert.
+
+    The officer is a character (their on-duty unit is found), or an on-duty `unit`, or, when a game
+    server only knows the player's `name` (CDE CAD's panic script), just that name."""
     from dispatch.selectors import unit_for_character
 
-    _ensure_same_community(community, character)
+    _ensure_same_community(community, character, unit)
     if coords is not None and (not isinstance(coords, dict) or not {"x", "y"} <= set(coords)):
         raise _invalid("coords", "An object {x, y, z}.")
-    unit = unit_for_character(character)
-    callsign = unit.name if unit is not None else (character.callsign or "—")
+    if character is None and unit is not None:
+        character = unit.character
+    if unit is None and character is not None:
+        unit = unit_for_character(character)
+    officer = (character.full_name if character is not None
+               else name.strip() or (unit.name if unit is not None else "") or "Unknown officer")
+    callsign = unit.name if unit is not None else (getattr(character, "callsign", "") or "—")
     coords = coords or {}
     with transaction.atomic():
         call = call_create(
             community=community, by_character=character, call_type="Panic", title=f"PANIC — [{callsign}] "
-            f"{character.full_name}", location=location, postal=postal, x=coords.get("x"), y=coords.get("y"),
-            z=coords.get("z"), caller=character.full_name, description="Officer in distress: panic button.",
+            f"{officer}"[:200], location=location, postal=postal, x=coords.get("x"), y=coords.get("y"),
+            z=coords.get("z"), caller=officer[:120], description="Officer in distress: panic button.",
             origin=CallOrigin.OBSERVED, priority=1,
         )
-        alert = dict(character=character, unit=unit, location=location, postal=postal, coords=coords or None)
+        alert = dict(character=character, unit=unit, name=officer, location=location, postal=postal,
+                     coords=coords or None)
         publish(community.pk, "panic-button", payloads.panic_003(call, source=source, community=community, **alert),
                 sse=[("panic", payloads.panic_004(call, **alert))])
     return call

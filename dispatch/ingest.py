@@ -18,6 +18,9 @@ import math
 import time
 import uuid
 
+from asgiref.sync import sync_to_async
+
+from cad.core.api.authentication import API_TOKEN_HEADERS
 from cad.core.services import atoken_authenticate
 
 from . import positions, services
@@ -50,10 +53,14 @@ async def _send_json(send, status: int, body: dict, headers: tuple = ()) -> None
     await send({"type": "http.response.body", "body": payload})
 
 
+_TOKEN_HEADERS = tuple(name.encode() for name in API_TOKEN_HEADERS)
+
+
 def _raw_token(headers: dict[bytes, bytes]) -> str | None:
-    key = headers.get(b"x-api-key")
-    if key:
-        return key.decode("latin-1").strip()
+    for name in _TOKEN_HEADERS:
+        key = headers.get(name, b"").strip()
+        if key:
+            return key.decode("latin-1")
     scheme, _, value = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
@@ -160,7 +167,29 @@ def _checked_entry(item, community_id: str, ts: float, where: str) -> dict:
     )
 
 
-def _parse(path: str, body: bytes, community_id: str) -> list[dict]:
+# CDE CAD's tablet reports a unit going off duty as a location update `{unitId, status: "offline"}` with no
+# coordinates: that takes the unit off the live map, as 000's DELETE /api/dispatch/location/:unitId does.
+OFFLINE_STATUSES = frozenset({"offline", "off-duty", "off_duty", "offduty"})
+
+
+def _offline_unit(item, community_id: str, where: str) -> str | None:
+    """The unit id of an "I am off duty" report, or None for a position."""
+    if type(item) is not dict:
+        return None
+    status = item.get("status")
+    if type(status) is not str or status.strip().lower() not in OFFLINE_STATUSES:
+        return None
+    wanted = item.get("communityId") or item.get("community_id")
+    if wanted is not None and str(wanted) != community_id:
+        raise IngestError(403, "This API token belongs to another community.")
+    unit_id = _text(item, "unitId", where)
+    if not unit_id:
+        raise IngestError(400, f"{where}unitId: this field is required.")
+    return unit_id
+
+
+def _parse(path: str, body: bytes, community_id: str) -> tuple[list[dict], list[str]]:
+    """The positions to store and the unit ids reported offline (to drop from the map)."""
     try:
         data = positions.loads(body or b"null")
     except ValueError:
@@ -169,15 +198,24 @@ def _parse(path: str, body: bytes, community_id: str) -> list[dict]:
     if path == FIVEM:
         if not isinstance(data, dict) or not data.get("character_id"):
             raise IngestError(400, "character_id: this field is required.")
-        return [_entry({k: v for k, v in data.items() if k != "unitId"}, community_id, ts)]
+        return [_entry({k: v for k, v in data.items() if k != "unitId"}, community_id, ts)], []
     if path == SINGLE:
-        return [_entry(data, community_id, ts)]
+        offline = _offline_unit(data, community_id, "")
+        return ([], [offline]) if offline else ([_entry(data, community_id, ts)], [])
     items = data.get("positions") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise IngestError(400, "positions: a non-empty list of positions is required.")
     if len(items) > MAX_BATCH_POSITIONS:
         raise IngestError(413, f"At most {MAX_BATCH_POSITIONS} positions per request.")
-    return [_entry(item, community_id, ts, f"positions[{i}].") for i, item in enumerate(items)]
+    entries, offline = [], []
+    for i, item in enumerate(items):
+        where = f"positions[{i}]."
+        unit_id = _offline_unit(item, community_id, where)
+        if unit_id:
+            offline.append(unit_id)
+        else:
+            entries.append(_entry(item, community_id, ts, where))
+    return entries, offline
 
 
 async def ingest_app(scope, receive, send) -> None:
@@ -189,16 +227,22 @@ async def ingest_app(scope, receive, send) -> None:
         headers = dict(scope.get("headers", ()))
         community_id = await _community_of(_raw_token(headers))
         body = await _read_body(scope, receive, MAX_BATCH_BYTES if path == BATCH else MAX_SINGLE_BYTES)
-        entries = _parse(path, body, community_id)
-        await positions.awrite(entries)
-        await services.position_events.add(services.POSITION_EVENTS["fivem" if path == FIVEM else "rest"], entries)
-        services._ensure_embedded_pruner()
+        entries, offline = _parse(path, body, community_id)
+        if entries:
+            await positions.awrite(entries)
+            await services.position_events.add(services.POSITION_EVENTS["fivem" if path == FIVEM else "rest"],
+                                               entries)
+            services._ensure_embedded_pruner()
+        removed = await sync_to_async(services.positions_remove)(community_id=community_id, unit_ids=offline) \
+            if offline else 0
     except IngestError as exc:
         await _send_json(send, exc.status, {"error": exc.message})
         return
     if path == FIVEM:
         await _send_json(send, 200, {"ok": True})
     elif path == BATCH:
-        await _send_json(send, 200, {"success": True, "accepted": len(entries)})
+        await _send_json(send, 200, {"success": True, "accepted": len(entries), **({"removed": removed} if offline else {})})
+    elif offline:
+        await _send_json(send, 200, {"success": True, "unitId": offline[0], "removed": bool(removed)})
     else:
         await _send_json(send, 200, {"success": True})

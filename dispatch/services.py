@@ -397,6 +397,15 @@ def position_remove(*, community_id, unit_id: str) -> bool:
     return bool(gone)
 
 
+def positions_remove(*, community_id, unit_ids: Iterable[str]) -> int:
+    """Take several units off the live map now (units reporting themselves offline); returns how many were
+    tracked."""
+    gone = positions.remove(str(community_id), [str(u) for u in unit_ids])
+    for entry in gone:
+        _publish_removed(entry)
+    return len(gone)
+
+
 def unit_positions_remove(*, unit: Unit) -> None:
     """Drop every position tracked for a unit (by its id, its game-server id or its character)."""
     for entry in positions.remove(str(unit.community_id), _position_keys(unit)):

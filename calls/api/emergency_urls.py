@@ -1,9 +1,11 @@
-"""002's Sonoran-compatible route, mounted at the site root (`/emergency/*`)."""
+"""002's Sonoran-compatible routes, mounted at the site root (`/emergency/*`, `/general/get_version`)."""
 
 from django.urls import path
 
 from . import emergency
 
 urlpatterns = [
-    path("emergency/new_dispatch", emergency.new_dispatch, name="emergency-new-dispatch"),
+    *[path(f"emergency/{name}", emergency.emergency, {"operation": name}, name=f"emergency-{name.replace('_', '-')}")
+      for name in emergency.OPERATIONS],
+    path("general/get_version", emergency.get_version, name="general-get-version"),
 ]

@@ -12,7 +12,7 @@ from cad.core.api.fields import ChoiceField
 from cad.core.api.serializers import CommunityPrimaryKeyRelatedField
 from cad.core.models import Department, Division
 
-from .. import payloads
+from .. import payloads, selectors
 from ..choices import (
     ENDED_STATUSES,
     PRIORITY_TO_WORD,
@@ -59,8 +59,21 @@ def _related(model):
     return CommunityPrimaryKeyRelatedField(queryset=model.objects.all_communities(), required=False, allow_null=True)
 
 
+class CoordinatesSerializer(serializers.Serializer):
+    """A point in the game world: CDE scripts' `coordinates: {x, y, z}`, SnailyCAD's `gtaMapPosition`
+    (which adds `heading`)."""
+
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+    z = serializers.FloatField(required=False, allow_null=True)
+    heading = serializers.FloatField(required=False, allow_null=True)
+
+
 class CallWriteSerializer(serializers.Serializer):
-    """The call fields any dialect may set; `partial=True` for updates."""
+    """The call fields any dialect may set; `partial=True` for updates. CDE CAD's FiveM scripts name the
+    caller `callerName` and send `coordinates: {x, y, z}`: both are read as `caller` and `x`/`y`/`z`."""
+
+    point_fields = ("coordinates",)
 
     call_type = serializers.CharField(max_length=120, required=False, allow_blank=True)
     call_type_id = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
@@ -81,6 +94,25 @@ class CallWriteSerializer(serializers.Serializer):
     metadata = serializers.DictField(required=False)
     department = _related(Department)
     division = _related(Division)
+    caller_name = serializers.CharField(max_length=120, required=False, allow_blank=True, write_only=True)
+    coordinates = CoordinatesSerializer(required=False, allow_null=True, write_only=True)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            # Scripts send `null` for text they do not have (SnailyCAD's `postal: null`): an empty value.
+            blanks = {name for name, field in self.fields.items()
+                      if isinstance(field, serializers.CharField) and field.allow_blank and not field.allow_null}
+            data = {k: ("" if v is None and k in blanks else v) for k, v in data.items()}
+        attrs = super().to_internal_value(data)
+        caller_name = attrs.pop("caller_name", None)
+        if caller_name is not None and not attrs.get("caller"):
+            attrs["caller"] = caller_name
+        for name in self.point_fields:
+            point = attrs.pop(name, None)
+            for axis in ("x", "y", "z") if point else ():
+                if attrs.get(axis) is None and point.get(axis) is not None:
+                    attrs[axis] = point[axis]
+        return attrs
 
 
 class CallCreateSerializer(CallWriteSerializer):
@@ -95,10 +127,15 @@ class CallCreateSerializer(CallWriteSerializer):
 
 
 class Call911WriteSerializer(CallWriteSerializer):
-    """001's 911 call: `name` is the caller, `type` a call type ID (or a name, or free text)."""
+    """001's 911 call: `name` is the caller, `type` a call type ID (or a name, or free text; absent: the
+    community's default call type), `gtaMapPosition` the call's coordinates. SnailyCAD's script sends
+    `null` for text it does not have (`postal: null`): that is an empty value, not an error."""
 
     name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     type = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    gta_map_position = CoordinatesSerializer(required=False, allow_null=True, write_only=True)
+
+    point_fields = ("coordinates", "gta_map_position")
 
     def validate(self, attrs):
         if "name" in attrs:
@@ -110,7 +147,62 @@ class Call911WriteSerializer(CallWriteSerializer):
             else:
                 attrs["call_type"] = value
         if not self.partial and not attrs.get("call_type") and not attrs.get("call_type_id"):
-            raise serializers.ValidationError({"type": ["This field is required."]})
+            default = selectors.default_call_type(self.context["community"])
+            if default is None:
+                raise serializers.ValidationError({"type": ["This field is required (the community has no call "
+                                                            "types to default to)."]})
+            attrs["call_type_id"] = str(default.pk)
+        return attrs
+
+
+class CdeFivem911Serializer(CallWriteSerializer):
+    """CDE CAD's FiveM 911 scripts (`POST /api/fivem/911`, `/api/civilian/fivem-911-call`): `callerName`,
+    `location`, `postal`, `coordinates: {x, y, z}`, a `callType` (often "911 - <what the player typed>")
+    or none (the community's default call type), the player's words as `description` or `message`."""
+
+    call_type = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    message = serializers.CharField(max_length=5000, required=False, allow_blank=True, write_only=True)
+    caller_info = serializers.DictField(required=False, allow_null=True, write_only=True)
+
+    def validate(self, attrs):
+        message = attrs.pop("message", "")
+        attrs.pop("caller_info", None)
+        if message and not attrs.get("description"):
+            attrs["description"] = message
+        call_type = (attrs.get("call_type") or "").strip()
+        if len(call_type) > 120:  # the script puts the player's whole sentence in the type
+            attrs.setdefault("description", call_type)
+            attrs["call_type"] = call_type[:120]
+        if not call_type and not attrs.get("call_type_id"):
+            default = selectors.default_call_type(self.context["community"])
+            if default is None:
+                raise serializers.ValidationError({"call_type": ["This field is required (the community has no "
+                                                                 "call types to default to)."]})
+            attrs["call_type_id"] = str(default.pk)
+        return attrs
+
+
+class CdePanicSerializer(serializers.Serializer):
+    """CDE CAD's FiveM panic script (`POST /api/fivem/panic`): who pressed it (`callerName`, and where the
+    script knows them `unitId`, `unitName`/`callsign` or `characterId`), `location`, `postal`,
+    `coordinates: {x, y, z}`."""
+
+    caller_name = serializers.CharField(max_length=120, required=False, allow_blank=True, allow_null=True)
+    officer_name = serializers.CharField(max_length=120, required=False, allow_blank=True, allow_null=True)
+    unit_id = serializers.CharField(max_length=80, required=False, allow_blank=True, allow_null=True)
+    unit_name = serializers.CharField(max_length=60, required=False, allow_blank=True, allow_null=True)
+    callsign = serializers.CharField(max_length=60, required=False, allow_blank=True, allow_null=True)
+    character_id = serializers.UUIDField(required=False, allow_null=True)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True)
+    postal = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
+    coordinates = CoordinatesSerializer(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        attrs = {k: v for k, v in attrs.items() if v not in (None, "")}
+        if not any(attrs.get(k) for k in ("caller_name", "officer_name", "unit_id", "unit_name", "callsign",
+                                          "character_id")):
+            raise serializers.ValidationError({"caller_name": ["Say who pressed the panic button (callerName, "
+                                                               "unitId, unitName or characterId)."]})
         return attrs
 
 
@@ -279,3 +371,24 @@ def marker(call) -> dict:
             "location": call.location, "postal": call.postal, "priority": PRIORITY_TO_WORD[call.priority],
             "status": call.status, "coordinates": payloads.coordinates(call), "x": call.x, "y": call.y, "z": call.z,
             "created_at": payloads.iso(call.created_at)}
+
+
+# --- response shapes (for the OpenAPI description; the views build the bodies) ----------------------
+
+class Created911CallSerializer(serializers.Serializer):
+    """201 of a 911 call: CDE scripts read `_id`, SnailyCAD's `id` and `caseNumber`."""
+
+    success = serializers.BooleanField()
+    _id = serializers.UUIDField()
+    id = serializers.UUIDField()
+    case_number = serializers.IntegerField()
+    call_number = serializers.IntegerField()
+    call = serializers.DictField()
+
+
+class PanicCreatedSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    _id = serializers.UUIDField()
+    id = serializers.UUIDField()
+    call_id = serializers.UUIDField()
+    call_number = serializers.IntegerField()

@@ -1,12 +1,11 @@
 """/api/* routes of calls, exactly as 000 and 001 spell them (no trailing slash)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 calls = views.CallViewSet
 board = views.Dispatch911ViewSet
-calls_911 = views.Calls911ViewSet
 
 urlpatterns = [
     # 000 §1
@@ -24,10 +23,10 @@ urlpatterns = [
     path("dispatch/911/markers", board.as_view({"get": "markers"}), name="dispatch-911-markers"),
     path("dispatch/911/<str:call_id>/assign", board.as_view({"post": "assign"}), name="dispatch-911-assign"),
     path("dispatch/911/<str:call_id>/close", board.as_view({"post": "close"}), name="dispatch-911-close"),
-    # 001
-    path("911-calls", calls_911.as_view({"get": "list", "post": "create"}), name="911-calls"),
-    path("911-calls/<str:pk>", calls_911.as_view({"get": "retrieve", "put": "update"}), name="911-call-detail"),
-    path("911-calls/<str:pk>/approve", calls_911.as_view({"post": "approve"}), name="911-call-approve"),
-    path("911-calls/<str:pk>/decline", calls_911.as_view({"post": "decline"}), name="911-call-decline"),
-    path("911-calls/<str:pk>/end", calls_911.as_view({"put": "end"}), name="911-call-end"),
+    # CDE CAD's FiveM 911 and panic scripts
+    path("fivem/911", views.CdeFivem911View.as_view(), name="cde-fivem-911"),
+    path("civilian/fivem-911-call", views.CdeFivem911View.as_view(), name="cde-civilian-fivem-911-call"),
+    path("fivem/panic", views.CdePanicView.as_view(), name="cde-fivem-panic"),
+    # 001 (also served under /v1/)
+    path("", include("calls.api.snailycad_urls")),
 ]

@@ -6,10 +6,11 @@ or by number; another community's call, or an archived one for a non-admin, is a
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from cad.core.api.views import CommunityGenericViewSet
+from cad.core.api.views import CommunityAPIView, CommunityGenericViewSet
 from cad.core.choices import Role
 from characters.models import Character, Vehicle
 from characters.selectors import vehicle_for_plate
@@ -183,9 +184,11 @@ class Dispatch911ViewSet(_CallViews):
 
 
 class Calls911ViewSet(_CallViews):
-    """001's /api/911-calls. Anyone may call 911; `is-from-dispatch: true` is a dispatcher's radio call.
-    With the community's `call911Approval` on, other callers' calls wait in `?approval=pending` until a
-    dispatcher approves or declines them."""
+    """001's /api/911-calls. Anyone may call 911, and a call made here is a 911 call (origin CALLER) unless
+    the body names another origin. With the community's `call911Approval` on, calls of callers below
+    dispatcher wait in `?approval=pending` until a dispatcher approves or declines them;
+    `is-from-dispatch: true` from a dispatcher (or a token) only skips that queue, as in 001. SnailyCAD's
+    scripts send that header on every request, whoever the player is: from anyone else it is ignored."""
 
     action_roles = {"create": Role.CIVILIAN, "update": Role.DISPATCHER, "end": Role.DISPATCHER,
                     "approve": Role.DISPATCHER, "decline": Role.DISPATCHER}
@@ -217,20 +220,19 @@ class Calls911ViewSet(_CallViews):
         return Response({"total_count": queryset.count(), "calls": self.calls_data(queryset[skip:skip + take])})
 
     def create(self, request):
-        from_dispatch = request.headers.get("is-from-dispatch", "").strip().lower() == "true"
-        if from_dispatch and not Role(request.role).at_least(Role.DISPATCHER):
-            raise exceptions.PermissionDenied("Only dispatchers may create calls from dispatch.")
+        dispatcher = Role(request.role).at_least(Role.DISPATCHER)
+        from_dispatch = dispatcher and request.headers.get("is-from-dispatch", "").strip().lower() == "true"
         data = self.valid(s.Call911WriteSerializer)
-        if not Role(request.role).at_least(Role.DISPATCHER):
+        if not dispatcher:
             for name in self.dispatcher_fields:  # a member of the public reports; dispatch decides the rest
                 data.pop(name, None)
-        if from_dispatch:
-            data["origin"] = CallOrigin.RADIO_DISPATCH
+        data.setdefault("origin", CallOrigin.CALLER)
         waits = services.call911_needs_approval(community=request.community, role=request.role,
                                                 from_dispatch=from_dispatch)
         call = services.call_create(community=request.community, by_user=request.user, awaiting_approval=waits,
                                     **data)
-        return Response({"success": True, "call": self.call_data(call)}, status=status.HTTP_201_CREATED)
+        # SnailyCAD's scripts read `id` (and `caseNumber`) at the top level of the answer.
+        return Response(created_911_call(call), status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, pk):
         dispatcher = Role(request.role).at_least(Role.DISPATCHER)
@@ -253,3 +255,69 @@ class Calls911ViewSet(_CallViews):
 
     def end(self, request, pk):
         return Response(self.call_data(services.call_close(call=self.get_call(), by=request.user)))
+
+
+class CdeFivem911View(CommunityAPIView):
+    """CDE CAD's FiveM 911 scripts: `POST /api/fivem/911` and `/api/civilian/fivem-911-call` (x-api-key, or a
+    member's session/JWT). A caller's 911 call, on the 911 board at once unless the community's approval
+    queue holds callers below dispatcher. The answer carries `_id` at the top, which the script logs."""
+
+    minimum_role = Role.CIVILIAN
+
+    @extend_schema(request=s.CdeFivem911Serializer, responses={201: s.Created911CallSerializer})
+    def post(self, request):
+        serializer = s.CdeFivem911Serializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        dispatcher = Role(request.role).at_least(Role.DISPATCHER)
+        if not dispatcher:
+            for name in Calls911ViewSet.dispatcher_fields:
+                data.pop(name, None)
+        data.setdefault("origin", CallOrigin.CALLER)
+        waits = services.call911_needs_approval(community=request.community, role=request.role, from_dispatch=False)
+        call = services.call_create(community=request.community, by_user=request.user, awaiting_approval=waits,
+                                    **data)
+        return Response(created_911_call(call), status=status.HTTP_201_CREATED)
+
+
+class CdePanicView(CommunityAPIView):
+    """CDE CAD's FiveM panic script: `POST /api/fivem/panic` (x-api-key). The officer is found by
+    `characterId`, `unitId` or `unitName`/`callsign` among on-duty units; a panic from a player the CAD
+    does not know still raises the alert under the `callerName` the script sent."""
+
+    minimum_role = Role.OFFICER
+
+    @extend_schema(request=s.CdePanicSerializer, responses={201: s.PanicCreatedSerializer})
+    def post(self, request):
+        from characters.models import Character as _Character
+        from dispatch.selectors import units_by_ids_or_names
+
+        serializer = s.CdePanicSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        character = unit = None
+        if data.get("character_id"):
+            character = (_Character.objects.for_community(request.community)
+                         .filter(pk=data["character_id"], archived_at__isnull=True).first())
+            if character is None:
+                raise exceptions.ValidationError({"character_id": ["No such character in this community."]})
+        elif data.get("unit_id") or data.get("unit_name") or data.get("callsign"):
+            found = units_by_ids_or_names(request.community, ids=[data.get("unit_id")],
+                                          names=[data.get("unit_name"), data.get("callsign")])
+            unit = found[0] if found else None
+        coords = data.get("coordinates")
+        call = services.panic_trigger(
+            community=request.community, character=character, unit=unit,
+            name=data.get("caller_name") or data.get("officer_name") or data.get("unit_name") or data.get("callsign")
+            or "", location=data.get("location", ""), postal=data.get("postal", ""),
+            coords={k: v for k, v in coords.items() if k in ("x", "y", "z")} if coords else None, source="api",
+        )
+        return Response({"success": True, "_id": str(call.pk), "id": str(call.pk), "call_id": str(call.pk),
+                         "call_number": call.number}, status=status.HTTP_201_CREATED)
+
+
+def created_911_call(call) -> dict:
+    """What a 911 script reads back: `_id` (CDE), `id` and `caseNumber` (SnailyCAD), and the whole call."""
+    fresh = selectors.call_by_id_or_number(call.community, call.pk, include_archived=True, include_unapproved=True)
+    return {"success": True, "_id": str(call.pk), "id": str(call.pk), "case_number": call.number,
+            "call_number": call.number, "call": s.CallSerializer(fresh).data}

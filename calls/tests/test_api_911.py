@@ -128,8 +128,9 @@ def test_create_911_call_as_civilian(as_, civilian, community, events, django_ca
     assert "911Alert" in names(events)
 
 
-def test_create_911_call_from_dispatch_is_radio_dispatch(as_, dispatcher, community, events,
-                                                         django_capture_on_commit_callbacks):
+def test_create_911_call_from_dispatch_is_still_a_911_call(as_, dispatcher, community, events,
+                                                            django_capture_on_commit_callbacks):
+    """001: `is-from-dispatch: true` only skips the approval queue; the call is a 911 call (CALLER)."""
     from cad.core.models import CallType
 
     robbery = CallType.objects.for_community(community).get(name="Robbery")
@@ -137,20 +138,29 @@ def test_create_911_call_from_dispatch_is_radio_dispatch(as_, dispatcher, commun
         response = as_(dispatcher).post("/api/911-calls", {"type": str(robbery.pk), "location": "Fleeca"},
                                         format="json", HTTP_IS_FROM_DISPATCH="true")
     assert response.status_code == 201
-    assert response.json()["call"]["origin"] == "RADIO DISPATCH"
+    assert response.json()["call"]["origin"] == "CALLER"
     assert response.json()["call"]["callType"] == "Robbery"
-    assert "911Alert" not in names(events)
+    assert {"new911Call", "911Alert"} <= set(names(events))
+    # A dispatcher may still log a radio call here by naming the origin.
+    radio = as_(dispatcher).post("/api/911-calls", {"type": "Robbery", "origin": "RADIO DISPATCH"}, format="json",
+                                 HTTP_IS_FROM_DISPATCH="true")
+    assert radio.status_code == 201 and radio.json()["call"]["origin"] == "RADIO DISPATCH"
 
 
 def test_create_911_call_bad_input_and_role(as_, civilian, dispatcher, community, other_community):
     from cad.core.models import CallType
 
     foreign = CallType.objects.for_community(other_community).first()
-    assert as_(dispatcher).post("/api/911-calls", {"location": "x"}, format="json").status_code == 400
     assert as_(dispatcher).post("/api/911-calls", {"type": str(foreign.pk)}, format="json").status_code == 400
-    assert as_(civilian).post("/api/911-calls", {"type": "Robbery"}, format="json",
-                              HTTP_IS_FROM_DISPATCH="true").status_code == 403
+    assert as_(dispatcher).post("/api/911-calls", {"gtaMapPosition": {"x": "west"}}, format="json").status_code == 400
+    assert as_(dispatcher).post("/api/911-calls", {"location": "x", "origin": "nowhere"},
+                                format="json").status_code == 400
     assert not Call.objects.for_community(community).exists()
+    # A civilian's `is-from-dispatch` is ignored (SnailyCAD's script sends it for everyone), not refused,
+    # and a civilian cannot set the origin.
+    response = as_(civilian).post("/api/911-calls", {"type": "Robbery", "origin": "RADIO DISPATCH"}, format="json",
+                                  HTTP_IS_FROM_DISPATCH="true")
+    assert response.status_code == 201 and response.json()["call"]["origin"] == "CALLER"
 
 
 def test_get_911_call_by_id_or_case_number(as_, officer, call, other_call):

@@ -1,7 +1,8 @@
 """The three ways in: session cookie (web UI), JWT Bearer (simplejwt), community API token.
 
-An API token is accepted as `x-api-key` (000 §2), as `Authorization: Bearer cad_...` (004's /fivem/*)
-and, on /emergency/* (002), as `{id, key}` in the body (handled by that view).
+An API token is accepted as `x-api-key` (000 §2), as `snaily-cad-api-token` (SnailyCAD's header, 001),
+as `Authorization: Bearer cad_...` (004's /fivem/*) and, on /emergency/* (002), as `{id, key}` in the
+body (handled by that view).
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from cad.core.access import ServicePrincipal
 from cad.core.models import ApiToken
 from cad.core.services import token_authenticate
 
+# The request headers (as META keys) that carry a community API token as their whole value.
+API_TOKEN_HEADERS = ("x-api-key", "snaily-cad-api-token")
+_META_KEYS = tuple("HTTP_" + name.upper().replace("-", "_") for name in API_TOKEN_HEADERS)
+
 
 def raw_api_token(request) -> str | None:
-    key = request.META.get("HTTP_X_API_KEY")
-    if key:
-        return key.strip()
+    for meta_key in _META_KEYS:
+        key = request.META.get(meta_key)
+        if key and key.strip():
+            return key.strip()
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip().startswith(ApiToken.PREFIX):

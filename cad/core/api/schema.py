@@ -20,12 +20,14 @@ class CookieScheme(SessionScheme):
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "cad.core.api.authentication.ApiTokenAuthentication"
-    name = ["apiKeyHeader", "apiTokenBearer"]
+    name = ["apiKeyHeader", "snailyCadApiToken", "apiTokenBearer"]
 
     def get_security_definition(self, auto_schema):
         return [
             {"type": "apiKey", "in": "header", "name": "x-api-key",
              "description": "Community API token (000's server-to-server routes)."},
+            {"type": "apiKey", "in": "header", "name": "snaily-cad-api-token",
+             "description": "Community API token in SnailyCAD's header (001), accepted wherever x-api-key is."},
             {"type": "http", "scheme": "bearer",
              "description": "Community API token as `Authorization: Bearer cad_...` (004's /fivem/*)."},
         ]
@@ -47,7 +49,7 @@ _POSITION = {
         "character_id": {"type": "string", "format": "uuid", "description": "004 form, instead of unitId"},
     },
 }
-_TOKEN = [{"apiKeyHeader": []}, {"apiTokenBearer": []}]
+_TOKEN = [{"apiKeyHeader": []}, {"snailyCadApiToken": []}, {"apiTokenBearer": []}]
 
 
 def _json(schema: dict) -> dict:
@@ -119,3 +121,11 @@ def add_routes_outside_drf(result, generator, request, public):
     for path, operations in EXTRA_PATHS.items():
         result.setdefault("paths", {}).setdefault(path, {}).update(operations)
     return result
+
+
+MIRROR_PREFIXES = ("/v1/",)
+
+
+def without_mirrors(endpoints):
+    """/v1/* serves 001's routes again for SnailyCAD scripts (the same views as /api/*): describe them once."""
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith(MIRROR_PREFIXES)]
