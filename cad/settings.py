@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "bolos",
     "announcements",
     "lookups",
+    "maps",
 ]
 
 MIDDLEWARE = [
@@ -290,10 +291,12 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+import xstatic.pkg.leaflet as _xstatic_leaflet  # noqa: E402  Leaflet from PyPI, served as /static/leaflet/
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on a missing root before collectstatic
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", _xstatic_leaflet.BASE_DIR)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

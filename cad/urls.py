@@ -50,5 +50,6 @@ urlpatterns = [
     # A namespace keeps reverse() on the /api/ spelling of these routes.
     path("v1/", include((snailycad_patterns, "v1"))),
     path("", include("calls.api.emergency_urls")),
+    path("", include("maps.urls")),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", MediaView.as_view(), name="media"),
 ]

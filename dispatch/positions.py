@@ -26,23 +26,14 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 
+from maps import transform
+
 # The batch route serialises every position it stores: orjson is several times faster than json.
 dumps, loads = orjson.dumps, orjson.loads
 
-# --- GTA V world → map coordinates ---------------------------------------------------------------
-# One linear transform, per axis:  lat = LAT_ORIGIN + y * LAT_PER_UNIT,  lng = LNG_ORIGIN + x * LNG_PER_UNIT.
-# Fitted on two landmarks GTA V copies from Los Angeles: Los Santos International (x -1037.58,
-# y -2738.21) → LAX (33.9425, -118.408), the example of 003's unitLocationUpdate, and the Vinewood sign
-# (x 711.0, y 1198.0) → the Hollywood sign (34.1341, -118.3215). GTA's y grows northwards, like
-# latitude, and x eastwards, like longitude; one game unit is about 4.87e-5 degrees on both axes.
-LAT_PER_UNIT = (34.1341 - 33.9425) / (1198.0 - -2738.21)
-LNG_PER_UNIT = (-118.3215 - -118.408) / (711.0 - -1037.58)
-LAT_ORIGIN = 33.9425 - -2738.21 * LAT_PER_UNIT
-LNG_ORIGIN = -118.408 - -1037.58 * LNG_PER_UNIT
-
-
-def to_lat_lng(x: float, y: float) -> tuple[float, float]:
-    return round(LAT_ORIGIN + y * LAT_PER_UNIT, 6), round(LNG_ORIGIN + x * LNG_PER_UNIT, 6)
+# GTA V world → the API's lat/lng: one transform for the whole product, in maps.transform (the live map
+# page builds its Leaflet CRS from the same module).
+to_lat_lng = transform.to_lat_lng
 
 
 def ttl_seconds() -> int:
