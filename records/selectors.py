@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cad.core.choices import DepartmentType
 from cad.core.models import ReportType
 
-from .choices import ReportKind, WarrantStatus
+from .choices import ReportKind, ReportStatus, WarrantStatus
 from .models import Arrest, Citation, Report, Suspect, Warrant
 
 # A character without a department files as the department type its character type stands for.
@@ -125,3 +125,30 @@ def _history_item(kind: str, type_: str, row, title: str, officer, **extra) -> d
         "created_at": row.created_at,
         **extra,
     }
+
+
+def review_queue(community) -> QuerySet[Report]:
+    """Reports waiting for a supervisor, oldest first (the one waiting longest is reviewed first)."""
+    return reports(community).filter(status=ReportStatus.PENDING).order_by("created_at")
+
+
+def pending_report_count(community) -> int:
+    return Report.objects.for_community(community).filter(archived_at__isnull=True,
+                                                          status=ReportStatus.PENDING).count()
+
+
+def reports_of_user(community, user) -> QuerySet[Report]:
+    """Reports a person wrote: signed by one of their characters or filed by them."""
+    return reports(community).filter(Q(author__user=user) | Q(created_by=user)).distinct()
+
+
+def search_reports(qs: QuerySet[Report], query: str) -> QuerySet[Report]:
+    """Reports whose number, title, body or involved persons match `query` (the records page's search)."""
+    query = " ".join((query or "").split())
+    if not query:
+        return qs
+    match = Q(title__icontains=query) | Q(body__icontains=query) | Q(involved_persons__icontains=query)
+    digits = query.lstrip("#")
+    if digits.isdigit():
+        match |= Q(number=int(digits))
+    return qs.filter(match)

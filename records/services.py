@@ -229,6 +229,43 @@ def report_review(*, report: Report, approve: bool, by=None, note: str = "") -> 
 
 
 @transaction.atomic
+def report_resubmit(
+    *, report: Report, by=None, title: str, body: str, type: str, evidence: str = "",
+    involved_persons: Sequence[dict] = (), involved_vehicles: Sequence[dict] = (), call=None,
+) -> Report:
+    """The author's corrected version of a rejected report goes back to the review queue (pending). The
+    reviewer's reason stays on the row until the next review replaces it; the view checks that `by` may
+    act as the author."""
+    locked = Report.objects.select_for_update().filter(community_id=report.community_id, pk=report.pk).first()
+    if locked is None or locked.archived_at is not None:
+        raise ValidationError({"report": ["Does not exist."]})
+    if locked.status != ReportStatus.REJECTED:
+        raise Conflict(f"Only a rejected report can be resubmitted; this one is {locked.status}.",
+                       status=locked.status)
+    community = locked.community
+    _same_community(community, call, "call_id")
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title or len(title) > 200:
+        raise ValidationError({"title": ["Required, at most 200 characters."]})
+    if not body:
+        raise ValidationError({"body": ["Required."]})
+    offered = report_types_for(community, locked.author) if locked.author is not None else list(ReportKind.values)
+    if type not in offered:
+        raise ValidationError({"type": [f'"{type}" is not offered to this author\'s department; '
+                                        f'use one of: {", ".join(offered) or "none"}.']})
+    persons, linked = _clean_persons(community, involved_persons)
+    locked.title, locked.body, locked.type, locked.evidence = title, body, type, evidence or ""
+    locked.involved_persons, locked.involved_vehicles = persons, _clean_vehicles(involved_vehicles)
+    locked.call = call
+    locked.status = ReportStatus.PENDING
+    locked.save(update_fields=["title", "body", "type", "evidence", "involved_persons", "involved_vehicles", "call",
+                               "status", "updated_at"])
+    locked.involved_characters.set(linked)
+    events.publish(locked.community_id, "report-resubmitted", report_payload(locked))
+    return locked
+
+
+@transaction.atomic
 def record_archive(*, row: Report | Arrest | Citation | Warrant | Suspect, by=None):
     """Records are never deleted: DELETE archives (hidden from lists and lookups, kept for audit)."""
     type(row).objects.filter(community_id=row.community_id, pk=row.pk, archived_at__isnull=True).update(
