@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cad import events
-from cad.core import actors
+from cad.core import access
 from cad.core.models import Community
 
 from . import tiles
@@ -116,7 +116,7 @@ def map_images_upload(*, community: Community, files: Sequence[UploadedFile], by
                 raise ValidationError({"files": ["The six pictures must all have the same size."]})
         with transaction.atomic():
             tileset = MapTileSet.objects.create(id=tileset_id, community=community, kind=kind, sources=sources,
-                                                created_by=actors.person(by))
+                                                created_by=access.person(by))
             events.publish(community.pk, "map-tiles-updated", tileset_payload(tileset))
             transaction.on_commit(lambda: _queue_build(tileset.pk))
     except BaseException:
