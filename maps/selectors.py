@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from . import transform
-from .choices import TileSetStatus
+from .choices import DEFAULT_UNIT_COLOR, DEPARTMENT_TYPE_COLORS, JOB_COLORS, TileSetStatus
 from .models import MapTileSet
 
 
@@ -34,7 +38,7 @@ def tile_layer(tileset: MapTileSet | None) -> dict | None:
     """What Leaflet's tile layer needs, or None for the neutral grid."""
     if tileset is None:
         return None
-    template = reverse("maps:tile", kwargs={"tileset_id": tileset.pk, "z": 0, "x": 0, "y": 0, "ext": "png"})
+    template = reverse("map-tile", kwargs={"tileset_id": tileset.pk, "z": 0, "x": 0, "y": 0, "ext": "png"})
     template = template.replace("/0/0/0.png", "/{z}/{x}/{y}." + tileset.tile_format)
     return {
         "id": str(tileset.pk), "url": template, "minNativeZoom": tileset.min_zoom,
@@ -45,3 +49,65 @@ def tile_layer(tileset: MapTileSet | None) -> dict | None:
 def map_config(community) -> dict:
     """The CRS and background of the community's live map (rendered into the page as JSON)."""
     return {"crs": transform.leaflet_crs(), "tiles": tile_layer(active_tileset(community))}
+
+
+# --- the live map's state -------------------------------------------------------------------------
+PANIC_SECONDS = 90  # 004: a panic flashes on the map this long
+_CALLSIGN = re.compile(r"\[(.+?)\]")
+
+
+def unit_color(unit) -> str:
+    if unit.department_id and unit.department.type in DEPARTMENT_TYPE_COLORS:
+        return DEPARTMENT_TYPE_COLORS[unit.department.type]
+    return JOB_COLORS.get(unit.job, DEFAULT_UNIT_COLOR)
+
+
+def live_units(community) -> list[dict]:
+    """On-duty units with what the map shows of them, and every id a position may be keyed by (its
+    own, its game-server id, its character's). One query."""
+    from dispatch.selectors import on_duty_units
+    from dispatch.services import unit_status_label
+
+    out = []
+    for unit in on_duty_units(community).order_by("name"):
+        keys = [str(unit.pk)] + [str(k) for k in (unit.external_id, unit.character_id) if k]
+        out.append({"id": str(unit.pk), "callsign": unit.name, "job": unit.job, "color": unit_color(unit),
+                    "status": unit_status_label(unit), "state": unit.state,
+                    "department": unit.department.short_name or unit.department.name if unit.department_id else "",
+                    "keys": keys})
+    return out
+
+
+def live_positions(community, *, now: datetime | None = None) -> list[dict]:
+    from dispatch.selectors import locations
+
+    keep = ("unitId", "odId", "unitName", "x", "y", "heading", "postal", "job", "status", "lastUpdate")
+    return [{k: e.get(k) for k in keep} for e in locations(community.pk, now=now)]
+
+
+def live_calls(community, *, now: datetime | None = None) -> tuple[list[dict], list[dict]]:
+    """Open calls that carry coordinates, and the panics of the last 90 seconds among them."""
+    from calls.selectors import open_calls
+
+    now = now or timezone.now()
+    rows = (open_calls(community).filter(x__isnull=False, y__isnull=False).order_by("priority", "created_at")
+            .values("pk", "number", "title", "call_type", "location", "postal", "x", "y", "priority", "status",
+                    "created_at"))
+    calls, panics = [], []
+    for row in rows:
+        calls.append({"id": str(row["pk"]), "number": row["number"], "title": row["title"] or row["call_type"],
+                      "location": row["location"], "postal": row["postal"], "x": row["x"], "y": row["y"],
+                      "priority": row["priority"], "status": row["status"]})
+        if row["call_type"] == "Panic" and (now - row["created_at"]).total_seconds() < PANIC_SECONDS:
+            found = _CALLSIGN.search(row["title"] or "")
+            panics.append({"callId": str(row["pk"]), "callsign": found.group(1) if found else "",
+                           "coordinates": {"x": row["x"], "y": row["y"]},
+                           "timestamp": row["created_at"].isoformat()})
+    return calls, panics
+
+
+def live_map_state(community, *, now: datetime | None = None) -> dict:
+    """Everything the live map draws, for its first paint and every resync."""
+    calls, panics = live_calls(community, now=now)
+    return {"units": live_units(community), "positions": live_positions(community, now=now), "calls": calls,
+            "panics": panics, "tiles": tile_layer(active_tileset(community)), "panicSeconds": PANIC_SECONDS}

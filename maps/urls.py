@@ -15,7 +15,6 @@ class _TileExt:
 
 register_converter(_TileExt, "tile_ext")
 
-app_name = "maps"
 urlpatterns = [
-    path("map/tiles/<uuid:tileset_id>/<int:z>/<int:x>/<int:y>.<tile_ext:ext>", views.TileView.as_view(), name="tile"),
+    path("map/tiles/<uuid:tileset_id>/<int:z>/<int:x>/<int:y>.<tile_ext:ext>", views.TileView.as_view(), name="map-tile"),
 ]
