@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from cad import events
 from cad.core import access
+from cad.core.errors import Invalid
 from cad.core.models import Community
 
 from . import tiles
@@ -58,29 +58,29 @@ def _save_upload(upload: UploadedFile, target: Path) -> None:
 
 
 def _classify(files: Sequence[UploadedFile]) -> tuple[str, dict]:
-    """Which kind of upload this is, or a ValidationError on `files` saying what is expected."""
+    """Which kind of upload this is, or Invalid on `files` saying what is expected."""
     if not files:
-        raise ValidationError({"files": ["Choose the six minimap_sea_{row}_{col} pictures or one zip of tiles."]})
+        raise Invalid({"files": ["Choose the six minimap_sea_{row}_{col} pictures or one zip of tiles."]})
     names = [Path(f.name or "").name for f in files]
     if len(files) == 1 and names[0].lower().endswith(".zip"):
         if files[0].size > MAX_ZIP_BYTES:
-            raise ValidationError({"files": [f"A tile archive is at most {MAX_ZIP_BYTES // 1024 // 1024} MB."]})
+            raise Invalid({"files": [f"A tile archive is at most {MAX_ZIP_BYTES // 1024 // 1024} MB."]})
         return TileSourceKind.TILES, {}
     cells: dict[tuple[int, int], UploadedFile] = {}
     for upload, name in zip(files, names, strict=True):
         cell = tiles.picture_cell(name)
         if cell is None:
-            raise ValidationError({"files": [f"{name}: expected minimap_sea_{{row}}_{{col}} (rows 0-2, columns 0-1) "
+            raise Invalid({"files": [f"{name}: expected minimap_sea_{{row}}_{{col}} (rows 0-2, columns 0-1) "
                                              "as PNG, JPEG, WebP or DDS, or a single .zip of {z}/{x}/{y} tiles."]})
         if cell in cells:
-            raise ValidationError({"files": [f"{name}: picture {cell[0]}_{cell[1]} was sent twice."]})
+            raise Invalid({"files": [f"{name}: picture {cell[0]}_{cell[1]} was sent twice."]})
         if upload.size > MAX_PICTURE_BYTES:
-            raise ValidationError({"files": [f"{name}: at most {MAX_PICTURE_BYTES // 1024 // 1024} MB a picture."]})
+            raise Invalid({"files": [f"{name}: at most {MAX_PICTURE_BYTES // 1024 // 1024} MB a picture."]})
         cells[cell] = upload
     missing = [f"minimap_sea_{r}_{c}" for r in range(tiles.PICTURE_ROWS) for c in range(tiles.PICTURE_COLS)
                if (r, c) not in cells]
     if missing:
-        raise ValidationError({"files": [f"Missing {', '.join(missing)}: all six pictures are needed."]})
+        raise Invalid({"files": [f"Missing {', '.join(missing)}: all six pictures are needed."]})
     return TileSourceKind.PICTURES, cells
 
 
@@ -99,7 +99,7 @@ def map_images_upload(*, community: Community, files: Sequence[UploadedFile], by
             try:
                 tiles.check_tile_zip(target)
             except tiles.TileError as exc:
-                raise ValidationError({"files": [str(exc)]}) from None
+                raise Invalid({"files": [str(exc)]}) from None
             sources.append({"file": "source/tiles.zip", "name": Path(files[0].name).name})
         else:
             sizes = set()
@@ -110,10 +110,10 @@ def map_images_upload(*, community: Community, files: Sequence[UploadedFile], by
                 try:
                     sizes.add(tiles.check_picture(target.read_bytes(), name))
                 except tiles.TileError as exc:
-                    raise ValidationError({"files": [str(exc)]}) from None
+                    raise Invalid({"files": [str(exc)]}) from None
                 sources.append({"file": f"source/{target.name}", "name": name, "row": row, "col": col})
             if len(sizes) != 1:
-                raise ValidationError({"files": ["The six pictures must all have the same size."]})
+                raise Invalid({"files": ["The six pictures must all have the same size."]})
         with transaction.atomic():
             tileset = MapTileSet.objects.create(id=tileset_id, community=community, kind=kind, sources=sources,
                                                 created_by=access.person(by))

@@ -238,7 +238,7 @@ def report_resubmit(
     act as the author."""
     locked = Report.objects.select_for_update().filter(community_id=report.community_id, pk=report.pk).first()
     if locked is None or locked.archived_at is not None:
-        raise ValidationError({"report": ["Does not exist."]})
+        raise Invalid({"report": ["Does not exist."]})
     if locked.status != ReportStatus.REJECTED:
         raise Conflict(f"Only a rejected report can be resubmitted; this one is {locked.status}.",
                        status=locked.status)
@@ -246,12 +246,12 @@ def report_resubmit(
     _same_community(community, call, "call_id")
     title, body = (title or "").strip(), (body or "").strip()
     if not title or len(title) > 200:
-        raise ValidationError({"title": ["Required, at most 200 characters."]})
+        raise Invalid({"title": ["Required, at most 200 characters."]})
     if not body:
-        raise ValidationError({"body": ["Required."]})
+        raise Invalid({"body": ["Required."]})
     offered = report_types_for(community, locked.author) if locked.author is not None else list(ReportKind.values)
     if type not in offered:
-        raise ValidationError({"type": [f'"{type}" is not offered to this author\'s department; '
+        raise Invalid({"type": [f'"{type}" is not offered to this author\'s department; '
                                         f'use one of: {", ".join(offered) or "none"}.']})
     persons, linked = _clean_persons(community, involved_persons)
     locked.title, locked.body, locked.type, locked.evidence = title, body, type, evidence or ""

@@ -6,10 +6,10 @@ import io
 import zipfile
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from cad.core.errors import Invalid
 from dispatch import positions
 from maps import selectors, services, tiles, transform
 from maps.choices import TileSetStatus
@@ -146,9 +146,9 @@ def test_a_new_ready_set_archives_the_old_one(community, admin):
     (lambda: [SimpleUploadedFile("tiles.zip", b"PK nonsense")], "Not a zip"),
 ])
 def test_bad_uploads_are_refused_and_leave_nothing(community, admin, settings, files, message):
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(Invalid) as err:
         upload(community, files(), admin)
-    assert message in str(err.value.message_dict["files"])
+    assert message in str(err.value.fields["files"])
     assert not MapTileSet.objects.for_community(community).exists()
     maps_dir = settings.MEDIA_ROOT / "maps" / str(community.pk)
     assert not maps_dir.exists() or not any(maps_dir.iterdir())

@@ -1,9 +1,8 @@
 """A rejected report is corrected by its author and goes back to the review queue."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from cad.core.api.exceptions import Conflict
+from cad.core.errors import Conflict, Invalid
 from records import selectors, services
 from records.choices import ReportStatus
 
@@ -43,10 +42,10 @@ def test_resubmit_bad_input_changes_nothing(community, officer, officer_char, su
     report = _report(community, officer_char, officer)
     services.report_review(report=report, approve=False, by=supervisor, note="No.")
     for kwargs, field in [({"title": ""}, "title"), ({"body": " "}, "body"), ({"type": "fire_report"}, "type")]:
-        with pytest.raises(ValidationError) as err:
+        with pytest.raises(Invalid) as err:
             services.report_resubmit(report=report, by=officer, **{"title": "t", "body": "b", "type": "incident",
                                                                     **kwargs})
-        assert field in err.value.message_dict
+        assert field in err.value.fields
     report.refresh_from_db()
     assert report.status == ReportStatus.REJECTED and report.title == "Traffic stop"
 
