@@ -211,6 +211,24 @@ for value_model in (models.CallType, models.StatusCode, models.Disposition, mode
     )
 
 
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(CommunityAdmin):
+    """Read-only: the log is written by the admin services and never edited."""
+
+    list_display = ("created_at", "community", "actor_name", "action", "target_label")
+    list_filter = ("action",)
+    search_fields = ("actor_name", "action", "target_label")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.User)
 class UserAdmin(DjangoUserAdmin):
     """Accounts are deployment-wide (a user may belong to several communities): superusers only."""

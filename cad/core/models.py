@@ -198,3 +198,27 @@ class PenalCode(ValueEntry):
     fine = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     jail_minutes = models.PositiveIntegerField(default=0)
     points = models.PositiveSmallIntegerField(default=0)
+
+
+class AuditEntry(CommunityOwned):
+    """An administrative change (members, tokens, settings, value lists): who, what, when, from → to.
+    Written by the admin services through `cad.core.services.audit_record`; never edited."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    # Kept beside the FK so the log still names who acted after a user is deleted, and names a token.
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64, blank=True, default="")
+    target_id = models.CharField(max_length=64, blank=True, default="")
+    target_label = models.CharField(max_length=200, blank=True, default="")
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "-created_at"], name="audit_community_time")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or 'system'}: {self.action} {self.target_label}".strip()

@@ -7,16 +7,20 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .actors import person
 from .choices import DepartmentType, Role, StatusCodeMeaning
 from .models import (
     ApiToken,
+    AuditEntry,
     CallType,
     Community,
     Department,
     Disposition,
+    Division,
     LicenseClass,
     Membership,
     PenalCode,
@@ -94,10 +98,15 @@ def community_create(*, name: str, owner: AbstractUser | None = None) -> Communi
     return community
 
 
-def community_update(*, community: Community, **fields) -> Community:
+def community_update(*, community: Community, by=None, **fields) -> Community:
+    changes = {name: [_jsonable(getattr(community, name)), _jsonable(value)]
+               for name, value in fields.items() if getattr(community, name) != value}
     for name, value in fields.items():
         setattr(community, name, value)
-    community.save(update_fields=[*fields, "updated_at"])
+    with transaction.atomic():
+        community.save(update_fields=[*fields, "updated_at"])
+        if changes:
+            audit_record(community=community, by=by, action="settings.updated", target=community, changes=changes)
     return community
 
 
@@ -135,17 +144,22 @@ def user_ensure(
     return user
 
 
+@transaction.atomic
 def token_create(*, community: Community, name: str = "FiveM server", created_by=None) -> tuple[ApiToken, str]:
     """Returns the token row and its raw value, which is never stored and cannot be shown again."""
     raw = ApiToken.PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        community=community, name=name, token_hash=hash_token(raw), hint=raw[:10], created_by=created_by
+        community=community, name=name, token_hash=hash_token(raw), hint=raw[:10], created_by=person(created_by)
     )
+    audit_record(community=community, by=created_by, action="token.created", target=token)
     return token, raw
 
 
-def token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def token_revoke(*, token: ApiToken, by=None) -> None:
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if revoked:
+            audit_record(community=token.community, by=by, action="token.revoked", target=token)
     cache.delete(_token_cache_key(token.token_hash))
     from cad.events import publish_revalidate
 
@@ -221,5 +235,273 @@ def _token_authenticate_outside_request(raw: str) -> ApiToken | None:
         close_old_connections()
 
 
-def value_archive(*, entry) -> None:
-    type(entry).objects.filter(pk=entry.pk, community_id=entry.community_id).update(archived_at=timezone.now())
+def value_archive(*, entry, by=None) -> None:
+    with transaction.atomic():
+        archived = type(entry).objects.filter(pk=entry.pk, community_id=entry.community_id,
+                                              archived_at__isnull=True).update(archived_at=timezone.now())
+        if archived:
+            audit_record(community=entry.community, by=by, action="value.archived", target=entry,
+                         changes={"list": _value_kind_of(entry)})
+
+
+# --- Administration: the audit log, members, value lists ------------------------------------------
+
+def _actor_name(by) -> str:
+    if by is None:
+        return "system"
+    user = person(by)
+    if user is not None:
+        return user.get_username()
+    token = by if isinstance(by, ApiToken) else getattr(by, "token", None)
+    if isinstance(token, ApiToken):
+        return f"api-token:{token.name}"
+    return str(by)[:150]
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)
+
+
+def audit_record(*, community: Community, by, action: str, target=None, changes: dict | None = None) -> AuditEntry:
+    """One line of the community's audit log; called inside the admin service's transaction, so the
+    line exists exactly when the change does."""
+    return AuditEntry.objects.create(
+        community=community, actor=person(by), actor_name=_actor_name(by), action=action,
+        target_type=type(target)._meta.model_name if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:200] if target is not None else "",
+        changes=changes or {},
+    )
+
+
+LAST_ADMIN_MESSAGE = "A community keeps at least one admin: make another member an admin first."
+
+
+def _keep_an_admin(membership: Membership) -> None:
+    """Refuse to take away the community's last admin. The admin rows are locked, so two admins
+    demoting each other at once cannot both succeed."""
+    admins = set(Membership.objects.select_for_update().filter(
+        community_id=membership.community_id, role=Role.ADMIN).values_list("pk", flat=True))
+    if membership.pk in admins and not admins - {membership.pk}:
+        raise ValidationError(LAST_ADMIN_MESSAGE, code="last_admin")
+
+
+def _revalidate_sockets(community_id) -> None:
+    from cad.events import publish_revalidate
+
+    transaction.on_commit(lambda: publish_revalidate(community_id))
+
+
+@transaction.atomic
+def member_set_role(*, membership: Membership, role: Role | str, by=None) -> Membership:
+    role = Role(role)
+    membership = Membership.objects.select_for_update().select_related("community", "user").get(pk=membership.pk)
+    old = membership.role
+    if old == role:
+        return membership
+    if old == Role.ADMIN:
+        _keep_an_admin(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(community=membership.community, by=by, action="member.role_changed", target=membership.user,
+                 changes={"role": [old, role.value]})
+    _revalidate_sockets(membership.community_id)  # open sockets take the new role now
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, by=None) -> None:
+    membership = Membership.objects.select_for_update().select_related("community", "user").get(pk=membership.pk)
+    if membership.role == Role.ADMIN:
+        _keep_an_admin(membership)
+    Profile.objects.filter(user_id=membership.user_id, active_community_id=membership.community_id).update(
+        active_community=None)
+    membership.delete()
+    audit_record(community=membership.community, by=by, action="member.removed", target=membership.user,
+                 changes={"role": [membership.role, None]})
+    _revalidate_sockets(membership.community_id)  # their sockets leave the community's rooms now
+
+
+@transaction.atomic
+def member_join(*, community: Community, user: AbstractUser, role: Role | str, by=None, how: str) -> Membership:
+    """A person joins (an invite, a Discord role mapping) or an existing member is raised to `role`;
+    never lowers a role, so an invite or a mapping cannot demote anyone."""
+    role = Role(role)
+    membership = Membership.objects.select_for_update().filter(community=community, user=user).first()
+    if membership is None:
+        membership = Membership.objects.create(community=community, user=user, role=role)
+        audit_record(community=community, by=by, action="member.joined", target=user,
+                     changes={"role": [None, role.value], "via": how})
+    elif not Role(membership.role).at_least(role):
+        old = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(community=community, by=by, action="member.role_changed", target=user,
+                     changes={"role": [old, role.value], "via": how})
+        _revalidate_sockets(community.pk)
+    return membership
+
+
+# The value lists an admin edits, by their API name (/api/values/<kind>), with the fields an export
+# carries and the field that identifies an entry when a file is imported again.
+VALUE_LISTS: dict[str, tuple[type, tuple[str, ...], str]] = {
+    "departments": (Department, ("name", "short_name", "type"), "name"),
+    "divisions": (Division, ("name", "department"), "name"),
+    "call-types": (CallType, ("name", "code", "default_priority", "position"), "name"),
+    "status-codes": (StatusCode, ("code", "name", "meaning", "color", "position"), "code"),
+    "dispositions": (Disposition, ("name", "position"), "name"),
+    "license-classes": (LicenseClass, ("code", "name", "position"), "code"),
+    "report-types": (ReportType, ("code", "name", "department_types", "position"), "code"),
+    "penal-codes": (PenalCode, ("name", "code", "description", "fine", "jail_minutes", "points", "position"), "name"),
+}
+EXPORT_FORMAT = "cad-value-lists"
+
+
+def _value_kind_of(entry) -> str:
+    return next((kind for kind, (model, _, _) in VALUE_LISTS.items() if isinstance(entry, model)), "")
+
+
+def _check_value_entry(entry) -> None:
+    """Model validation plus the ranges the API enforces, so a form and an import refuse what it does."""
+    # Unique checks would query through the scoped manager unscoped; these lists have no unique fields.
+    entry.full_clean(exclude=["community", "department"] if isinstance(entry, Division) else ["community"],
+                     validate_unique=False, validate_constraints=False)
+    errors = {}
+    if isinstance(entry, CallType) and not 1 <= entry.default_priority <= 3:
+        errors["default_priority"] = ["1 (high), 2 (medium) or 3 (low)."]
+    if isinstance(entry, PenalCode) and entry.points > 12:
+        errors["points"] = ["At most 12."]
+    if isinstance(entry, StatusCode) and not _is_colour(entry.color):
+        errors["color"] = ["A colour like #22c55e."]
+    if isinstance(entry, ReportType) and not (
+            isinstance(entry.department_types, list)
+            and set(entry.department_types) <= set(DepartmentType.values)):
+        errors["department_types"] = [f"A list drawn from: {', '.join(DepartmentType.values)}."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _is_colour(value: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"#[0-9a-fA-F]{6}", value or ""))
+
+
+@transaction.atomic
+def value_create(*, community: Community, kind: str, fields: dict, by=None):
+    model = VALUE_LISTS[kind][0]
+    entry = model(community=community, **fields)
+    _check_value_entry(entry)
+    entry.save()
+    audit_record(community=community, by=by, action="value.created", target=entry,
+                 changes={"list": kind, **{k: [None, _jsonable(v)] for k, v in fields.items()}})
+    return entry
+
+
+@transaction.atomic
+def value_update(*, entry, fields: dict, by=None):
+    changes = {k: [_jsonable(getattr(entry, k)), _jsonable(v)] for k, v in fields.items() if getattr(entry, k) != v}
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    _check_value_entry(entry)
+    entry.save()
+    if changes:
+        audit_record(community=entry.community, by=by, action="value.updated", target=entry,
+                     changes={"list": _value_kind_of(entry), **changes})
+    return entry
+
+
+def values_export(*, community: Community) -> dict:
+    """Every value list of a community as plain JSON (the format `values_import` reads)."""
+    lists: dict[str, list[dict]] = {}
+    for kind, (model, fields, _key) in VALUE_LISTS.items():
+        rows = model.objects.for_community(community).filter(archived_at__isnull=True)
+        if model is Division:
+            rows = rows.select_related("department")
+        lists[kind] = [
+            {name: (row.department.name if name == "department" else _jsonable(getattr(row, name)))
+             for name in fields}
+            for row in rows
+        ]
+    return {"format": EXPORT_FORMAT, "version": 1, "community": community.name,
+            "exported_at": timezone.now().isoformat(), "lists": lists}
+
+
+@transaction.atomic
+def values_import(*, community: Community, data, by=None) -> dict[str, dict[str, int]]:
+    """Merge an export into the community: an entry whose key (name, or code for status codes,
+    licence classes and report types) matches an active one updates it, any other is added; entries
+    the file does not mention stay. All or nothing: one bad entry raises ValidationError naming it."""
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT or not isinstance(data.get("lists"), dict):
+        raise ValidationError(f"Not a value-list export (expected a JSON object with \"format\": \"{EXPORT_FORMAT}\").")
+    unknown = set(data["lists"]) - set(VALUE_LISTS)
+    if unknown:
+        raise ValidationError(f"Unknown list(s): {', '.join(sorted(unknown))}.")
+    counts: dict[str, dict[str, int]] = {}
+    errors: list[str] = []
+    # Departments first: divisions name theirs.
+    for kind in VALUE_LISTS:
+        entries = data["lists"].get(kind)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            errors.append(f"{kind}: a list of objects.")
+            continue
+        counts[kind] = _import_list(community, kind, entries, errors)
+    if errors:
+        raise ValidationError(errors[:20])
+    if counts:
+        audit_record(community=community, by=by, action="values.imported", target=None,
+                     changes={kind: c for kind, c in counts.items()})
+    return counts
+
+
+def _import_list(community: Community, kind: str, entries: list, errors: list[str]) -> dict[str, int]:
+    model, fields, key = VALUE_LISTS[kind]
+    existing = {str(getattr(row, key)).strip().lower(): row
+                for row in model.objects.for_community(community).filter(archived_at__isnull=True)}
+    departments = {d.name.strip().lower(): d for d in
+                   Department.objects.for_community(community).filter(archived_at__isnull=True)}
+    created = updated = 0
+    for i, item in enumerate(entries):
+        where = f"{kind}[{i}]"
+        if not isinstance(item, dict):
+            errors.append(f"{where}: an object.")
+            continue
+        values = {name: item[name] for name in fields if name in item}
+        if not str(values.get(key) or "").strip():
+            errors.append(f"{where}: {key} is required.")
+            continue
+        if model is Division:
+            department = departments.get(str(values.get("department") or "").strip().lower())
+            if department is None:
+                errors.append(f"{where}: department {values.get('department')!r} does not exist.")
+                continue
+            values["department"] = department
+            row = model.objects.for_community(community).filter(
+                archived_at__isnull=True, department=department, name__iexact=str(values["name"]).strip()).first()
+        else:
+            row = existing.get(str(values[key]).strip().lower())
+        try:
+            if row is None:
+                row = model(community=community, **values)
+                _check_value_entry(row)
+                row.save()
+                created += 1
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                _check_value_entry(row)
+                row.save()
+                updated += 1
+        except (ValidationError, TypeError, ValueError) as exc:
+            detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()) if hasattr(
+                exc, "error_dict") else " ".join(getattr(exc, "messages", [str(exc)]))
+            errors.append(f"{where}: {detail}")
+            continue
+        if model is Department:
+            departments[row.name.strip().lower()] = row
+        existing[str(getattr(row, key)).strip().lower()] = row
+    return {"created": created, "updated": updated}

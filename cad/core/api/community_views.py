@@ -88,7 +88,7 @@ class CommunitySettingsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Community.objects.filter(memberships__user=user).distinct()
 
     def perform_update(self, serializer):
-        services.community_update(community=serializer.instance, **serializer.validated_data)
+        services.community_update(community=serializer.instance, by=self.request.user, **serializer.validated_data)
 
 
 @extend_schema_view(
@@ -132,11 +132,17 @@ class ValueListViewSet(CommunityViewSet):
         return self._kind()[1]
 
     def perform_create(self, serializer):
-        serializer.save(community=self.request.community)
+        serializer.instance = services.value_create(
+            community=self.request.community, kind=self.kwargs["kind"], fields=serializer.validated_data,
+            by=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.value_update(
+            entry=serializer.instance, fields=serializer.validated_data, by=self.request.user)
 
     def perform_destroy(self, instance):
         # Archive, not delete: old calls and records still point at the entry.
-        services.value_archive(entry=instance)
+        services.value_archive(entry=instance, by=self.request.user)
 
 
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
@@ -162,7 +168,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Des
                         status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        services.token_revoke(token=instance)
+        services.token_revoke(token=instance, by=self.request.user)
 
 
 class ActiveCommunityView(APIView):
