@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "sequences",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.discord",
     "cad.core",
     "cad.realtime",
     "characters",
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
     "announcements",
     "lookups",
     "maps",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cad.core.middleware.ApiErrorMiddleware",
@@ -200,6 +206,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- Discord sign-in (django-allauth) --------------------------------------------------------------
+# Password sign-in always works; "Sign in with Discord" appears when a Discord application is set.
+DISCORD_CLIENT_ID = env("DISCORD_CLIENT_ID", default="")
+DISCORD_CLIENT_SECRET = env("DISCORD_CLIENT_SECRET", default="")
+DISCORD_API_URL = env("DISCORD_API_URL", default="https://discord.com/api")
+# Ask Discord for guild membership (scopes guilds, guilds.members.read) to apply role mappings.
+DISCORD_GUILD_ROLES = env.bool("DISCORD_GUILD_ROLES", default=False)
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "discord": {
+        "provider_class": "accounts.discord.provider.DiscordProvider",
+        "APPS": [{"client_id": DISCORD_CLIENT_ID, "secret": DISCORD_CLIENT_SECRET}] if DISCORD_CLIENT_ID else [],
+        "OAUTH_PKCE_ENABLED": True,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

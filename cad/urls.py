@@ -51,5 +51,6 @@ urlpatterns = [
     path("v1/", include((snailycad_patterns, "v1"))),
     path("", include("calls.api.emergency_urls")),
     path("", include("maps.urls")),
+    path("", include("accounts.urls")),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", MediaView.as_view(), name="media"),
 ]

@@ -52,7 +52,7 @@ def test_every_model_is_registered():
     from django.contrib import admin as django_admin
 
     ours = [m for m in apps.get_models() if m._meta.app_label in
-            {"core", "characters", "records", "calls", "dispatch", "bolos", "announcements", "lookups"}]
+            {"core", "characters", "records", "calls", "dispatch", "bolos", "announcements", "lookups", "accounts"}]
     registry = django_admin.site._registry
     inlined = {inline.model for model_admin in registry.values() for inline in model_admin.inlines}
     missing = [m.__name__ for m in ours if m not in registry and m not in inlined]
