@@ -8,13 +8,14 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cad.core import services as core_services
-from cad.core.actors import person
+from cad.core.access import person
 from cad.core.choices import Role
+from cad.core.errors import Conflict, Invalid
 from cad.core.models import Community, Membership, Profile, hash_token
 
 from .choices import InviteState
@@ -31,7 +32,7 @@ STATE_MESSAGES = {
 }
 
 
-class DiscordLinkError(ValidationError):
+class DiscordLinkError(Conflict):
     """A Discord account cannot be linked or unlinked (taken by another user, or the last way in)."""
 
 
@@ -73,7 +74,7 @@ def invite_accept(*, invite: Invite, user: AbstractUser) -> Membership:
         "community").get(pk=invite.pk)
     state = invite.state
     if state != InviteState.OPEN:
-        raise ValidationError(STATE_MESSAGES[state], code=f"invite_{state}")
+        raise Conflict(STATE_MESSAGES[state], state=state.value)
     invite.used_at = timezone.now()
     invite.used_by = user
     invite.save(update_fields=["used_at", "used_by"])
@@ -94,7 +95,7 @@ def signup_with_invite(*, invite: Invite, username: str, password: str) -> Abstr
     errors: dict[str, list[str]] = {}
     try:
         User.username_validator(username)
-    except ValidationError as exc:
+    except DjangoValidationError as exc:
         errors["username"] = exc.messages
     if not username:
         errors["username"] = ["Choose a username."]
@@ -102,15 +103,15 @@ def signup_with_invite(*, invite: Invite, username: str, password: str) -> Abstr
         errors["username"] = ["That username is taken."]
     try:
         password_validation.validate_password(password, User(username=username))
-    except ValidationError as exc:
+    except DjangoValidationError as exc:
         errors["password"] = exc.messages
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, password=password)
     except IntegrityError:
-        raise ValidationError({"username": ["That username is taken."]}) from None
+        raise Invalid({"username": ["That username is taken."]}) from None
     invite_accept(invite=invite, user=user)
     return user
 
@@ -133,11 +134,10 @@ def discord_link(*, user: AbstractUser, discord_id: str) -> Profile:
     discord_id = str(discord_id).strip()
     owner = discord_owner(discord_id)
     if owner is not None and owner.pk != user.pk:
-        raise DiscordLinkError("This Discord account is already linked to another user.", code="discord_taken")
+        raise DiscordLinkError("This Discord account is already linked to another user.")
     profile = Profile.objects.select_for_update().get(pk=core_services.profile_for(user).pk)
     if profile.discord_id and profile.discord_id != discord_id:
-        raise DiscordLinkError("Your account is linked to another Discord account; unlink it first.",
-                               code="discord_other")
+        raise DiscordLinkError("Your account is linked to another Discord account; unlink it first.")
     if profile.discord_id != discord_id:
         profile.discord_id = discord_id
         profile.save(update_fields=["discord_id"])
@@ -149,7 +149,7 @@ def discord_unlink(*, user: AbstractUser) -> None:
     from allauth.socialaccount.models import SocialAccount
 
     if not user.has_usable_password():
-        raise DiscordLinkError("Set a password first: Discord is the only way you sign in.", code="last_login")
+        raise DiscordLinkError("Set a password first: Discord is the only way you sign in.")
     SocialAccount.objects.filter(user=user, provider="discord").delete()
     Profile.objects.filter(user=user).update(discord_id=None)
 
@@ -191,7 +191,7 @@ def role_mapping_set(*, community: Community, guild_id: str, discord_role_id: st
               (("guild_id", guild_id), ("discord_role_id", discord_role_id))
               if not (value.isdigit() and 5 <= len(value) <= 25)}
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     mapping, created = DiscordRoleMapping.objects.for_community(community).update_or_create(
         community=community, guild_id=guild_id, discord_role_id=discord_role_id, defaults={"role": Role(role)})
     core_services.audit_record(community=community, by=by, action="discord_role.set", target=mapping,

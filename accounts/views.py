@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cad.core import services as core_services
+from cad.core.errors import DomainError
+from cad.core.forms import service_errors
 from cad.core.models import Membership
 
 from . import services
@@ -66,8 +67,8 @@ def discord_unlink(request):
         return redirect_to_login(reverse("account"), settings.LOGIN_URL)
     try:
         services.discord_unlink(user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("account")
     messages.success(request, "Discord unlinked.")
     return redirect("account")
@@ -89,12 +90,11 @@ def invite(request, secret: str):
     request.session[SESSION_INVITE] = secret
     form = InviteSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        user = None
+        with service_errors(form):
             user = services.signup_with_invite(invite=invite, username=form.cleaned_data["username"],
                                                password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
+        if user is not None:
             request.session.pop(SESSION_INVITE, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invite.community.name}.")
@@ -112,9 +112,8 @@ def invite_accept(request, secret: str):
         return render(request, "accounts/invite.html", {"problem": "This invite link is not valid."}, status=404)
     try:
         services.invite_accept(invite=invite, user=request.user)
-    except ValidationError as exc:
-        return render(request, "accounts/invite.html", {"invite": invite, "problem": " ".join(exc.messages)},
-                      status=410)
+    except DomainError as exc:
+        return render(request, "accounts/invite.html", {"invite": invite, "problem": exc.message}, status=410)
     _activate(request.user, invite.community)
     messages.success(request, f"You joined {invite.community.name} as {invite.get_role_display()}.")
     return redirect("/")
@@ -125,14 +124,6 @@ def _activate(user, community) -> None:
     if profile.active_community_id != community.pk:
         profile.active_community = community
         profile.save(update_fields=["active_community"])
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def to_sign_in(request):

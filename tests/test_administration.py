@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from cad.core import services
 from cad.core.choices import Role
+from cad.core.errors import Conflict, Invalid
 from cad.core.models import ApiToken, AuditEntry, CallType, Department, Division, Membership, StatusCode
 
 
@@ -41,9 +41,9 @@ def test_last_admin_cannot_be_demoted_or_removed(community, admin):
     owner = community.owner
     services.member_remove(membership=_membership(community, owner), by=admin)
     only = _membership(community, admin)
-    with pytest.raises(ValidationError, match="at least one admin"):
+    with pytest.raises(Conflict, match="at least one admin"):
         services.member_set_role(membership=only, role=Role.SUPERVISOR, by=admin)
-    with pytest.raises(ValidationError, match="at least one admin"):
+    with pytest.raises(Conflict, match="at least one admin"):
         services.member_remove(membership=only, by=admin)
     assert _membership(community, admin).role == Role.ADMIN
 
@@ -105,10 +105,10 @@ def test_audit_log_is_per_community(community, other_community, admin, outsider)
 
 # --- value lists -----------------------------------------------------------------------------------
 def test_value_create_checks_ranges(community, admin):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.value_create(community=community, kind="call-types", fields={"name": "X", "default_priority": 7},
                               by=admin)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.value_create(community=community, kind="status-codes",
                               fields={"name": "X", "code": "10-1", "color": "red"}, by=admin)
     entry = services.value_create(community=community, kind="status-codes",
@@ -146,7 +146,7 @@ def test_export_round_trips_into_another_community(community, other_community, a
 ])
 def test_bad_import_changes_nothing(community, admin, data):
     before = CallType.objects.for_community(community).count(), len(_log(community))
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.values_import(community=community, data=data, by=admin)
     assert (CallType.objects.for_community(community).count(), len(_log(community))) == before
 

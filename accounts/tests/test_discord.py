@@ -196,8 +196,8 @@ def test_roles_not_asked_without_the_scope(client, discord, discord_sign_in, com
 
 
 def test_role_mapping_validates_ids(community, admin):
-    from django.core.exceptions import ValidationError
+    from cad.core.errors import Invalid
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.role_mapping_set(community=community, guild_id="abc", discord_role_id="1234567",
                                   role=Role.OFFICER, by=admin)

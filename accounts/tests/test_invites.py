@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import services
 from accounts.choices import InviteState
 from accounts.models import Invite
 from cad.core.choices import Role
+from cad.core.errors import Conflict, Invalid
 from cad.core.models import AuditEntry, Membership, hash_token
 
 User = get_user_model()
@@ -31,7 +31,7 @@ def test_accept_is_single_use(community, admin, officer, dispatcher):
     invite, raw = services.invite_create(community=community, role=Role.SUPERVISOR, by=admin)
     services.invite_accept(invite=invite, user=officer)
     assert Membership.objects.get(community=community, user=officer).role == Role.SUPERVISOR
-    with pytest.raises(ValidationError, match="already been used"):
+    with pytest.raises(Conflict, match="already been used"):
         services.invite_accept(invite=invite, user=dispatcher)
     assert Membership.objects.get(community=community, user=dispatcher).role == Role.DISPATCHER
     assert services.invite_for_link(raw).state == InviteState.USED
@@ -40,11 +40,11 @@ def test_accept_is_single_use(community, admin, officer, dispatcher):
 def test_revoked_and_expired_invites_refuse(community, admin, officer):
     revoked, _ = services.invite_create(community=community, role=Role.OFFICER, by=admin)
     services.invite_revoke(invite=revoked, by=admin)
-    with pytest.raises(ValidationError, match="withdrawn"):
+    with pytest.raises(Conflict, match="withdrawn"):
         services.invite_accept(invite=revoked, user=officer)
     expired, _ = services.invite_create(community=community, role=Role.OFFICER, by=admin)
     Invite.objects.for_community(community).filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(1))
-    with pytest.raises(ValidationError, match="expired"):
+    with pytest.raises(Conflict, match="expired"):
         services.invite_accept(invite=expired, user=officer)
 
 
@@ -79,7 +79,7 @@ def test_signup_with_invite(community, admin):
 def test_bad_signup_creates_nothing(community, admin, username, password):
     invite, _ = services.invite_create(community=community, role=Role.OFFICER, by=admin)
     users = User.objects.count()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.signup_with_invite(invite=invite, username=username, password=password)
     assert User.objects.count() == users
     invite.refresh_from_db()
@@ -89,6 +89,6 @@ def test_bad_signup_creates_nothing(community, admin, username, password):
 def test_signup_on_a_used_invite_creates_no_user(community, admin, officer):
     invite, _ = services.invite_create(community=community, role=Role.OFFICER, by=admin)
     services.invite_accept(invite=invite, user=officer)
-    with pytest.raises(ValidationError, match="already been used"):
+    with pytest.raises(Conflict, match="already been used"):
         services.signup_with_invite(invite=invite, username="latecomer", password="a-long-pass-phrase")
     assert not User.objects.filter(username="latecomer").exists()

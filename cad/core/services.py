@@ -7,12 +7,13 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .actors import person
+from .access import handle, person
 from .choices import DepartmentType, Role, StatusCodeMeaning
+from .errors import Conflict, Invalid
 from .models import (
     ApiToken,
     AuditEntry,
@@ -246,18 +247,6 @@ def value_archive(*, entry, by=None) -> None:
 
 # --- Administration: the audit log, members, value lists ------------------------------------------
 
-def _actor_name(by) -> str:
-    if by is None:
-        return "system"
-    user = person(by)
-    if user is not None:
-        return user.get_username()
-    token = by if isinstance(by, ApiToken) else getattr(by, "token", None)
-    if isinstance(token, ApiToken):
-        return f"api-token:{token.name}"
-    return str(by)[:150]
-
-
 def _jsonable(value):
     if value is None or isinstance(value, bool | int | float | str | list | dict):
         return value
@@ -268,7 +257,7 @@ def audit_record(*, community: Community, by, action: str, target=None, changes:
     """One line of the community's audit log; called inside the admin service's transaction, so the
     line exists exactly when the change does."""
     return AuditEntry.objects.create(
-        community=community, actor=person(by), actor_name=_actor_name(by), action=action,
+        community=community, actor=person(by), actor_name=handle(by)[:150], action=action,
         target_type=type(target)._meta.model_name if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:200] if target is not None else "",
@@ -285,7 +274,7 @@ def _keep_an_admin(membership: Membership) -> None:
     admins = set(Membership.objects.select_for_update().filter(
         community_id=membership.community_id, role=Role.ADMIN).values_list("pk", flat=True))
     if membership.pk in admins and not admins - {membership.pk}:
-        raise ValidationError(LAST_ADMIN_MESSAGE, code="last_admin")
+        raise Conflict(LAST_ADMIN_MESSAGE)
 
 
 def _revalidate_sockets(community_id) -> None:
@@ -365,10 +354,13 @@ def _value_kind_of(entry) -> str:
 
 def _check_value_entry(entry) -> None:
     """Model validation plus the ranges the API enforces, so a form and an import refuse what it does."""
-    # Unique checks would query through the scoped manager unscoped; these lists have no unique fields.
-    entry.full_clean(exclude=["community", "department"] if isinstance(entry, Division) else ["community"],
-                     validate_unique=False, validate_constraints=False)
-    errors = {}
+    errors: dict[str, list[str]] = {}
+    try:
+        # Unique checks would query through the scoped manager unscoped; these lists have no unique fields.
+        entry.full_clean(exclude=["community", "department"] if isinstance(entry, Division) else ["community"],
+                         validate_unique=False, validate_constraints=False)
+    except DjangoValidationError as exc:
+        errors.update(exc.message_dict)
     if isinstance(entry, CallType) and not 1 <= entry.default_priority <= 3:
         errors["default_priority"] = ["1 (high), 2 (medium) or 3 (low)."]
     if isinstance(entry, PenalCode) and entry.points > 12:
@@ -380,7 +372,7 @@ def _check_value_entry(entry) -> None:
             and set(entry.department_types) <= set(DepartmentType.values)):
         errors["department_types"] = [f"A list drawn from: {', '.join(DepartmentType.values)}."]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
 
 
 def _is_colour(value: str) -> bool:
@@ -433,12 +425,12 @@ def values_export(*, community: Community) -> dict:
 def values_import(*, community: Community, data, by=None) -> dict[str, dict[str, int]]:
     """Merge an export into the community: an entry whose key (name, or code for status codes,
     licence classes and report types) matches an active one updates it, any other is added; entries
-    the file does not mention stay. All or nothing: one bad entry raises ValidationError naming it."""
+    the file does not mention stay. All or nothing: one bad entry raises Invalid naming it."""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT or not isinstance(data.get("lists"), dict):
-        raise ValidationError(f"Not a value-list export (expected a JSON object with \"format\": \"{EXPORT_FORMAT}\").")
+        raise Invalid(f"Not a value-list export (expected a JSON object with \"format\": \"{EXPORT_FORMAT}\").")
     unknown = set(data["lists"]) - set(VALUE_LISTS)
     if unknown:
-        raise ValidationError(f"Unknown list(s): {', '.join(sorted(unknown))}.")
+        raise Invalid(f"Unknown list(s): {', '.join(sorted(unknown))}.")
     counts: dict[str, dict[str, int]] = {}
     errors: list[str] = []
     # Departments first: divisions name theirs.
@@ -451,7 +443,7 @@ def values_import(*, community: Community, data, by=None) -> dict[str, dict[str,
             continue
         counts[kind] = _import_list(community, kind, entries, errors)
     if errors:
-        raise ValidationError(errors[:20])
+        raise Invalid(errors[:20])
     if counts:
         audit_record(community=community, by=by, action="values.imported", target=None,
                      changes={kind: c for kind, c in counts.items()})
@@ -496,10 +488,12 @@ def _import_list(community: Community, kind: str, entries: list, errors: list[st
                 _check_value_entry(row)
                 row.save()
                 updated += 1
-        except (ValidationError, TypeError, ValueError) as exc:
-            detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()) if hasattr(
-                exc, "error_dict") else " ".join(getattr(exc, "messages", [str(exc)]))
-            errors.append(f"{where}: {detail}")
+        except Invalid as exc:
+            errors.append(f"{where}: " + "; ".join(
+                f"{k}: {' '.join(v)}" if k != "non_field_errors" else " ".join(v) for k, v in exc.fields.items()))
+            continue
+        except (TypeError, ValueError) as exc:
+            errors.append(f"{where}: {exc}")
             continue
         if model is Department:
             departments[row.name.strip().lower()] = row
