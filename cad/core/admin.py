@@ -229,6 +229,15 @@ class AuditEntryAdmin(CommunityAdmin):
         return False
 
 
+@admin.register(models.SoundFile)
+class SoundFileAdmin(CommunityAdmin):
+    list_display = ("event", "community", "content_type", "size", "created_at")
+    readonly_fields = ("file", "content_type", "size", "uploaded_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # uploaded on /settings, where the file's type is checked
+
+
 @admin.register(models.User)
 class UserAdmin(DjangoUserAdmin):
     """Accounts are deployment-wide (a user may belong to several communities): superusers only."""

@@ -19,6 +19,7 @@ from cad.core.choices import Role
 MEDIA_OWNERS = (
     ("characters.Character", "mugshot", "user_id"),
     ("records.ArrestPhoto", "image", None),
+    ("core.SoundFile", "file", None),
 )
 
 

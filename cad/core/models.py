@@ -222,3 +222,26 @@ class AuditEntry(CommunityOwned):
 
     def __str__(self) -> str:
         return f"{self.actor_name or 'system'}: {self.action} {self.target_label}".strip()
+
+
+def _sound_path(instance, filename: str) -> str:
+    return f"sounds/{instance.community_id}/{filename}"
+
+
+class SoundFile(CommunityOwned):
+    """A custom alert sound an admin uploaded (004's `custom_url`); served by the media view to the
+    community's officers and game server. A replaced sound's file stays: nothing uploaded is lost."""
+
+    event = models.CharField(max_length=32)
+    file = models.FileField(upload_to=_sound_path, max_length=200)
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event} sound"

@@ -27,6 +27,7 @@ from .models import (
     PenalCode,
     Profile,
     ReportType,
+    SoundFile,
     StatusCode,
     hash_token,
 )
@@ -499,3 +500,84 @@ def _import_list(community: Community, kind: str, entries: list, errors: list[st
             departments[row.name.strip().lower()] = row
         existing[str(getattr(row, key)).strip().lower()] = row
     return {"created": created, "updated": updated}
+
+
+# --- Sounds and the duty webhook -------------------------------------------------------------------
+SOUND_EVENTS = ("new_call", "panic", "bolo", "announcement")
+MAX_SOUND_BYTES = 2 * 1024 * 1024
+# What a browser and FiveM's NUI both play; the type is read from the file's first bytes, never its name.
+_SOUND_MAGIC = (("audio/mpeg", "mp3"), ("audio/ogg", "ogg"), ("audio/wav", "wav"))
+
+
+def _sniff_sound(head: bytes) -> tuple[str, str] | None:
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return _SOUND_MAGIC[0]
+    if head.startswith(b"OggS"):
+        return _SOUND_MAGIC[1]
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return _SOUND_MAGIC[2]
+    return None
+
+
+def _sounds_with(community: Community, event: str, **changes) -> list[dict]:
+    sounds = [dict(s) for s in (community.sounds or []) if isinstance(s, dict)]
+    for entry in sounds:
+        if entry.get("event") == event:
+            entry.update(changes)
+            return sounds
+    return [*sounds, {"event": event, "enabled": True, "volume": 1.0, "custom_url": None, **changes}]
+
+
+@transaction.atomic
+def sound_upload(*, community: Community, event: str, upload, by=None) -> SoundFile:
+    """A custom alert sound (MP3, Ogg or WAV up to 2 MB) for one of 004's sound events."""
+    from django.core.files.base import ContentFile
+
+    if event not in SOUND_EVENTS:
+        raise Invalid({"event": [f"One of: {', '.join(SOUND_EVENTS)}."]})
+    size = getattr(upload, "size", None) or 0
+    if not size:
+        raise Invalid({"file": ["The file is empty."]})
+    if size > MAX_SOUND_BYTES:
+        raise Invalid({"file": [f"At most {MAX_SOUND_BYTES // (1024 * 1024)} MB."]})
+    upload.seek(0)
+    data = upload.read(MAX_SOUND_BYTES + 1)
+    kind = _sniff_sound(data[:16])
+    if kind is None:
+        raise Invalid({"file": ["An MP3, Ogg or WAV audio file."]})
+    content_type, ext = kind
+    row = SoundFile(community=community, event=event, content_type=content_type, size=len(data),
+                    uploaded_by=person(by))
+    row.file.save(f"{event}-{secrets.token_hex(6)}.{ext}", ContentFile(data), save=False)
+    row.save()
+    community_update(community=community, by=by,
+                     sounds=_sounds_with(community, event, custom_url=f"{row.file.url}"))
+    return row
+
+
+def sound_reset(*, community: Community, event: str, by=None) -> Community:
+    """Back to the bundled sound for `event` (the uploaded file stays on record)."""
+    if event not in SOUND_EVENTS:
+        raise Invalid({"event": [f"One of: {', '.join(SOUND_EVENTS)}."]})
+    return community_update(community=community, by=by, sounds=_sounds_with(community, event, custom_url=None))
+
+
+def duty_webhook_test(*, community: Community, by=None) -> int:
+    """Send a test message to the Duty Change Webhook; returns the HTTP status it answered.
+    Raises Invalid when there is no webhook or its address is refused, Conflict when it cannot be reached."""
+    from .webhooks import WebhookError, WebhookRefused, post_json
+
+    url = community.duty_webhook_url
+    if not url:
+        raise Invalid({"duty_webhook_url": ["Set the Duty Change Webhook first."]})
+    body = {"content": f"Test from the CAD of **{community.name}**: duty changes will be posted here.",
+            "event": "test", "community_id": str(community.pk), "timestamp": timezone.now().isoformat(),
+            "sent_by": handle(by)}
+    try:
+        status = post_json(url, body, user_agent="cad-duty-webhook")
+    except WebhookRefused as exc:
+        raise Invalid({"duty_webhook_url": [str(exc)]}) from None
+    except WebhookError as exc:
+        raise Conflict(f"The webhook could not be reached ({exc}).") from None
+    audit_record(community=community, by=by, action="webhook.tested", target=community, changes={"status": status})
+    return status

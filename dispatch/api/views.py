@@ -267,4 +267,9 @@ class FivemSoundsView(FivemMixin, CommunityAPIView):
 
     @extend_schema(operation_id="fivem_sounds_get", request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        return Response(request.community.sounds)
+        # An uploaded sound is stored as a path on this server; the game server needs the full address.
+        return Response([
+            {**entry, "custom_url": request.build_absolute_uri(entry["custom_url"])}
+            if isinstance(entry, dict) and str(entry.get("custom_url") or "").startswith("/") else entry
+            for entry in (request.community.sounds or [])
+        ])
