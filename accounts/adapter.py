@@ -18,6 +18,7 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from . import services
@@ -36,7 +37,7 @@ def pending_invite(request):
 
 def _refuse(request, message: str, to: str | None = None):
     messages.error(request, message)
-    raise ImmediateHttpResponse(HttpResponseRedirect(to or settings.LOGIN_URL))
+    raise ImmediateHttpResponse(HttpResponseRedirect(to or resolve_url(settings.LOGIN_URL)))
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -100,5 +101,5 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             message = "Discord sign-in was cancelled; nothing was changed."
         else:
             message = "Discord sign-in failed; try again, or sign in with your password."
-        to = reverse("account") if request.user.is_authenticated else settings.LOGIN_URL
+        to = reverse("account") if request.user.is_authenticated else resolve_url(settings.LOGIN_URL)
         _refuse(request, message, to)

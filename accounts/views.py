@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -128,7 +128,7 @@ def _activate(user, community) -> None:
 
 def to_sign_in(request):
     """allauth's own password pages are not part of the product: sign-in is settings.LOGIN_URL."""
-    target = settings.LOGIN_URL
+    target = resolve_url(settings.LOGIN_URL)
     if request.META.get("QUERY_STRING"):
         target += "?" + request.META["QUERY_STRING"]
     return redirect(target)
