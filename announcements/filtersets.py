@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django_filters import rest_framework as filters
 
+from cad.core.filtersets import FilterSet
+
 from .choices import AnnouncementPriority
 from .models import Announcement
 
 
-class AnnouncementFilterSet(filters.FilterSet):
+class AnnouncementFilterSet(FilterSet):
     priority = filters.ChoiceFilter(choices=AnnouncementPriority.choices)
 
     class Meta:

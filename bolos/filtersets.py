@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import django_filters
-from django_filters import rest_framework as filters
+
+from cad.core.filtersets import FilterSet
 
 from .choices import BoloType
 from .models import Bolo
@@ -13,7 +14,7 @@ from .selectors import bolo_search, not_expired
 _TYPE_CHOICES = [*BoloType.choices, *[(value.upper(), label) for value, label in BoloType.choices]]
 
 
-class BoloFilterSet(filters.FilterSet):
+class BoloFilterSet(FilterSet):
     """`query` (text across reason, description, subject and vehicle), `type` (any case) and `includeAll`
     (false: only active, unexpired BOLOs; true: deactivated and expired ones too)."""
 

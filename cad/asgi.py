@@ -14,4 +14,15 @@ django.setup()
 
 from cad.realtime.asgi import build_application  # noqa: E402
 
-application = build_application()
+
+def behind_trusted_proxies(app):
+    """X-Forwarded-For / X-Forwarded-Proto are believed only from FORWARDED_ALLOW_IPS (a client that
+    sets them itself is just a client), here rather than in the server's flags so uvicorn, daphne and
+    tests behave alike. Run uvicorn with --no-proxy-headers so it does not apply its own copy."""
+    from django.conf import settings
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    return ProxyHeadersMiddleware(app, trusted_hosts=settings.FORWARDED_ALLOW_IPS)
+
+
+application = behind_trusted_proxies(build_application())

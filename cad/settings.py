@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cad.core.middleware.ApiErrorMiddleware",  # first: it answers JSON for the errors of every other one
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,7 +86,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "cad.core.middleware.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "cad.urls"
@@ -303,6 +303,7 @@ SPECTACULAR_SETTINGS = {
 
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "cad.core.api.exceptions.ratelimited_view"
+RATELIMIT_FAIL_OPEN = True  # an unreachable cache must not lock everyone out (cad.core.ratelimit)
 LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", default="10/m")
 FIVEM_RATE_LIMIT = env("FIVEM_RATE_LIMIT", default="3000/m")  # 004, per API token
 
@@ -310,6 +311,9 @@ FIVEM_RATE_LIMIT = env("FIVEM_RATE_LIMIT", default="3000/m")  # 004, per API tok
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For / -Proto are believed (cad.asgi);
+# anyone else's are ignored, so a client cannot pick the address the per-address limits count.
+FORWARDED_ALLOW_IPS = [h for h in env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"]) if h.strip()]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
+from cad.core.filtersets import FilterSet
+
 from .choices import OPEN_STATUSES, CallApproval, CallOrigin, CallStatus
 from .models import Call
 
 
-class CallFilterSet(filters.FilterSet):
+class CallFilterSet(FilterSet):
     includeEnded = filters.BooleanFilter(method="_noop", label="Include closed and cancelled calls")  # noqa: N815
     query = filters.CharFilter(method="filter_query", max_length=100)
     department = filters.UUIDFilter(field_name="department_id")

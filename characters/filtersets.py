@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django_filters import rest_framework as filters
 
 from cad.core import access
+from cad.core.filtersets import FilterSet
 
 from .choices import ApplicationStatus, CharacterType, LicenseStatus
 from .models import Character, DrivingLicense, Vehicle, Weapon, WeaponLicenseApplication
 
 
-class _OwnedFilterSet(filters.FilterSet):
+class _OwnedFilterSet(FilterSet):
     mine = django_filters.BooleanFilter(method="filter_mine")
     archived = django_filters.BooleanFilter(method="filter_archived")
     owner_path = "user"
@@ -91,7 +91,7 @@ class WeaponFilterSet(_OwnedFilterSet):
         fields: list[str] = []
 
 
-class WeaponLicenseApplicationFilterSet(filters.FilterSet):
+class WeaponLicenseApplicationFilterSet(FilterSet):
     mine = django_filters.BooleanFilter(method="filter_mine")
     characterId = django_filters.UUIDFilter(field_name="character_id")  # noqa: N815
     status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices)

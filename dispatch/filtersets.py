@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django_filters import rest_framework as filters
+
+from cad.core.filtersets import FilterSet
 
 from .choices import UnitJob, UnitState
 from .models import Unit
 
 
-class UnitFilterSet(filters.FilterSet):
+class UnitFilterSet(FilterSet):
     """`job`, `state` (canonical), `department` (ID) and `query` (callsign, character or user name)."""
 
     job = django_filters.ChoiceFilter(choices=UnitJob.choices)

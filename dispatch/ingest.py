@@ -20,6 +20,7 @@ import uuid
 
 from asgiref.sync import sync_to_async
 
+from cad.core import ratelimit
 from cad.core.api.authentication import API_TOKEN_HEADERS
 from cad.core.services import atoken_authenticate
 
@@ -36,7 +37,7 @@ MAX_BATCH_POSITIONS = 5000
 MAX_TEXT = 80
 TOKEN_MEMO_SECONDS = 2.0  # a revoked token may post positions for at most this long in a running process
 
-_token_memo: dict[str, tuple[float, str | None]] = {}
+_token_memo: dict[str, tuple[float, str | None, str | None]] = {}
 
 
 class IngestError(Exception):
@@ -67,8 +68,8 @@ def _raw_token(headers: dict[bytes, bytes]) -> str | None:
     return None
 
 
-async def _community_of(raw: str | None) -> str:
-    """The community id of a valid token, or 401."""
+async def _token_of(raw: str | None) -> tuple[str, str]:
+    """The community id and rate-limit key of a valid token, or 401."""
     if not raw:
         raise IngestError(401, "Missing API token (x-api-key or Authorization: Bearer).")
     now = time.monotonic()
@@ -77,10 +78,11 @@ async def _community_of(raw: str | None) -> str:
         token = await atoken_authenticate(raw)
         if len(_token_memo) > 10_000:
             _token_memo.clear()
-        memo = _token_memo[raw] = (now + TOKEN_MEMO_SECONDS, str(token.community_id) if token else None)
+        memo = _token_memo[raw] = (now + TOKEN_MEMO_SECONDS, str(token.community_id) if token else None,
+                                   ratelimit.token_key(token) if token else None)
     if memo[1] is None:
         raise IngestError(401, "Invalid or revoked API token.")
-    return memo[1]
+    return memo[1], memo[2]
 
 
 async def _read_body(scope, receive, limit: int) -> bytes:
@@ -225,7 +227,10 @@ async def ingest_app(scope, receive, send) -> None:
             await _send_json(send, 405, {"error": "Method not allowed; use POST."}, ((b"allow", b"POST"),))
             return
         headers = dict(scope.get("headers", ()))
-        community_id = await _community_of(_raw_token(headers))
+        community_id, limit_key = await _token_of(_raw_token(headers))
+        # The bucket of every /fivem/* route: a token at its limit there is at its limit here. A cache
+        # round trip on the loop, like the token lookup's; a batch counts as one request.
+        ratelimit.fivem_hit(limit_key)
         body = await _read_body(scope, receive, MAX_BATCH_BYTES if path == BATCH else MAX_SINGLE_BYTES)
         entries, offline = _parse(path, body, community_id)
         if entries:
@@ -237,6 +242,9 @@ async def ingest_app(scope, receive, send) -> None:
             if offline else 0
     except IngestError as exc:
         await _send_json(send, exc.status, {"error": exc.message})
+        return
+    except ratelimit.RateLimited as exc:
+        await _send_json(send, 429, ratelimit.body(exc), ((b"retry-after", str(exc.retry_after).encode()),))
         return
     if path == FIVEM:
         await _send_json(send, 200, {"ok": True})

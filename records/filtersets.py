@@ -6,11 +6,13 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import Q
 
+from cad.core.filtersets import FilterSet
+
 from .choices import ReportKind, ReportStatus, SuspectStatus, WarrantStatus
 from .models import Arrest, Citation, Report, Suspect, Warrant
 
 
-class _Base(filters.FilterSet):
+class _Base(FilterSet):
     character_id = filters.UUIDFilter(field_name="character_id")
     characterId = filters.UUIDFilter(field_name="character_id")  # noqa: N815
     created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -19,7 +21,7 @@ class _Base(filters.FilterSet):
     createdBefore = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")  # noqa: N815
 
 
-class ReportFilterSet(filters.FilterSet):
+class ReportFilterSet(FilterSet):
     """`?status=pending` is the supervisor review queue."""
 
     status = filters.ChoiceFilter(choices=ReportStatus.choices)
@@ -76,7 +78,7 @@ class WarrantFilterSet(_Base):
         fields: list[str] = []
 
 
-class SuspectFilterSet(filters.FilterSet):
+class SuspectFilterSet(FilterSet):
     status = filters.ChoiceFilter(choices=SuspectStatus.choices)
     call_id = filters.UUIDFilter(field_name="call_id")
     callId = filters.UUIDFilter(field_name="call_id")  # noqa: N815

@@ -1,11 +1,16 @@
-"""JSON, never HTML, for errors on API paths that happen outside DRF (unknown URL, crash)."""
+"""JSON, never HTML, for errors on API paths that happen outside DRF (unknown URL, crash, a Host
+header not in ALLOWED_HOSTS), and a 400 for input no view can use: a body charset Python cannot decode
+with, or a NUL character in the path or a query parameter (PostgreSQL refuses NUL in text).
+
+It is the first middleware, so it also sees the error responses the others produce."""
 
 from __future__ import annotations
 
+import codecs
 import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +26,9 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        refused = _refuse_unusable_input(request)
+        if refused is not None:
+            return refused
         response = self.get_response(request)
         if is_api_path(request.path) and response.status_code >= 400 and not _is_json(response):
             if response.status_code == 404:
@@ -44,6 +52,32 @@ class ApiErrorMiddleware:
             logger.exception("Unhandled error on %s %s", request.method, request.path)
             return JsonResponse({"error": "Internal server error."}, status=500)
         return None
+
+
+def _bad_request(request, message: str, field: str | None = None):
+    if not is_api_path(request.path):
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    body = {"error": f"Invalid input. {field}: {message}" if field else message}
+    if field:
+        body["fields"] = {field: [message]}
+    return JsonResponse(body, status=400)
+
+
+def _refuse_unusable_input(request):
+    charset = request.content_params.get("charset") if request.content_type else None
+    if charset:
+        try:
+            usable = codecs.lookup(charset)._is_text_encoding
+        except LookupError:
+            usable = False
+        if not usable:
+            return _bad_request(request, f"Cannot decode a body in charset '{charset[:40]}'; send UTF-8.")
+    if "\x00" in request.path:
+        return _bad_request(request, "NUL characters are not allowed.", "path")
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in v for v in values):
+            return _bad_request(request, "NUL characters are not allowed.", name.replace("\x00", "") or "query")
+    return None
 
 
 def _is_json(response) -> bool:

@@ -16,6 +16,7 @@ import json
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 
+from cad.core import ratelimit
 from cad.core.api.authentication import raw_api_token
 from cad.core.services import atoken_authenticate
 from cad.events import audience, recent_events
@@ -63,6 +64,12 @@ async def events(request: HttpRequest) -> HttpResponse:
     if token is None:
         response = JsonResponse({"error": "Missing or invalid API token."}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+    try:
+        ratelimit.fivem_hit(ratelimit.token_key(token))  # each (re)connection counts, like any /fivem/* call
+    except ratelimit.RateLimited as exc:
+        response = JsonResponse(ratelimit.body(exc), status=429)
+        response["Retry-After"] = str(exc.retry_after)
         return response
     community_id = str(token.community_id)
     principal = Principal(kind="token", name=f"api-token:{token.name}", token_community_id=community_id,

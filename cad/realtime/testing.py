@@ -108,11 +108,12 @@ class SioClient:
 
 
 @contextlib.asynccontextmanager
-async def serve(app, host: str = "127.0.0.1") -> AsyncIterator[str]:
-    """Run `app` on uvicorn in this event loop; yields its base URL (http://host:port)."""
+async def serve(app, host: str = "127.0.0.1", **options) -> AsyncIterator[str]:
+    """Run `app` on uvicorn in this event loop; yields its base URL (http://host:port). `options` are
+    uvicorn.Config's (proxy_headers=False as production runs it, see cad.asgi)."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=0, lifespan="off", log_level="warning")
+    config = uvicorn.Config(app, host=host, port=0, lifespan="off", log_level="warning", **options)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from cad.core.access import ServicePrincipal
-from cad.core.api.parsers import loads_strict
+from cad.core.api.parsers import UnstorableValue, loads_strict
 from cad.core.errors import DomainError, Invalid
 from cad.core.errors import NotFound as DomainNotFound
 from cad.core.services import token_authenticate
@@ -281,11 +281,16 @@ def _authenticated(body):
 
 
 def _body(request):
+    """The body (a dict), or the plain-text answer that refuses it."""
     try:
         body = loads_strict(request.body or b"null")
+    except UnstorableValue as exc:  # names the value: "metaData.k: NUL characters are not allowed."
+        return None, _text(f"INVALID REQUEST BODY - {exc}", 400)
     except (ValueError, UnicodeDecodeError):
-        return None
-    return body if isinstance(body, dict) else None
+        body = None
+    if not isinstance(body, dict):
+        return None, _text("INVALID REQUEST BODY - EXPECTED JSON", 400)
+    return body, None
 
 
 def _request_type(body) -> str:
@@ -297,9 +302,9 @@ def _request_type(body) -> str:
 @require_POST
 def emergency(request, operation: str):
     op = OPERATIONS[operation]
-    body = _body(request)
-    if body is None:
-        return _text("INVALID REQUEST BODY - EXPECTED JSON", 400)
+    body, refusal = _body(request)
+    if refusal is not None:
+        return refusal
     token, refusal = _authenticated(body)
     if refusal is not None:
         return refusal
@@ -332,9 +337,9 @@ def emergency(request, operation: str):
 def get_version(request):
     """Sonoran's `POST /general/get_version`: the plan level as plain text; the official resource calls it at
     start-up and stops there when it is refused."""
-    body = _body(request)
-    if body is None:
-        return _text("INVALID REQUEST BODY - EXPECTED JSON", 400)
+    body, refusal = _body(request)
+    if refusal is not None:
+        return refusal
     token, refusal = _authenticated(body)
     if refusal is not None:
         return refusal

@@ -22,6 +22,7 @@ from ..models import Call
 from . import serializers as s
 
 MAX_TAKE = 100
+MAX_SKIP = 2**31 - 1
 
 
 class _CallViews(CommunityGenericViewSet):
@@ -197,13 +198,13 @@ class Calls911ViewSet(_CallViews):
     default_take = 25
     dispatcher_fields = ("origin", "status", "priority", "department", "division", "metadata")
 
-    def _int_param(self, name: str, default: int, maximum: int | None = None) -> int:
+    def _int_param(self, name: str, default: int, maximum: int = MAX_SKIP) -> int:
         raw = self.request.query_params.get(name)
         if raw in (None, ""):
             return default
-        if not raw.isdigit() or (maximum is not None and int(raw) > maximum):
-            limit = f" from 0 to {maximum}" if maximum is not None else " of 0 or more"
-            raise exceptions.ValidationError({name: [f"A whole number{limit}."]})
+        # ASCII digits only ("²".isdigit() is true), and no more than the database's OFFSET/LIMIT can take.
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or int(raw) > maximum:
+            raise exceptions.ValidationError({name: [f"A whole number from 0 to {maximum}."]})
         return int(raw)
 
     def list(self, request):
@@ -214,7 +215,7 @@ class Calls911ViewSet(_CallViews):
         filterset = CallFilterSet(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
-        skip = self._int_param("skip", 0)
+        skip = self._int_param("skip", 0)  # beyond the rows there are, the page is simply empty
         take = self._int_param("take", self.default_take, MAX_TAKE)
         queryset = filterset.qs
         return Response({"total_count": queryset.count(), "calls": self.calls_data(queryset[skip:skip + take])})

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from cad.core import ratelimit
 from cad.core.api.views import CommunityAPIView
 from cad.core.choices import Role
 from cad.core.models import ApiToken
@@ -22,7 +22,7 @@ from . import serializers as s
 SEARCH_RATE = "60/m"
 
 
-def _rate_key(group, request) -> str:
+def _rate_key(request) -> str:
     if isinstance(request.auth, ApiToken):
         return f"token:{request.auth.pk}"
     return f"user:{request.user.pk}"
@@ -41,9 +41,8 @@ class LookupView(CommunityAPIView):
 
     @extend_schema(request=s.LookupSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        if is_ratelimited(request, group="lookups.search", key=_rate_key, rate=SEARCH_RATE, method="POST",
-                          increment=True):
-            raise exceptions.Throttled(wait=60, detail="Too many lookups: 60 a minute. Try again shortly.")
+        ratelimit.hit(group=ratelimit.LOOKUP, key=_rate_key(request), rate=SEARCH_RATE,
+                      message="Too many lookups: 60 a minute. Try again shortly.")
         serializer = s.LookupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = services.lookup_search(community=request.community, query=serializer.validated_data["query"],

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils.decorators import method_decorator
-from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -17,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
-from cad.core import services
+from cad.core import ratelimit, services
 from cad.core.choices import Role
 from cad.core.models import (
     ApiToken,
@@ -35,13 +32,14 @@ from cad.core.models import (
 from . import serializers as core_serializers
 from .views import CommunityGenericViewSet, CommunityViewSet, mixins
 
-_login_limit = ratelimit(key="ip", rate=settings.LOGIN_RATE_LIMIT, method="POST", block=True)
-_login_user_limit = ratelimit(key="post:username", rate=settings.LOGIN_RATE_LIMIT, method="POST", block=True)
 
-
-@method_decorator([_login_limit, _login_user_limit], name="post")
 class TokenObtainView(jwt_views.TokenObtainPairView):
-    """POST {username, password} → {access, refresh}. Rate limited per IP and per username."""
+    """POST {username, password} → {access, refresh}. Rate limited per address and per username (the
+    username from the parsed body, JSON or form alike)."""
+
+    def post(self, request, *args, **kwargs):
+        ratelimit.sign_in_hit(request, request.data)
+        return super().post(request, *args, **kwargs)
 
 
 class TokenRefreshView(jwt_views.TokenRefreshView):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
@@ -13,7 +16,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from cad.core import errors
 from cad.core.errors import Conflict  # noqa: F401  (views raise it too)
+from cad.core.ratelimit import RateLimited
+from cad.core.ratelimit import body as ratelimit_body
 from cad.core.tenancy import UnscopedQueryError
+
+logger = logging.getLogger(__name__)
 
 
 class ConflictError(exceptions.APIException):
@@ -96,10 +103,17 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, RateLimited):
+        exc = _throttled(exc)
     elif isinstance(exc, Ratelimited):
-        exc = exceptions.Throttled(wait=60, detail="Too many requests; slow down and try again shortly.")
+        exc = _throttled(RateLimited(60))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DataError | OverflowError):
+        # The last line of defence: input a parser, field or filter let through and the database refused
+        # (a number past its column's range). Bad input, not a server fault; the statement changed nothing.
+        logger.warning("Database refused a value: %s", exc)
+        exc = exceptions.ValidationError({"non_field_errors": ["A value is out of the range the database can store."]})
     elif isinstance(exc, UnscopedQueryError):
         raise exc  # a programming error: let it surface as a 500 (and fail the test that hit it)
     response = drf_exception_handler(exc, context)
@@ -115,9 +129,16 @@ def exception_handler(exc, context):
     return response
 
 
+def _throttled(exc: RateLimited) -> exceptions.Throttled:
+    throttled = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
+    throttled.extra = {"retry_after": exc.retry_after}  # camelCased to retryAfter by /api's renderer
+    return throttled
+
+
 def ratelimited_view(request, exception):
-    response = JsonResponse({"error": "Too many requests; slow down and try again shortly."}, status=429)
-    response["Retry-After"] = "60"
+    limited = RateLimited(60)
+    response = JsonResponse(ratelimit_body(limited), status=429)
+    response["Retry-After"] = str(limited.retry_after)
     return response
 
 

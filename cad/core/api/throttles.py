@@ -1,20 +1,22 @@
 from __future__ import annotations
 
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
+from cad.core import ratelimit
 from cad.core.models import ApiToken
 
 
-class FivemTokenThrottle(SimpleRateThrottle):
-    """004: "429 Rate limit exceeded (3000 req/min for FiveM routes)", counted per API token."""
+class FivemTokenThrottle(BaseThrottle):
+    """004: "429 Rate limit exceeded (3000 req/min for FiveM routes)", counted per API token in the bucket
+    the position-ingest routes share (cad.core.ratelimit). Runs at DRF's throttle stage, after the
+    token is authenticated; an over-limit request raises RateLimited (429 with retry_after)."""
 
-    scope = "fivem"
-
-    def get_rate(self) -> str:
-        return settings.FIVEM_RATE_LIMIT
-
-    def get_cache_key(self, request, view):
+    def allow_request(self, request, view) -> bool:
         token = request.auth
-        ident = f"token:{token.pk}" if isinstance(token, ApiToken) else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        if isinstance(token, ApiToken):
+            ratelimit.fivem_hit(ratelimit.token_key(token))
+        else:
+            ratelimit.hit(group=ratelimit.FIVEM, key=f"address:{ratelimit.client_address(request)}",
+                          rate=settings.FIVEM_RATE_LIMIT)
+        return True

@@ -1,0 +1,235 @@
+"""Rate limits that cannot be turned against users (issue 14): one mechanism (cad.core.ratelimit),
+keyed on what the limit is about, counted atomically, with a trusted-proxy rule for addresses."""
+
+from __future__ import annotations
+
+import threading
+import types
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from django.test import Client
+from rest_framework.test import APIClient
+
+from cad.core import services as core_services
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def frozen_window(monkeypatch):
+    """Counters live in fixed windows; pin the clock so no window edge falls inside a test."""
+    monkeypatch.setattr("django_ratelimit.core.time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
+
+
+def sign_in(username, password, *, address, form=False):
+    client = APIClient(REMOTE_ADDR=address)
+    return client.post("/api/auth/token", {"username": username, "password": password},
+                       format="multipart" if form else "json")
+
+
+def assert_429(r):
+    assert r.status_code == 429, r.content
+    body = r.json()
+    retry_after = body.get("retryAfter", body.get("retry_after"))
+    assert body["error"] and isinstance(retry_after, int)
+    assert int(r["Retry-After"]) == retry_after and 1 <= retry_after <= 60
+
+
+def test_json_sign_in_counts_per_username_not_in_one_shared_bucket(admin, officer, settings, frozen_window):
+    settings.LOGIN_RATE_LIMIT = "10/m"
+    # Ten wrong JSON attempts at one user, each from its own address (a spray from many hosts).
+    for i in range(10):
+        assert sign_in("admin_a", "wrong", address=f"198.51.100.{i}").status_code == 401
+    # That user is now limited, whatever the body's format and wherever it comes from...
+    assert_429(sign_in("admin_a", "pw-admin_a", address="203.0.113.1"))
+    assert_429(sign_in("admin_a", "pw-admin_a", address="203.0.113.2", form=True))
+    assert_429(sign_in("ADMIN_A ", "pw-admin_a", address="203.0.113.3"))  # no bypass by spelling
+    # ...and nobody else is: JSON sign-in of another user from a fresh address works.
+    r = sign_in("officer_a", "pw-officer_a", address="203.0.113.4")
+    assert r.status_code == 200 and r.json()["access"]
+
+
+def test_sign_in_is_also_limited_per_address(admin, settings, frozen_window):
+    settings.LOGIN_RATE_LIMIT = "10/m"
+    for i in range(10):  # a password spray: one address, a new username each time
+        assert sign_in(f"user{i}", "Winter2026!", address="192.0.2.7").status_code == 401
+    assert_429(sign_in("admin_a", "pw-admin_a", address="192.0.2.7"))
+    assert sign_in("admin_a", "pw-admin_a", address="192.0.2.8").status_code == 200
+
+
+def test_sign_in_429_retry_after_is_the_time_left_in_the_window(admin, settings, monkeypatch):
+    settings.LOGIN_RATE_LIMIT = "2/m"
+    now = [1_800_000_000.0]
+    monkeypatch.setattr("django_ratelimit.core.time", types.SimpleNamespace(time=lambda: now[0]))
+    for _ in range(2):
+        sign_in("admin_a", "wrong", address="192.0.2.9")
+    r = sign_in("admin_a", "wrong", address="192.0.2.9")
+    assert_429(r)
+    now[0] += int(r["Retry-After"])  # once that many seconds have passed, the user may try again
+    assert sign_in("admin_a", "pw-admin_a", address="192.0.2.10").status_code == 200
+
+
+def test_fivem_429_body_carries_retry_after_for_game_scripts(server, settings, frozen_window):
+    settings.FIVEM_RATE_LIMIT = "2/m"
+    for _ in range(2):
+        assert server.get("/fivem/sounds").status_code == 200
+    r = server.get("/fivem/sounds")
+    assert_429(r)
+    assert set(r.json()) == {"error", "retry_after"}  # 004's snake_case, read by PerformHttpRequest
+
+
+def test_lookup_limit_answers_the_same_429(as_, officer, frozen_window):
+    client = as_(officer)
+    for _ in range(60):
+        client.post("/api/lookup", {"query": "Nobody"}, format="json")
+    r = client.post("/api/lookup", {"query": "Nobody"}, format="json")
+    assert_429(r)
+    assert set(r.json()) == {"error", "retryAfter"}  # /api's camelCase spelling of the same body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_fivem_requests_cannot_slip_past_the_limit(settings, frozen_window, monkeypatch):
+    """8 connections at once: the counter is an atomic increment, so exactly `limit` requests pass.
+    Each cache read's answer takes a millisecond to come back, as over a network, so a counter that reads, adds
+    and writes back would let concurrent requests read the same count (the bug this guards against)."""
+    import time
+
+    from django.core.cache import caches
+
+    cache_class = type(caches["default"])
+    real_get = cache_class.get
+
+    def slow_get(self, *args, **kwargs):
+        value = real_get(self, *args, **kwargs)
+        time.sleep(0.001)  # the answer travels back while others write
+        return value
+
+    monkeypatch.setattr(cache_class, "get", slow_get)
+    community = core_services.community_create(name="Concurrent RP")
+    _, raw = core_services.token_create(community=community, name="busy server")
+    settings.FIVEM_RATE_LIMIT = "40/h"
+    codes: list[int] = []
+    lock = threading.Lock()
+
+    def worker():
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        for _ in range(10):
+            code = client.get("/fivem/sounds").status_code
+            with lock:
+                codes.append(code)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    from django.db import connections
+
+    connections.close_all()
+    assert sorted(codes) == [200] * 40 + [429] * 40
+
+
+@pytest.fixture
+def warm_token(api_token):
+    core_services.token_authenticate(api_token)  # in the cache, as the ingest path sees it in steady state
+    return api_token
+
+
+POSITION = {"unitId": "u1", "x": 1.0, "y": 2.0, "z": 3.0, "heading": 0.0}
+
+
+def _ingest_client():
+    from dispatch import ingest
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=ingest.ingest_app), base_url="http://cad")
+
+
+@pytest.fixture
+def token_at_its_limit(warm_token, server, settings, frozen_window):
+    settings.FIVEM_RATE_LIMIT = "3/m"
+    assert [server.get("/fivem/sounds").status_code for _ in range(4)] == [200, 200, 200, 429]
+    return warm_token
+
+
+@pytest.mark.django_db
+async def test_a_token_at_its_fivem_limit_cannot_post_positions(token_at_its_limit):
+    """Every ingest route (single, batch, and any added to INGEST_PATHS) counts in the /fivem/* bucket."""
+    from dispatch import ingest
+
+    headers = {"Authorization": f"Bearer {token_at_its_limit}", "x-api-key": token_at_its_limit}
+    async with _ingest_client() as c:
+        for path in sorted(ingest.INGEST_PATHS):
+            r = await c.post(path, json={"positions": [POSITION] * 200}, headers=headers)
+            assert r.status_code == 429, (path, r.text)
+            assert r.json()["retry_after"] == int(r.headers["Retry-After"]) >= 1
+
+
+@pytest.mark.django_db
+async def test_position_ingest_is_limited_per_request(warm_token, settings, frozen_window):
+    from dispatch import ingest
+
+    settings.FIVEM_RATE_LIMIT = "3/m"
+    headers = {"x-api-key": warm_token}
+    async with _ingest_client() as c:
+        codes = [(await c.post(ingest.BATCH, json=[POSITION] * 100, headers=headers)).status_code for _ in range(3)]
+        assert codes == [200, 200, 200]  # a batch of 100 is one request
+        r = await c.post(ingest.SINGLE, json=POSITION, headers=headers)
+        assert r.status_code == 429 and set(r.json()) == {"error", "retry_after"}
+
+
+# --- Trusted proxies --------------------------------------------------------------------------------
+def test_compose_and_procfile_trust_forwarded_headers_only_from_the_configured_proxy():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web = compose["services"]["web"]
+    command = web["command"]
+    assert "--no-proxy-headers" in command and "--forwarded-allow-ips" not in command
+    assert "*" not in str(web["environment"]["FORWARDED_ALLOW_IPS"])
+    assert "FORWARDED_ALLOW_IPS" in (ROOT / ".env.example").read_text()
+    procfile_web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    assert "--no-proxy-headers" in procfile_web
+
+
+def test_settings_default_trusts_no_remote_proxy():
+    from django.conf import settings
+
+    assert "*" not in settings.FORWARDED_ALLOW_IPS
+    assert set(settings.FORWARDED_ALLOW_IPS) <= {"127.0.0.1", "::1"}
+
+
+async def _spray(app, addresses) -> list[int]:
+    from cad.realtime.testing import serve
+
+    codes = []
+    async with serve(app, proxy_headers=False) as base, httpx.AsyncClient(base_url=base) as c:
+        for i, address in enumerate(addresses):
+            r = await c.post("/api/auth/token", json={"username": f"sprayed{i}", "password": "Winter2026!"},
+                             headers={"X-Forwarded-For": address})
+            codes.append(r.status_code)
+    return codes
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_rotating_x_forwarded_for_does_not_escape_the_address_limit(settings, frozen_window):
+    """Through the real ASGI application on uvicorn, as compose runs it: the test client (127.0.0.1)
+    is not the configured proxy, so its X-Forwarded-For is ignored and its own address is counted."""
+    from cad.asgi import behind_trusted_proxies
+    from cad.realtime.asgi import build_application
+
+    settings.LOGIN_RATE_LIMIT = "10/m"
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.5"]  # the proxy, which is not us
+    codes = await _spray(behind_trusted_proxies(build_application()), [f"203.0.113.{i}" for i in range(30)])
+    assert codes[:10] == [401] * 10 and set(codes[10:]) == {429}
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_configured_proxy_forwards_its_clients_addresses(settings, frozen_window):
+    from cad.asgi import behind_trusted_proxies
+    from cad.realtime.asgi import build_application
+
+    settings.LOGIN_RATE_LIMIT = "10/m"
+    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1"]  # we are the proxy: each forwarded client has its own budget
+    codes = await _spray(behind_trusted_proxies(build_application()), [f"203.0.113.{i}" for i in range(15)])
+    assert codes == [401] * 15
