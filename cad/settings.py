@@ -255,7 +255,10 @@ REST_FRAMEWORK = {
 }
 JSON_CAMEL_CASE = {
     # `_id` (000's Mongo-style id) stays as it is; free-form objects keep the caller's own keys.
-    "JSON_UNDERSCOREIZE": {"ignore_fields": ("meta_data", "report_data", "metadata"), "ignore_keys": ("_id",)},
+    # `call911Approval` ↔ `call911_approval`: the renderer writes no underscore before a digit, so the parser
+    # must not add one (it made `call_911_approval`, which no serializer knows).
+    "JSON_UNDERSCOREIZE": {"ignore_fields": ("meta_data", "report_data", "metadata"), "ignore_keys": ("_id",),
+                           "no_underscore_before_number": True},
     "RENDERER_CLASS": "rest_framework.renderers.JSONRenderer",
 }
 

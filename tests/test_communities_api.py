@@ -105,3 +105,60 @@ def test_api_tokens_lifecycle(as_, admin, dispatcher, community, outsider):
 def test_community_defaults_in_model(db):
     community = Community.objects.create(name="Plain")
     assert community.bolo_permission == "all" and community.dmv_point_threshold == 12
+
+
+# Every writable setting under its documented camelCase name, with a value unlike its default. A new
+# setting must be added here (the test checks the list is complete), so each one is proven to stick.
+NEW_SETTINGS = {
+    "name": "Alpha RP Renamed",
+    "boloPermission": "supervisor",
+    "areaOfPlay": "Paleto Bay",
+    "dmvEnabled": True,
+    "dmvPointsEnabled": True,
+    "dmvSelfRegister": False,
+    "dmvPointThreshold": 9,
+    "dmvPointExpiryDays": 90,
+    "dmvSuspensionDays": 7,
+    "weaponsEnabled": True,
+    "callExpiryMinutes": 60,
+    "call911Approval": True,
+    "dutyWebhookUrl": "https://93.184.215.14/hooks/duty",
+    "sounds": [{"event": "panic", "enabled": False, "volume": 0.25, "customUrl": "https://cdn.example/panic.ogg"}],
+    "mugshotMaxBytes": 4096,
+    "mugshotTypes": ["image/png"],
+}
+
+
+def test_every_setting_round_trips_under_its_camel_case_name(as_, admin, community):
+    from djangorestframework_camel_case.util import camelize
+
+    from cad.core.api.serializers import CommunitySerializer
+
+    writable = {camelize({name: None}).popitem()[0] for name, field in CommunitySerializer().fields.items()
+                if not field.read_only}
+    assert writable == set(NEW_SETTINGS), "list every writable setting in NEW_SETTINGS"
+    before = as_(admin).get(f"/api/communities/{community.id}").json()
+    for name, value in NEW_SETTINGS.items():
+        assert before[name] != value, name
+        r = as_(admin).patch(f"/api/communities/{community.id}", {name: value}, format="json")
+        assert r.status_code == 200 and r.json()[name] == value, (name, r.content)
+    after = as_(admin).get(f"/api/communities/{community.id}").json()
+    assert {name: after[name] for name in NEW_SETTINGS} == NEW_SETTINGS
+    community.refresh_from_db()
+    assert community.call911_approval is True and community.sounds[0]["custom_url"] == "https://cdn.example/panic.ogg"
+
+
+def test_the_settings_read_back_can_be_written_back_whole(as_, admin, community):
+    client = as_(admin)
+    settings = client.get(f"/api/communities/{community.id}").json()
+    r = client.patch(f"/api/communities/{community.id}", {**settings, "areaOfPlay": "Grapeseed"}, format="json")
+    assert r.status_code == 200 and r.json()["areaOfPlay"] == "Grapeseed"
+
+
+def test_an_unknown_setting_is_400_and_changes_nothing(as_, admin, community):
+    r = as_(admin).patch(f"/api/communities/{community.id}",
+                         {"call911Aproval": True, "areaOfPlay": "Grapeseed"}, format="json")
+    assert r.status_code == 400 and "call911Aproval" in r.json()["fields"], r.content
+    assert "call911Approval" in r.json()["error"]  # the message lists the real names
+    community.refresh_from_db()
+    assert community.area_of_play == "" and community.call911_approval is False

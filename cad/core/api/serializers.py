@@ -81,6 +81,22 @@ class CommunitySerializer(ApiModelSerializer):
             "mugshot_max_bytes": {"min_value": 1024, "max_value": 50 * 1024 * 1024},
         }
 
+    # Sent back with the settings a client read; not settings, and never an error.
+    ECHOED_NAMES = frozenset({"_id", "community_id"})
+
+    def to_internal_value(self, data):
+        """A setting the community does not have is refused (400), not silently dropped: a misspelt name
+        would otherwise answer 200 and change nothing."""
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields) - self.ECHOED_NAMES)
+            if unknown:
+                from djangorestframework_camel_case.util import camelize
+
+                known = ", ".join(camelize({n: None}).popitem()[0] for n, f in self.fields.items() if not f.read_only)
+                raise serializers.ValidationError(
+                    {name: [f"Unknown setting; the settings are: {known}."] for name in unknown})
+        return super().to_internal_value(data)
+
     def validate_duty_webhook_url(self, value):
         from cad.core.webhooks import WebhookRefused, validate_webhook_url
 
