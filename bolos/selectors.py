@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from characters.plates import plate_key
+
 from .models import Bolo
-
-_PLATE_JUNK = re.compile(r"[^A-Z0-9]")
-
-
-def normalize_plate(plate: str | None) -> str:
-    """Upper-case, spaces and dashes dropped: how plates are stored and compared."""
-    return _PLATE_JUNK.sub("", (plate or "").upper())
 
 
 def not_expired(now: datetime | None = None) -> Q:
@@ -41,7 +35,7 @@ def bolo_search(community, *, query: str, qs: QuerySet[Bolo] | None = None) -> Q
         match = Q()
         for name in fields:
             match |= Q(**{f"{name}__icontains": term})
-        plate = normalize_plate(term)
+        plate = plate_key(term)
         if plate:
             match |= Q(vehicle_plate__contains=plate)
         qs = qs.filter(match)
@@ -50,7 +44,7 @@ def bolo_search(community, *, query: str, qs: QuerySet[Bolo] | None = None) -> Q
 
 def active_bolo_for_plate(community, plate: str) -> Bolo | None:
     """The newest active, unexpired BOLO on `plate` (case, spaces and dashes ignored), or None."""
-    plate = normalize_plate(plate)
+    plate = plate_key(plate)
     if not plate:
         return None
     return active_bolos(community).filter(vehicle_plate=plate).first()

@@ -20,10 +20,11 @@ from cad.core.choices import BoloPermission, Role
 from cad.core.errors import Forbidden, Invalid
 from cad.core.models import Community
 from cad.events import publish
+from characters.choices import FIRST_RESPONDER_TYPES
+from characters.plates import plate_key
 
 from .choices import BoloPriority, BoloType
 from .models import Bolo
-from .selectors import normalize_plate
 
 SUBJECT_FIELDS = ("subject_first_name", "subject_last_name", "subject_dob", "subject_license", "subject_description")
 VEHICLE_FIELDS = ("vehicle_plate", "vehicle_make", "vehicle_model", "vehicle_year", "vehicle_color",
@@ -59,8 +60,6 @@ def bolo_permission_check(*, community: Community, role: Role | str | None) -> N
 
 
 def _character_check(character, community: Community) -> None:
-    from characters.choices import FIRST_RESPONDER_TYPES
-
     if character.community_id != community.pk:
         raise Invalid({"created_by": ["Character does not exist."]})
     if character.type not in FIRST_RESPONDER_TYPES:
@@ -80,7 +79,7 @@ def _clean(values: dict[str, Any], community: Community) -> dict[str, Any]:
         if name in values:
             values[name] = "" if values[name] is None else str(values[name]).strip()
     if "vehicle_plate" in values:
-        values["vehicle_plate"] = normalize_plate(values["vehicle_plate"])
+        values["vehicle_plate"] = plate_key(values["vehicle_plate"])
         if len(values["vehicle_plate"]) > Bolo._meta.get_field("vehicle_plate").max_length:
             raise Invalid({"vehicle_plate": ["A plate has at most 16 letters and digits."]})
     if values.get("type") is not None:
@@ -196,24 +195,18 @@ def bolo_mark_viewed(*, bolo: Bolo, user) -> Bolo:
     return bolo
 
 
-@transaction.atomic
-def vehicle_mark_stolen(
+def stolen_vehicle_bolo(
     *, vehicle, stolen: bool, by=None, role: Role | str | None = None,
     color: str | None = None, plate: str | None = None,
 ) -> Bolo | None:
-    """Flag the vehicle stolen (through `characters.services.vehicle_set_stolen`) and open a vehicle BOLO
-    linked to it, or, when `stolen` is False, mark it recovered and close its BOLO(s).
+    """Bolos' part of `characters.services.vehicle_mark_stolen` (connected to its signal; the vehicle row is
+    locked and already flagged): open a vehicle BOLO linked to the vehicle, or, when `stolen` is False,
+    close its BOLO(s).
 
     Returns the open BOLO (an already open one is reused, so marking twice opens one BOLO), the closed one
     on recovery, or None: no BOLO to close, or the caller's role may not create BOLOs under the community's
     `bolo_permission` (the vehicle is still flagged; 001 makes the BOLO optional)."""
-    from characters.models import Vehicle
-    from characters.services import vehicle_set_stolen
-
-    # Serialize concurrent marks of one vehicle so they open at most one BOLO.
-    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk, community_id=vehicle.community_id)
     community = Community.objects.get(pk=vehicle.community_id)
-    vehicle_set_stolen(vehicle=vehicle, stolen=stolen, by=access.person(by))
     open_bolos = list(
         Bolo.objects.for_community(community).filter(stolen_vehicle=vehicle, is_active=True).order_by("-created_at")
     )
@@ -226,7 +219,7 @@ def vehicle_mark_stolen(
     if role is not None and not bolo_can_manage(community=community, role=role):
         return None
     color = (color or "").strip() or vehicle.color
-    plate = normalize_plate(plate) or normalize_plate(vehicle.plate)
+    plate = plate_key(plate) or plate_key(vehicle.plate)
     what = " ".join(part for part in (color, vehicle.make, vehicle.model) if part) or "Vehicle"
     return bolo_create(
         community=community, by_user=by, type=BoloType.VEHICLE, reason="Stolen vehicle",
@@ -234,6 +227,10 @@ def vehicle_mark_stolen(
         vehicle_plate=plate, vehicle_make=vehicle.make, vehicle_model=vehicle.model,
         vehicle_year=str(vehicle.year or ""), vehicle_color=color, stolen_vehicle=vehicle,
     )
+
+
+def on_vehicle_stolen_marked(sender, *, vehicle, stolen, by=None, role=None, color=None, plate=None, **kwargs):
+    return "bolo", stolen_vehicle_bolo(vehicle=vehicle, stolen=stolen, by=by, role=role, color=color, plate=plate)
 
 
 # --- expiry ---------------------------------------------------------------------------------------

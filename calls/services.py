@@ -21,6 +21,9 @@ from cad.core import access
 from cad.core.errors import Conflict, Invalid
 from cad.core.models import CallType, Community
 from cad.events import publish
+from dispatch import selectors as dispatch_selectors
+from dispatch import services as dispatch_services
+from dispatch.models import Unit
 
 from . import payloads
 from .choices import (
@@ -109,35 +112,9 @@ def _save(call: Call, *fields: str) -> None:
     call.save(update_fields=[*fields, "last_activity_at", "updated_at"])
 
 
-def _set_unit_state(unit, state: str, by) -> None:
-    from dispatch.services import unit_set_state  # dispatch imports calls; import at call time
-
-    unit_set_state(unit=unit, state=state, by=by)
-
-
-def _set_current_call(unit, call: Call | None, *, only_if: Call | None = None) -> None:
-    from dispatch.models import Unit
-
-    qs = Unit.objects.filter(pk=unit.pk, community_id=unit.community_id)
-    if only_if is not None:
-        qs = qs.filter(current_call_id=only_if.pk)
-    if qs.update(current_call=call):
-        unit.current_call = call
-
-
-def _release_unit(call: Call, unit, by) -> None:
-    """The unit leaves this call: available again, unless it has meanwhile moved to another call."""
-    from dispatch.models import Unit
-
-    here = Unit.objects.filter(pk=unit.pk, community_id=unit.community_id, current_call_id=call.pk)
-    if here.filter(on_duty=True).exists():
-        _set_unit_state(unit, "available", by)
-    _set_current_call(unit, None, only_if=call)
-
-
 def _release_units(call: Call, by) -> None:
     for assignment in call.assignments.select_related("unit"):
-        _release_unit(call, assignment.unit, by)
+        dispatch_services.unit_release_from_call(unit=assignment.unit, call=call, by=by)
 
 
 def _progress_status(call: Call, *, allow_regress: bool) -> str:
@@ -189,16 +166,13 @@ def _resolve_call_type(community, call_type: str, call_type_id) -> tuple[str, Ca
 
 def resolve_units(community, refs: Iterable) -> tuple[list, list[str]]:
     """On-duty units by ID, by name or by a game API id (002's "STEAM:1234"); unknown refs are returned."""
-    from dispatch.models import Unit
-    from dispatch.selectors import unit_by_api_id
-
     units, unknown = [], []
     on_duty = Unit.objects.for_community(community).filter(on_duty=True)
     for ref in refs:
         text = str(ref).strip()
         unit = on_duty.filter(pk=text).first() if _is_uuid(text) else None
         if unit is None and text:
-            unit = unit_by_api_id(community, text) or on_duty.filter(name__iexact=text).first()
+            unit = dispatch_selectors.unit_by_api_id(community, text) or on_duty.filter(name__iexact=text).first()
         if unit is None:
             unknown.append(text)
         elif unit not in units:
@@ -241,7 +215,7 @@ def _add_assignment(call: Call, unit, by) -> CallAssignment | None:
     assignment = CallAssignment.objects.create(community_id=call.community_id, call=call, unit=unit,
                                                is_primary=primary)
     if call.status not in ENDED_STATUSES:
-        _set_current_call(unit, call)
+        dispatch_services.unit_point_at_call(unit=unit, call=call)
     _narrative(call, f"{unit.name} assigned{' as primary unit' if primary else ''} by {payloads.actor_name(by)}.",
                by)
     return assignment
@@ -564,7 +538,7 @@ def call_remove_unit(*, call: Call, unit, by=None, cleared: bool = False) -> Cal
     if call.archived_at is not None or (assignment is None and unit.current_call_id == call.pk):
         # Going off duty detaches a unit from everything it points at: a deleted call keeps its
         # history, and a stale `current_call` is simply let go.
-        _release_unit(call, unit, by)
+        dispatch_services.unit_release_from_call(unit=unit, call=call, by=by)
         return call
     if assignment is None:
         raise Conflict(f"{unit.name} is not assigned to this call.")
@@ -578,7 +552,7 @@ def call_remove_unit(*, call: Call, unit, by=None, cleared: bool = False) -> Cal
     if call.scene_commander_id == unit.pk:
         call.scene_commander = None
         fields.append("scene_commander")
-    _release_unit(call, unit, by)
+    dispatch_services.unit_release_from_call(unit=unit, call=call, by=by)
     old = call.status
     call.status = _progress_status(call, allow_regress=True)
     _touch(call)
@@ -614,9 +588,9 @@ def call_unit_progress(*, call: Call, unit, state: str, by=None) -> Call:
     if state in (AssignmentState.ENROUTE, AssignmentState.ON_SCENE) and assignment.state != state:
         assignment.state = state
         assignment.save(update_fields=["state"])
-    _set_unit_state(unit, state, by or unit)
+    dispatch_services.unit_set_state(unit=unit, state=state, by=by or unit)
     if state in (AssignmentState.ENROUTE, AssignmentState.ON_SCENE):
-        _set_current_call(unit, call)
+        dispatch_services.unit_point_at_call(unit=unit, call=call)
     old = call.status
     call.status = _progress_status(call, allow_regress=False)
     _touch(call)
@@ -690,15 +664,13 @@ def panic_trigger(*, community: Community, character=None, unit=None, name: str 
 
     The officer is a character (their on-duty unit is found), or an on-duty `unit`, or, when a game
     server only knows the player's `name` (CDE CAD's panic script), just that name."""
-    from dispatch.selectors import unit_for_character
-
     _ensure_same_community(community, character, unit)
     if coords is not None and (not isinstance(coords, dict) or not {"x", "y"} <= set(coords)):
         raise _invalid("coords", "An object {x, y, z}.")
     if character is None and unit is not None:
         character = unit.character
     if unit is None and character is not None:
-        unit = unit_for_character(character)
+        unit = dispatch_selectors.unit_for_character(character)
     officer = (character.full_name if character is not None
                else name.strip() or (unit.name if unit is not None else "") or "Unknown officer")
     callsign = unit.name if unit is not None else (getattr(character, "callsign", "") or "—")

@@ -11,7 +11,8 @@ from cad.core.models import Membership, Profile
 
 from .choices import WeaponsLicenseStatus
 from .models import Character, DrivingLicense, Vehicle, WeaponLicenseApplication
-from .services import active_character, normalize_plate  # noqa: F401  (re-exported for readers)
+from .plates import PLATE_RE, plate_key
+from .services import active_character  # noqa: F401  (re-exported for readers)
 
 
 def user_for_discord(community, discord_id: str | None):
@@ -51,9 +52,8 @@ def live_license(character: Character) -> DrivingLicense | None:
 
 def vehicle_for_plate(community, plate: str) -> Vehicle | None:
     """The live registration of a plate (any spelling the game sends), owner joined; None if unknown/bad."""
-    try:
-        plate = normalize_plate(plate)
-    except Exception:  # noqa: BLE001 - a malformed plate simply matches nothing
+    plate = plate_key(plate)
+    if not PLATE_RE.match(plate):  # a malformed plate simply matches nothing
         return None
     return (Vehicle.objects.for_community(community).filter(plate=plate, archived_at__isnull=True)
             .select_related("owner").first())

@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -41,6 +42,7 @@ from cad.core.errors import Conflict, Forbidden, Invalid
 from cad.core.models import Community, Department, LicenseClass
 from cad.events import publish
 
+from . import signals
 from .choices import (
     ApplicationStatus,
     CharacterType,
@@ -58,13 +60,13 @@ from .models import (
     Weapon,
     WeaponLicenseApplication,
 )
+from .plates import clean_plate
 
 logger = logging.getLogger(__name__)
 
 MAX_CITATION_POINTS = 12
 SSN_RE = re.compile(r"^\d{3}-\d{2}-\d{4}$")
 LICENSE_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,15}$")
-PLATE_RE = re.compile(r"^[A-Z0-9]{2,8}$")
 SERIAL_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 VIN_RE = re.compile(r"^[A-Z0-9]{1,17}$")
 DMV_DISABLED = "The DMV module is disabled for this community"
@@ -202,16 +204,6 @@ def _random_ssn() -> str:
 def _random_license_number(attempt: int) -> str:
     digits = 5 + attempt // 4  # DL-12345; widen only when the 5-digit space is crowded
     return f"DL-{random.randint(10 ** (digits - 1), 10 ** digits - 1)}"
-
-
-def normalize_plate(raw: Any) -> str:
-    """004: plates are upper-cased and alphanumeric only, 2-8 characters. Spaces and dashes are dropped."""
-    if not isinstance(raw, str):
-        raise Invalid({"plate": ["Must be a string."]})
-    plate = re.sub(r"[\s-]+", "", raw).upper()
-    if not PLATE_RE.match(plate):
-        raise Invalid({"plate": ["2 to 8 letters and digits."]})
-    return plate
 
 
 def _user_pk(actor) -> Any:
@@ -507,7 +499,7 @@ def vehicle_register(
     is_stolen: bool = False,
 ) -> Vehicle:
     """Register a vehicle. A plate already registered (live) in the community is 409 naming it and its owner."""
-    plate = normalize_plate(plate)
+    plate = clean_plate(plate)
     if owner is not None:
         _same_community("character_id", owner, community.pk)
         _live_character(owner)
@@ -533,7 +525,7 @@ VEHICLE_UPDATABLE = ("owner", "plate", "make", "model", "color", "year", "vin", 
 
 
 def vehicle_update(*, vehicle: Vehicle, by=None, role=None, **changes) -> Vehicle:
-    """Change a registration. A change of `is_stolen` goes through `bolos.services.vehicle_mark_stolen`
+    """Change a registration. A change of `is_stolen` goes through `vehicle_mark_stolen`
     (as 004's PATCH /stolen and 001's mark-stolen do): stolen opens a vehicle BOLO when `role` may
     manage BOLOs, recovered closes it, whichever dialect opened it."""
     unknown = set(changes) - set(VEHICLE_UPDATABLE)
@@ -542,7 +534,7 @@ def vehicle_update(*, vehicle: Vehicle, by=None, role=None, **changes) -> Vehicl
     clean: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "plate":
-            clean[name] = normalize_plate(value)
+            clean[name] = clean_plate(value)
         elif name == "owner":
             if value is not None:
                 _same_community("character_id", value, vehicle.community_id)
@@ -571,7 +563,7 @@ def vehicle_update(*, vehicle: Vehicle, by=None, role=None, **changes) -> Vehicl
                 vehicle.save(update_fields=[*clean, "updated_at"])
                 publish(vehicle.community_id, "vehicle-updated", vehicle_payload(vehicle))
             if stolen is not None and (not stolen or not vehicle.is_stolen):
-                vehicle = vehicle_mark_stolen(vehicle=vehicle, stolen=bool(stolen), by=by, role=role)
+                vehicle = vehicle_mark_stolen(vehicle=vehicle, stolen=bool(stolen), by=by, role=role).vehicle
     except IntegrityError:
         _plate_conflict(vehicle.community_id, clean.get("plate", vehicle.plate), exclude=vehicle.pk)
         raise
@@ -588,16 +580,28 @@ def vehicle_deregister(*, vehicle: Vehicle, by=None) -> Vehicle:
     return vehicle
 
 
-def vehicle_mark_stolen(*, vehicle: Vehicle, stolen: bool, by=None, role=None) -> Vehicle:
-    """Stolen / recovered with its BOLO, for every dialect: `bolos.services.vehicle_mark_stolen` (imported
-    at call time: bolos imports characters). Returns the vehicle with its new flag."""
-    from bolos.services import vehicle_mark_stolen as mark
+@dataclass(frozen=True)
+class StolenMark:
+    """What `vehicle_mark_stolen` did: the vehicle with its new flag, and what other apps did about it
+    (`effects["bolo"]`: the BOLO bolos opened, reused or closed, or None)."""
 
+    vehicle: Vehicle
+    effects: dict[str, Any] = field(default_factory=dict)
+
+
+@transaction.atomic
+def vehicle_mark_stolen(*, vehicle: Vehicle, stolen: bool, by=None, role: Role | str | None = None,
+                        color: str | None = None, plate: str | None = None) -> StolenMark:
+    """Stolen / recovered, for every dialect (001's mark-stolen, 004's PATCH /stolen, a vehicle update):
+    flags the vehicle (`vehicle-stolen` / `vehicle-recovered`) and lets other apps follow through
+    `signals.vehicle_stolen_marked` (bolos opens a vehicle BOLO when `role` may manage BOLOs, closes it on
+    recovery). The row stays locked until the end, so concurrent marks open one BOLO."""
     if not isinstance(stolen, bool):
         raise Invalid({"stolen": ["Must be true or false."]})
-    mark(vehicle=vehicle, stolen=stolen, by=by, role=role)
-    vehicle.refresh_from_db(fields=["is_stolen", "updated_at"])
-    return vehicle
+    vehicle_set_stolen(vehicle=vehicle, stolen=stolen, by=access.person(by))
+    responses = signals.vehicle_stolen_marked.send(sender=Vehicle, vehicle=vehicle, stolen=stolen, by=by, role=role,
+                                                   color=color, plate=plate)
+    return StolenMark(vehicle=vehicle, effects=dict(r for _, r in responses if r))
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from . import positions
+from . import links, positions
 from .models import ActiveDispatcher, Tone, Unit
 
 
@@ -102,19 +102,7 @@ def search_units(community, query: str, *, per_kind: int = 25) -> list[Unit]:
 
 def assigned_call_ids(units: Iterable[Unit]) -> dict[str, list[str]]:
     """Unit id → ids of the open calls it is assigned to (000's `assignedCalls`), in one query."""
-    from calls.choices import OPEN_STATUSES
-    from calls.models import CallAssignment
-
-    units = list(units)
-    out: dict[str, list[str]] = {str(u.pk): [] for u in units}
-    if not units:
-        return out
-    rows = (CallAssignment.objects.filter(community_id=units[0].community_id, unit__in=units,
-                                          call__status__in=OPEN_STATUSES, call__archived_at__isnull=True)
-            .values_list("unit_id", "call_id"))
-    for unit_id, call_id in rows:
-        out[str(unit_id)].append(str(call_id))
-    return out
+    return links.calls().open_call_ids(units)
 
 
 def _now_ts(now: datetime | None) -> float:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -22,7 +21,7 @@ from cad.core.webhooks import WebhookError, WebhookRefused, post_json  # noqa: F
 from cad.events import apublish, publish
 from characters.choices import CharacterType
 
-from . import positions
+from . import links, positions
 from .choices import ToneType, UnitJob, UnitState
 from .models import ActiveDispatcher, Tone, Unit
 
@@ -217,19 +216,6 @@ def unit_off_duty(*, unit: Unit, by=None, now: datetime | None = None) -> Unit |
     return _take_off_duty(unit=unit, by=by, now=now or timezone.now())
 
 
-def _detach_from_calls(unit: Unit, by) -> None:
-    from calls.choices import OPEN_STATUSES
-    from calls.models import Call
-    from calls.services import call_remove_unit
-
-    # An archived (deleted or expired) call keeps its history: the unit's own row lets go of it below.
-    calls = list(Call.objects.for_community(unit.community_id)
-                 .filter(Q(assignments__unit=unit) | Q(pk=unit.current_call_id or uuid.UUID(int=0)),
-                         status__in=OPEN_STATUSES, archived_at__isnull=True).distinct())
-    for call in calls:
-        call_remove_unit(call=call, unit=unit, by=by)
-
-
 def _position_keys(unit: Unit) -> list[str]:
     return [k for k in (str(unit.pk), unit.external_id, str(unit.character_id or "")) if k]
 
@@ -238,7 +224,7 @@ def _take_off_duty(*, unit: Unit, by, now: datetime, idle_cutoff: datetime | Non
     """Off duty, detached from its calls, off the map. With `idle_cutoff`, only if still idle since then.
     Returns the unit, or None when another worker (or a fresh activity) got there first."""
     with transaction.atomic():
-        _detach_from_calls(unit, by)
+        links.calls().release_unit(unit, by)
         rows = Unit.objects.for_community(unit.community_id).filter(pk=unit.pk, on_duty=True)
         if idle_cutoff is not None:
             rows = rows.filter(Q(last_activity_at__lt=idle_cutoff) | Q(last_activity_at__isnull=True))
@@ -449,6 +435,25 @@ def offline_idle_units(*, now: datetime | None = None, limit: int = 500) -> int:
     return count
 
 
+# --- Units on calls (calls asks; dispatch owns the unit's row) -----------------------------------------
+def unit_point_at_call(*, unit: Unit, call, only_if=None) -> None:
+    """The unit's current call becomes `call` (None: no call); with `only_if`, only if it still points
+    at that call (a unit that has moved on to another call keeps it)."""
+    qs = Unit.objects.filter(pk=unit.pk, community_id=unit.community_id)
+    if only_if is not None:
+        qs = qs.filter(current_call_id=only_if.pk)
+    if qs.update(current_call=call):
+        unit.current_call = call
+
+
+def unit_release_from_call(*, unit: Unit, call, by=None) -> None:
+    """The unit leaves `call`: available again, unless it has meanwhile moved to another call."""
+    here = Unit.objects.filter(pk=unit.pk, community_id=unit.community_id, current_call_id=call.pk)
+    if here.filter(on_duty=True).exists():
+        unit_set_state(unit=unit, state=UnitState.AVAILABLE, by=by)
+    unit_point_at_call(unit=unit, call=None, only_if=call)
+
+
 # --- Area of play, Signal 100 ---------------------------------------------------------------------
 def aop_set(*, community: Community, aop: str, by=None) -> Community:
     aop = (aop or "").strip()
@@ -466,14 +471,9 @@ def aop_set(*, community: Community, aop: str, by=None) -> Community:
 
 def signal100_set(*, community: Community, value: bool, call_id: str | None = None, by=None) -> Community:
     """Signal 100 on (optionally for a call) or off; everyone hears it on the priority group."""
-    from calls.models import Call
-
     call = None
     if value and call_id:
-        try:
-            call = Call.objects.for_community(community).filter(pk=uuid.UUID(str(call_id))).first()
-        except ValueError:
-            call = None
+        call = links.calls().find_call(community, call_id)
         if call is None:
             raise Invalid({"callId": ["No such call in this community."]})
     with transaction.atomic():

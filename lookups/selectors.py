@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from bolos.selectors import active_bolo_for_plate, active_bolos, bolo_summary, normalize_plate
+from bolos.selectors import active_bolo_for_plate, active_bolos, bolo_summary
 from characters.models import (
     Character,
     DrivingLicense,
@@ -28,6 +28,7 @@ from characters.models import (
     Weapon,
     WeaponLicenseApplication,
 )
+from characters.plates import plate_key
 from characters.selectors import weapons_license_statuses
 from records.choices import WarrantStatus
 from records.models import Warrant
@@ -139,7 +140,7 @@ def search(community, kind: str, query: str, *, limit: int = CIVILIAN_LIMIT) -> 
         q = partial_name_query(query)
         civilians = list(chars.filter(q)[:limit]) if q is not None else []
     elif kind == LookupType.PLATE:
-        plate = normalize_plate(query)
+        plate = plate_key(query)
         if plate:
             vehicles = list(_live_vehicles(community).filter(plate=plate).select_related("owner")[:VEHICLE_LIMIT])
     return by_name(civilians), vehicles
@@ -347,7 +348,7 @@ def fivem_players_by_name(community, name: str, limit: int = 5) -> list[Characte
 
 def fivem_plate(community, plate: str) -> dict:
     """004 `GET /fivem/lookup/plate/:plate`."""
-    plate = normalize_plate(plate)
+    plate = plate_key(plate)
     vehicle = _live_vehicles(community).filter(plate=plate).select_related("owner").first()
     bolo = bolo_for_plate(community, plate)
     warrants = []

@@ -7,7 +7,6 @@ the /api renderer camelizes it); a state conflict (reviewing a reviewed report) 
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -26,6 +25,7 @@ from cad.core.errors import Conflict, Invalid
 from cad.core.models import Community, PenalCode
 from characters.choices import FIRST_RESPONDER_TYPES
 from characters.models import Character
+from characters.plates import plate_key
 
 from .choices import MAX_CITATION_POINTS, ReportKind, ReportStatus, SuspectStatus, WarrantStatus
 from .models import Arrest, ArrestPhoto, Citation, Report, Suspect, Warrant
@@ -33,7 +33,6 @@ from .selectors import report_types_for
 
 MAX_INVOLVED = 50
 MAX_CHARGES = 50
-_PLATE_JUNK = re.compile(r"[^A-Z0-9]")
 WARRANT_TRANSITIONS = {
     WarrantStatus.ACTIVE: {WarrantStatus.SERVED, WarrantStatus.RECALLED},
     WarrantStatus.RECALLED: {WarrantStatus.ACTIVE},
@@ -160,7 +159,7 @@ def _clean_vehicles(vehicles: Iterable[Any]) -> list[dict]:
     for i, vehicle in enumerate(vehicles):
         if not isinstance(vehicle, dict):
             raise Invalid({"involved_vehicles": [f"Item {i}: an object {{plate, is_stolen}}."]})
-        plate = _PLATE_JUNK.sub("", str(vehicle.get("plate") or "").upper())
+        plate = plate_key(vehicle.get("plate"))
         is_stolen = vehicle.get("is_stolen", False)
         if not 1 <= len(plate) <= 8:
             raise Invalid({"involved_vehicles": [f"Item {i}: plate is 1-8 letters and digits."]})

@@ -16,6 +16,8 @@ from bolos.filtersets import BoloFilterSet
 from bolos.models import Bolo
 from cad.core.api.views import CommunityAPIView, CommunityGenericViewSet, FivemMixin
 from cad.core.choices import Role
+from characters.models import Vehicle
+from characters.services import vehicle_mark_stolen
 
 from .serializers import (
     DIALECT_000,
@@ -131,8 +133,6 @@ class BoloViewSet(CommunityGenericViewSet):
     # 001: POST /api/bolos/mark-stolen/:vehicleId {value, color, plate}
     @action(detail=False, methods=["post"], url_path=r"mark-stolen/(?P<vehicle_id>[^/]+)")
     def mark_stolen(self, request, vehicle_id=None):
-        from characters.models import Vehicle
-
         vehicle = (Vehicle.objects.for_community(request.community)
                    .filter(pk=_uuid_or_404(vehicle_id), archived_at__isnull=True).first())
         if vehicle is None:
@@ -140,11 +140,11 @@ class BoloViewSet(CommunityGenericViewSet):
         body = MarkStolenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         stolen = body.validated_data["value"]
-        bolo = services.vehicle_mark_stolen(
+        mark = vehicle_mark_stolen(
             vehicle=vehicle, stolen=stolen, by=request.user, role=request.role,
             color=body.validated_data.get("color"), plate=body.validated_data.get("plate"),
         )
-        vehicle.refresh_from_db(fields=["is_stolen"])
+        vehicle, bolo = mark.vehicle, mark.effects.get("bolo")
         return Response({
             "success": True,
             "vehicle": {"id": str(vehicle.pk), "plate": vehicle.plate, "is_stolen": vehicle.is_stolen},

@@ -9,6 +9,7 @@ from django.db import connection
 
 from bolos import services
 from bolos.models import Bolo
+from characters.services import vehicle_mark_stolen
 
 
 def _race(n, target):
@@ -45,5 +46,5 @@ def test_parallel_deactivations_publish_once(community, officer, events):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_stolen_marks_open_one_bolo(community, officer, make_vehicle):
     vehicle = make_vehicle(community)
-    _race(4, lambda: services.vehicle_mark_stolen(vehicle=vehicle, stolen=True, by=officer, role="officer"))
+    _race(4, lambda: vehicle_mark_stolen(vehicle=vehicle, stolen=True, by=officer, role="officer"))
     assert Bolo.objects.for_community(community).filter(stolen_vehicle=vehicle, is_active=True).count() == 1

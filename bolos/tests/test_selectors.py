@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from bolos.models import Bolo
-from bolos.selectors import active_bolo_for_plate, bolo_search, bolo_summary, normalize_plate
+from bolos.selectors import active_bolo_for_plate, bolo_search, bolo_summary
+from characters.plates import plate_key
 
 
 def _bolo(community, **kw):
@@ -13,8 +14,8 @@ def _bolo(community, **kw):
 
 
 def test_normalize_plate():
-    assert normalize_plate(" abc-12 3 ") == "ABC123"
-    assert normalize_plate(None) == ""
+    assert plate_key(" abc-12 3 ") == "ABC123"
+    assert plate_key(None) == ""
 
 
 @pytest.mark.django_db

@@ -92,5 +92,5 @@ class VehicleStolenView(_FivemView):
     def patch(self, request, plate: str):
         data = self.validated(s.StolenSerializer)
         vehicle = services.vehicle_mark_stolen(vehicle=self.vehicle(plate), stolen=data["stolen"], by=request.user,
-                                               role=request.role)
+                                               role=request.role).vehicle
         return Response({"ok": True, "plate": vehicle.plate, "is_stolen": vehicle.is_stolen})

@@ -6,6 +6,7 @@ from django.db import connection
 from cad.core.errors import Conflict, Invalid
 from characters import selectors, services
 from characters.models import Character
+from characters.plates import clean_plate
 
 from .factories import make_character
 
@@ -64,10 +65,10 @@ def test_license_numbers_widen_when_crowded():
 
 
 def test_normalize_plate():
-    assert services.normalize_plate(" ab-c 12 ") == "ABC12"
+    assert clean_plate(" ab-c 12 ") == "ABC12"
     for bad in ("A", "ABCDEFGHI", "AB_1", None, 12):
         with pytest.raises(Invalid):
-            services.normalize_plate(bad)
+            clean_plate(bad)
 
 
 def test_selectors(community, other_community, civilian, officer, civ_char, officer_char, outsider):

@@ -1,4 +1,4 @@
-"""Stolen / recovered through any dialect is one service (`bolos.services.vehicle_mark_stolen`): a vehicle
+"""Stolen / recovered through any dialect is one service (`characters.services.vehicle_mark_stolen`): a vehicle
 stolen through one route and recovered through another leaves no open BOLO."""
 
 from __future__ import annotations

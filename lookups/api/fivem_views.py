@@ -43,7 +43,7 @@ class FivemPlateLookupView(FivemMixin, CommunityAPIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, plate):
-        normalized = selectors.normalize_plate(plate)
+        normalized = selectors.plate_key(plate)
         if not 1 <= len(normalized) <= 8:
             raise exceptions.ValidationError({"plate": ["2 to 8 letters and digits."]})
         result = selectors.fivem_plate(request.community, normalized)
