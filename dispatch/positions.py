@@ -26,12 +26,12 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 
-from maps import transform
+from cad.core import geo as transform
 
 # The batch route serialises every position it stores: orjson is several times faster than json.
 dumps, loads = orjson.dumps, orjson.loads
 
-# GTA V world → the API's lat/lng: one transform for the whole product, in maps.transform (the live map
+# GTA V world → the API's lat/lng: one transform for the whole product, in cad.core.geo (the live map
 # page builds its Leaflet CRS from the same module).
 to_lat_lng = transform.to_lat_lng
 

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from . import transform
+from cad.core import geo as transform
+
 from .choices import DEFAULT_UNIT_COLOR, DEPARTMENT_TYPE_COLORS, JOB_COLORS, TileSetStatus
 from .models import MapTileSet
 

@@ -5,7 +5,7 @@ Two kinds of upload:
   north, column 0 west). Each covers a fixed rectangle of the world (`PICTURE_ORIGIN`, `PICTURE_SPAN`);
   every tile is resampled straight from the pictures it overlaps, at each zoom down from the first one at
   which a picture pixel is no larger than a screen pixel, so zoom stays sharp.
-- a zip of ready `{z}/{x}/{y}` tiles in the shared frame of `maps.transform.MAP`; they are checked (names,
+- a zip of ready `{z}/{x}/{y}` tiles in the shared frame of `cad.core.geo.MAP`; they are checked (names,
   ranges, real 256-px PNG/JPEG/WebP images, size limits against zip bombs) and copied as they are.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .transform import MAP, TILE_SIZE, from_pixel, to_pixel
+from cad.core.geo import MAP, TILE_SIZE, from_pixel, to_pixel
 
 # The picture grid's north-west corner and one picture's extent, in game units (the two-point fit the
 # GTA V map community uses for these pictures: (-4230, 8420) is the top-left pixel, (370, -640) the corner

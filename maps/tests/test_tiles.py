@@ -9,9 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from cad.core import geo as transform
 from cad.core.errors import Invalid
 from dispatch import positions
-from maps import selectors, services, tiles, transform
+from maps import selectors, services, tiles
 from maps.choices import TileSetStatus
 from maps.models import MapTileSet
 from maps.tasks import build_tiles
