@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PORT HOST
 
-.PHONY: run test install migrate lint pytest node-deps bench clean
+.PHONY: run test install migrate lint pytest node-deps browser-deps bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,20 @@ lint: install
 
 node-deps:
 	@if command -v npm >/dev/null 2>&1; then \
-		[ -d tests/node/node_modules/socket.io-client ] || npm --prefix tests/node install --no-audit --no-fund --silent; \
-	else echo "Node.js not found: the socket.io-client@4 test will be skipped"; fi
+		{ [ -d tests/node/node_modules/socket.io-client ] && [ -f tests/node/node_modules/axe-core/axe.min.js ]; } \
+			|| npm --prefix tests/node install --no-audit --no-fund --silent \
+			|| echo "npm install failed: the socket.io-client@4 test and the axe-core checks will be skipped"; \
+	else echo "Node.js not found: the socket.io-client@4 test and the axe-core checks will be skipped"; fi
 
-pytest: install node-deps
+# Browser tests drive Debian's Chromium with Playwright for Python (installed with the test extras).
+browser-deps:
+	@if [ -x "$${CHROMIUM:-/usr/bin/chromium}" ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+		apt-get install -y -q chromium >/dev/null || echo "Could not install Chromium: the browser tests will be SKIPPED"; \
+	else echo "Chromium not found at $${CHROMIUM:-/usr/bin/chromium}: the browser tests will be SKIPPED (apt-get install chromium)"; fi
+
+pytest: install node-deps browser-deps
 	$(PY) -m pytest
 
 test: lint pytest

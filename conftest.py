@@ -152,3 +152,7 @@ def events(settings):
     ev._send = capture
     yield sent
     ev._send = original
+
+
+# Browser tests (headless Chromium against a live ASGI server) for every app: docs/browser-tests.md.
+pytest_plugins = ["web.testing.browser"]

@@ -4,7 +4,6 @@ needs it, `<app>/api/fivem_urls.py` (under /fivem/). Paths carry no trailing sla
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cad.core.media import MediaView
@@ -40,7 +39,6 @@ fivem_patterns = [
 ]
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="index.html"), name="index"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
@@ -53,4 +51,5 @@ urlpatterns = [
     path("", include("maps.urls")),
     path("", include("accounts.urls")),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", MediaView.as_view(), name="media"),
+    path("", include("web.urls")),
 ]

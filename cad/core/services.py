@@ -581,3 +581,11 @@ def duty_webhook_test(*, community: Community, by=None) -> int:
         raise Conflict(f"The webhook could not be reached ({exc}).") from None
     audit_record(community=community, by=by, action="webhook.tested", target=community, changes={"status": status})
     return status
+
+
+def active_community_set(*, user: AbstractUser, community: Community) -> Profile:
+    """The community the user's pages and unscoped API requests act in (the caller checked membership)."""
+    profile = profile_for(user)
+    profile.active_community = community
+    profile.save(update_fields=["active_community"])
+    return profile

@@ -178,9 +178,7 @@ class ActiveCommunityView(APIView):
         membership = request.user.memberships.filter(community_id=pk).first() if request.user.pk else None
         if membership is None:
             raise exceptions.NotFound("Not found.")
-        profile = services.profile_for(request.user)
-        profile.active_community_id = membership.community_id
-        profile.save(update_fields=["active_community"])
+        services.active_community_set(user=request.user, community=membership.community)
         return Response({"success": True, "communityId": str(pk)})
 
 
