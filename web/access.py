@@ -1,9 +1,9 @@
 """Who may open a page, decided by the same rules as the API.
 
 A page works in the user's active community (the one picked in the switcher; their first membership
-until they pick). `cad.core.api.views.resolve_community` answers which community and role that is
-(superusers act as admins of every community) and `Role.at_least` compares roles, exactly as for the
-API; only the answers differ: a signed-out visitor is sent to /login, a role that may not gets 403,
+until they pick). `cad.core.access.role_in` gives the role held there (superusers are admins of every
+community) and `Role.at_least` compares roles, exactly as for the API and the sockets; only the
+answers differ: a signed-out visitor is sent to /login, a role that may not gets 403,
 another community's object 404 (`community_object_or_404`).
 """
 
@@ -18,10 +18,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from rest_framework import exceptions as drf_exceptions
-from rest_framework.request import Request
 
-from cad.core.api.views import resolve_community
+from cad.core import access
 from cad.core.choices import Role
 from cad.core.models import Community, Membership, Profile
 
@@ -52,13 +50,11 @@ def page_community(request: HttpRequest) -> tuple[Community, Role]:
     wanted = active_community_id(request.user, rows)
     if wanted is None:
         raise NoCommunity("You are not a member of any community yet.")
-    api_request = Request(request)
-    api_request.user = request.user  # already authenticated by the session middleware
-    api_request.auth = None
-    try:
-        return resolve_community(api_request, str(wanted))
-    except drf_exceptions.APIException as exc:
-        raise PermissionDenied(str(exc.detail)) from exc
+    community = Community.objects.filter(pk=wanted).first()
+    role = access.role_in(request.user, community) if community is not None else None
+    if role is None:
+        raise PermissionDenied("You are not a member of this community.")
+    return community, role
 
 
 def has_role(request: HttpRequest, minimum: Role | str) -> bool:
