@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from web.access import page
 
 from cad.core.choices import Role
+from web.access import page
 
 from . import selectors
 
