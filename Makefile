@@ -25,7 +25,7 @@ run: migrate
 	@echo ""
 	@echo "  CAD is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops everything)"
 	@echo ""
-	$(VENV)/bin/honcho -f Procfile start
+	@$(PY) -m cad.run Procfile
 
 lint: install
 	$(VENV)/bin/ruff check .

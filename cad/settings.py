@@ -117,6 +117,14 @@ WSGI_APPLICATION = None
 ASGI_APPLICATION = "cad.asgi.application"
 
 # --- Database -------------------------------------------------------------------------------------
+# Every SQLite database gets these options, the embedded default or a DATABASE_URL=sqlite:///...: WAL lets
+# readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two writers queue on the busy
+# timeout instead of failing with "database is locked".
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
 DATABASE_URL = env("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
@@ -133,22 +141,12 @@ if DATABASE_URL:
         else:
             DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "cad.sqlite3",
-            "OPTIONS": {
-                # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
-                # writers queue on the busy timeout instead of failing with "database is locked".
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
-            # A file (not :memory:) so tests can write from several threads; one per test process so
-            # parallel runs never share it.
-            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "cad.sqlite3"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    # A file (not :memory:) so tests can write from several threads; one per test process so parallel runs
+    # never share it.
+    DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")})
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rest_framework import authentication, exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication as _JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 from cad.core.access import ServicePrincipal
 from cad.core.models import ApiToken
@@ -45,11 +46,19 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+BAD_BEARER = ("The Bearer token is neither a community API token nor a valid sign-in token; it may have "
+              "expired: sign in again (POST /api/auth/token) or check the token.")
+
+
 class JWTAuthentication(_JWTAuthentication):
     def authenticate(self, request):
         if raw_api_token(request) is not None:
             return None
-        return super().authenticate(request)
+        try:
+            return super().authenticate(request)
+        except (InvalidToken, exceptions.AuthenticationFailed) as exc:
+            # simplejwt's own detail is a dict of its attempts; a caller needs one sentence.
+            raise exceptions.AuthenticationFailed(BAD_BEARER, code=getattr(exc, "default_code", None)) from None
 
 
 class SessionAuthentication(authentication.SessionAuthentication):

@@ -124,6 +124,10 @@ def exception_handler(exc, context):
         response.data = validation_error_body(exc.detail, camel=getattr(view, "camel_case", True))
     else:
         detail = getattr(exc, "detail", None)
+        if isinstance(detail, dict):  # simplejwt's {"detail", "code", "messages"}: its sentence, not a repr
+            detail = detail.get("detail") or next(iter(detail.values()), None)
+        if isinstance(detail, list):
+            detail = " ".join(str(d) for d in detail)
         message = str(detail) if detail is not None else "Error."
         response.data = {"error": message, **getattr(exc, "extra", {})}
     return response
