@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cad.core.isotime import iso
 from characters.plates import plate_key
 
 from .models import Bolo
@@ -66,6 +67,6 @@ def bolo_summary(bolo: Bolo) -> dict:
         "subject_name": bolo.subject_name,
         "is_stolen_vehicle": bolo.stolen_vehicle_id is not None,
         "created_by_name": bolo.created_by_name,
-        "created_at": bolo.created_at.isoformat() if bolo.created_at else None,
-        "expires_at": bolo.expires_at.isoformat() if bolo.expires_at else None,
+        "created_at": iso(bolo.created_at),
+        "expires_at": iso(bolo.expires_at),
     }

@@ -25,7 +25,6 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -36,6 +35,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from cad.core.choices import Role
+from cad.core.isotime import now_iso
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def _jsonable(payload: Any) -> Any:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return now_iso()
 
 
 # -- sequence numbers and the recent-events buffer ------------------------------------------------------

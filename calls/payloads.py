@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cad.core import access
+from cad.core import access, isotime
 
 from .choices import PRIORITY_TO_WORD, CallOrigin, status_for_dialect
 
-
-def iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    text = value.isoformat(timespec="milliseconds")
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+iso = isotime.iso
 
 
 def actor_name(by) -> str:

@@ -20,13 +20,13 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 import orjson
 from django.conf import settings
 from django.core.cache import cache
 
 from cad.core import geo as transform
+from cad.core import isotime
 
 # The batch route serialises every position it stores: orjson is several times faster than json.
 dumps, loads = orjson.dumps, orjson.loads
@@ -41,7 +41,7 @@ def ttl_seconds() -> int:
 
 
 def iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return isotime.iso(ts)  # type: ignore[return-value]
 
 
 def make_entry(*, community_id: str, unit_id: str, x: float, y: float, z: float, heading: float, ts: float,

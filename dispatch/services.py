@@ -16,6 +16,7 @@ from django.utils import timezone
 from cad.core import access
 from cad.core.choices import DepartmentType, StatusCodeMeaning
 from cad.core.errors import Conflict, Forbidden, Invalid, NotFound
+from cad.core.isotime import now_iso
 from cad.core.models import Community, Department, StatusCode
 from cad.core.webhooks import WebhookError, WebhookRefused, post_json  # noqa: F401 (WebhookError: tasks retry on it)
 from cad.events import apublish, publish
@@ -256,7 +257,7 @@ def duty_webhook_send(*, unit: Unit, on: bool) -> int | None:
         "content": f"**{unit.name}**{f' ({who})' if who else ''} is now {'on' if on else 'off'} duty.",
         "event": "duty_change", "on_duty": on, "unit_id": str(unit.pk), "unit_name": unit.name, "job": unit.job,
         "character_id": str(unit.character_id) if unit.character_id else None,
-        "community_id": str(unit.community_id), "timestamp": timezone.now().isoformat(),
+        "community_id": str(unit.community_id), "timestamp": now_iso(),
     }
     try:
         status = post_json(url, body, user_agent="cad-duty-webhook")

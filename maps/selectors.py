@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cad.core import geo as transform
+from cad.core.isotime import iso
 
 from .choices import DEFAULT_UNIT_COLOR, DEPARTMENT_TYPE_COLORS, JOB_COLORS, TileSetStatus
 from .models import MapTileSet
@@ -103,7 +104,7 @@ def live_calls(community, *, now: datetime | None = None) -> tuple[list[dict], l
             found = _CALLSIGN.search(row["title"] or "")
             panics.append({"callId": str(row["pk"]), "callsign": found.group(1) if found else "",
                            "coordinates": {"x": row["x"], "y": row["y"]},
-                           "timestamp": row["created_at"].isoformat()})
+                           "timestamp": iso(row["created_at"])})
     return calls, panics
 
 

@@ -22,6 +22,7 @@ from cad import events
 from cad.core import access
 from cad.core.choices import Role
 from cad.core.errors import Conflict, Invalid
+from cad.core.isotime import iso
 from cad.core.models import Community, PenalCode
 from characters.choices import FIRST_RESPONDER_TYPES
 from characters.models import Character
@@ -92,8 +93,8 @@ def report_payload(report: Report) -> dict:
         "authorId": str(report.author_id) if report.author_id else None,
         "authorName": _officer_name(report.author), "callId": str(report.call_id) if report.call_id else None,
         "reviewNote": report.review_note,
-        "reviewedAt": report.reviewed_at.isoformat() if report.reviewed_at else None,
-        "createdAt": report.created_at.isoformat() if report.created_at else None,
+        "reviewedAt": iso(report.reviewed_at),
+        "createdAt": iso(report.created_at),
     }
 
 
@@ -336,7 +337,7 @@ def arrest_payload(arrest: Arrest) -> dict:
         "officerName": _officer_name(arrest.arrested_by), "charges": [c["name"] for c in arrest.charges],
         "jailTimeMin": arrest.jail_time_min, "fineAmount": str(arrest.fine_amount),
         "reportId": str(arrest.report_id) if arrest.report_id else None,
-        "createdAt": arrest.created_at.isoformat() if arrest.created_at else None,
+        "createdAt": iso(arrest.created_at),
     }
 
 
@@ -422,7 +423,7 @@ def citation_payload(citation: Citation) -> dict:
         "issuedBy": str(citation.issued_by_id) if citation.issued_by_id else None,
         "officerName": _officer_name(citation.issued_by), "violation": citation.violation,
         "fineAmount": str(citation.fine_amount), "paid": citation.paid, "points": citation.points,
-        "createdAt": citation.created_at.isoformat() if citation.created_at else None,
+        "createdAt": iso(citation.created_at),
     }
 
 
@@ -486,8 +487,8 @@ def warrant_payload(warrant: Warrant) -> dict:
         "title": warrant.title, "description": warrant.description, "status": warrant.status,
         "issuedBy": str(warrant.issued_by_id) if warrant.issued_by_id else None,
         "officerName": _officer_name(warrant.issued_by),
-        "createdAt": warrant.created_at.isoformat() if warrant.created_at else None,
-        "updatedAt": warrant.updated_at.isoformat() if warrant.updated_at else None,
+        "createdAt": iso(warrant.created_at),
+        "updatedAt": iso(warrant.updated_at),
     }
 
 
@@ -562,8 +563,8 @@ def suspect_payload(suspect: Suspect) -> dict:
         "firstName": suspect.first_name, "lastName": suspect.last_name, "description": suspect.description,
         "status": suspect.status, "callId": str(suspect.call_id) if suspect.call_id else None,
         "characterId": str(suspect.character_id) if suspect.character_id else None,
-        "createdAt": suspect.created_at.isoformat() if suspect.created_at else None,
-        "updatedAt": suspect.updated_at.isoformat() if suspect.updated_at else None,
+        "createdAt": iso(suspect.created_at),
+        "updatedAt": iso(suspect.updated_at),
     }
 
 

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cad.core.isotime import now_iso
+
 from .access import handle, person
 from .choices import DepartmentType, Role, StatusCodeMeaning
 from .errors import Conflict, Invalid
@@ -419,7 +421,7 @@ def values_export(*, community: Community) -> dict:
             for row in rows
         ]
     return {"format": EXPORT_FORMAT, "version": 1, "community": community.name,
-            "exported_at": timezone.now().isoformat(), "lists": lists}
+            "exported_at": now_iso(), "lists": lists}
 
 
 @transaction.atomic
@@ -571,7 +573,7 @@ def duty_webhook_test(*, community: Community, by=None) -> int:
     if not url:
         raise Invalid({"duty_webhook_url": ["Set the Duty Change Webhook first."]})
     body = {"content": f"Test from the CAD of **{community.name}**: duty changes will be posted here.",
-            "event": "test", "community_id": str(community.pk), "timestamp": timezone.now().isoformat(),
+            "event": "test", "community_id": str(community.pk), "timestamp": now_iso(),
             "sent_by": handle(by)}
     try:
         status = post_json(url, body, user_agent="cad-duty-webhook")

@@ -33,7 +33,6 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from channels import DEFAULT_CHANNEL_LAYER
@@ -41,6 +40,7 @@ from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_la
 from django.conf import settings
 
 from cad.core.choices import Role
+from cad.core.isotime import now_iso  # noqa: F401  (the transports stamp frames with it)
 from cad.events import REVALIDATE_MESSAGE, audience, community_group, priority_group
 
 logger = logging.getLogger(__name__)
@@ -56,10 +56,6 @@ REVALIDATE_SECONDS = 60.0  # default bound on how long a revoked principal or me
 
 def revalidate_seconds() -> float:
     return float(getattr(settings, "REALTIME_REVALIDATE_SECONDS", REVALIDATE_SECONDS))
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass(eq=False)
