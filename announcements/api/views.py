@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -11,7 +9,7 @@ from rest_framework.response import Response
 
 from announcements import selectors, services
 from announcements.models import Announcement
-from cad.core.api.views import CommunityGenericViewSet
+from cad.core.api.views import UUID_PATTERN, CommunityGenericViewSet
 from cad.core.choices import Role
 
 from .serializers import AnnouncementInputSerializer, AnnouncementSerializer
@@ -20,16 +18,12 @@ from .serializers import AnnouncementInputSerializer, AnnouncementSerializer
 class AnnouncementViewSet(CommunityGenericViewSet):
     queryset = Announcement.objects.all_communities()
     serializer_class = AnnouncementSerializer
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = UUID_PATTERN
     minimum_role = services.MANAGE_ROLE
     action_roles = {"active": Role.OFFICER}  # the dispatch dashboard: every member with LEO access
 
     def get_object(self) -> Announcement:
-        try:
-            pk = uuid.UUID(str(self.kwargs["pk"]))
-        except ValueError:
-            raise NotFound("Not found.") from None
-        announcement = self.get_queryset().filter(pk=pk).first()
+        announcement = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
         if announcement is None:
             raise NotFound("Not found.")
         return announcement

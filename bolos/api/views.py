@@ -3,8 +3,6 @@ mark stolen) and 004 (`POST /fivem/bolos`). Thin: serializers validate, services
 
 from __future__ import annotations
 
-import uuid
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -14,7 +12,7 @@ from rest_framework.response import Response
 from bolos import selectors, services
 from bolos.filtersets import BoloFilterSet
 from bolos.models import Bolo
-from cad.core.api.views import CommunityAPIView, CommunityGenericViewSet, FivemMixin
+from cad.core.api.views import UUID_PATTERN, CommunityAPIView, CommunityGenericViewSet, FivemMixin
 from cad.core.choices import Role
 from characters.models import Vehicle
 from characters.services import vehicle_mark_stolen
@@ -36,18 +34,11 @@ SEARCH_LIMIT = 100
 MANAGE_ACTIONS = ("create", "update", "partial_update", "destroy")
 
 
-def _uuid_or_404(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound("Not found.") from None
-
-
 class BoloViewSet(CommunityGenericViewSet):
     queryset = Bolo.objects.all_communities()
     serializer_class = BoloSerializer
     filterset_class = BoloFilterSet
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = UUID_PATTERN
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def required_role(self) -> Role:
@@ -56,8 +47,7 @@ class BoloViewSet(CommunityGenericViewSet):
         return super().required_role()  # officer: every member with LEO access, and API tokens
 
     def get_object(self) -> Bolo:
-        pk = _uuid_or_404(self.kwargs["pk"])
-        bolo = self.get_queryset().filter(pk=pk).first()
+        bolo = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
         if bolo is None:
             raise NotFound("Not found.")
         return bolo
@@ -131,10 +121,10 @@ class BoloViewSet(CommunityGenericViewSet):
         return Response({"success": True, "bolo": self._out(bolo)})
 
     # 001: POST /api/bolos/mark-stolen/:vehicleId {value, color, plate}
-    @action(detail=False, methods=["post"], url_path=r"mark-stolen/(?P<vehicle_id>[^/]+)")
+    @action(detail=False, methods=["post"], url_path=f"mark-stolen/(?P<vehicle_id>{UUID_PATTERN})")
     def mark_stolen(self, request, vehicle_id=None):
         vehicle = (Vehicle.objects.for_community(request.community)
-                   .filter(pk=_uuid_or_404(vehicle_id), archived_at__isnull=True).first())
+                   .filter(pk=vehicle_id, archived_at__isnull=True).first())
         if vehicle is None:
             raise NotFound("Not found.")
         body = MarkStolenSerializer(data=request.data)

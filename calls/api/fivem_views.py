@@ -76,10 +76,8 @@ class PanicSerializer(serializers.Serializer):
 
 class _FivemView(FivemMixin, CommunityAPIView):
     def valid(self, serializer_class) -> dict:
-        data = self.request.data if isinstance(self.request.data, dict) else {}
-        serializer = serializer_class(data=data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        # 004's clients sometimes send a bare value: it is answered as the missing fields it lacks
+        return self.validate_with(serializer_class, self.request.data if isinstance(self.request.data, dict) else {})
 
     def character(self, character_id) -> Character:
         found = (Character.objects.for_community(self.request.community)

@@ -20,11 +20,6 @@ from . import serializers as s
 class _FivemView(FivemMixin, CommunityAPIView):
     minimum_role = Role.SUPERVISOR
 
-    def validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
     def vehicle(self, plate: str):
         vehicle = selectors.vehicle_for_plate(self.request.community, plate)
         if vehicle is None:
@@ -36,7 +31,7 @@ class PlayerConnectView(_FivemView):
     serializer_class = s.PlayerConnectSerializer
 
     def post(self, request):
-        data = self.validated(s.PlayerConnectSerializer)
+        data = self.validate_with(s.PlayerConnectSerializer)
         user = selectors.user_for_discord(request.community, data["discord_id"])
         if user is None:
             return Response({"registered": False})
@@ -57,7 +52,7 @@ class CreateCharacterView(_FivemView):
     serializer_class = s.FivemCreateCharacterSerializer
 
     def post(self, request):
-        data = self.validated(s.FivemCreateCharacterSerializer)
+        data = self.validate_with(s.FivemCreateCharacterSerializer)
         user_id = data.pop("user_id")
         if not Membership.objects.filter(community=request.community, user_id=user_id).exists():
             raise exceptions.ValidationError({"user_id": ["Not a member of this community."]})
@@ -71,7 +66,7 @@ class VehicleRegisterView(_FivemView):
     serializer_class = s.FivemVehicleSerializer
 
     def post(self, request):
-        data = self.validated(s.FivemVehicleSerializer)
+        data = self.validate_with(s.FivemVehicleSerializer)
         owner = data.pop("owner")
         vehicle = services.vehicle_register(community=request.community, owner=owner, **data)
         return Response(s.FivemVehicleSerializer(vehicle, context=self.get_serializer_context()).data,
@@ -90,7 +85,7 @@ class VehicleStolenView(_FivemView):
     serializer_class = s.StolenSerializer
 
     def patch(self, request, plate: str):
-        data = self.validated(s.StolenSerializer)
+        data = self.validate_with(s.StolenSerializer)
         vehicle = services.vehicle_mark_stolen(vehicle=self.vehicle(plate), stolen=data["stolen"], by=request.user,
                                                role=request.role).vehicle
         return Response({"ok": True, "plate": vehicle.plate, "is_stolen": vehicle.is_stolen})

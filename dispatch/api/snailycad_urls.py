@@ -14,5 +14,5 @@ urlpatterns = [
     path("dispatch/active-dispatcher", views.ActiveDispatcherView.as_view(), name="dispatch-active-dispatcher"),
     path("dispatch/radio-channel/<str:unit_id>", views.RadioChannelView.as_view(), name="dispatch-radio-channel"),
     path("dispatch/tones", views.ToneListView.as_view(), name="dispatch-tones"),
-    path("dispatch/tones/<str:tone_id>", views.ToneDeleteView.as_view(), name="dispatch-tone"),
+    path("dispatch/tones/<uuid:tone_id>", views.ToneDeleteView.as_view(), name="dispatch-tone"),
 ]

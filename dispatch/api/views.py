@@ -6,8 +6,6 @@ ASGI app in dispatch.ingest serves them in front of Django.
 
 from __future__ import annotations
 
-import uuid
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -29,19 +27,6 @@ def _person(request):
     if user is None:
         raise exceptions.PermissionDenied("This action needs a signed-in user, not an API token.")
     return user
-
-
-def _uuid_or_404(value) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise exceptions.NotFound("Not found.") from None
-
-
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data, context={"request": request, "community": request.community})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _unit_or_404(request, unit_id):
@@ -104,7 +89,7 @@ class DutyView(CommunityAPIView):
 
     @extend_schema(operation_id="duty_post", request=s.DutySerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = _valid(s.DutySerializer, request)
+        data = self.validate_with(s.DutySerializer)
         character = _character_for_duty(request, data["character_id"])
         unit = services.duty_set(character=character, on=data["action"] == "on", by=request.user)
         on = bool(unit is not None and unit.on_duty)
@@ -135,7 +120,7 @@ class AopView(CommunityAPIView):
 
     @extend_schema(operation_id="aop_post", request=s.AopSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = _valid(s.AopSerializer, request)
+        data = self.validate_with(s.AopSerializer)
         community = services.aop_set(community=request.community, aop=data["aop"], by=request.user)
         return Response({"area_of_play": community.area_of_play})
 
@@ -147,7 +132,7 @@ class Signal100View(CommunityAPIView):
 
     @extend_schema(operation_id="signal100_post", request=s.Signal100Serializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = _valid(s.Signal100Serializer, request)
+        data = self.validate_with(s.Signal100Serializer)
         community = services.signal100_set(community=request.community, value=data["value"],
                                            call_id=data.get("call_id") or None, by=request.user)
         return Response({"value": community.signal100,
@@ -161,7 +146,7 @@ class DispatchersStateView(CommunityAPIView):
 
     @extend_schema(operation_id="dispatchers_state_post", request=s.DispatcherStateSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = _valid(s.DispatcherStateSerializer, request)
+        data = self.validate_with(s.DispatcherStateSerializer)
         row = services.dispatcher_set_active(community=request.community, user=_person(request), value=data["value"])
         return Response({"dispatcher": s.ActiveDispatcherSerializer(row).data if row else None,
                          "active_dispatchers_count": selectors.active_dispatchers(request.community).count()})
@@ -174,7 +159,7 @@ class ActiveDispatcherView(CommunityAPIView):
 
     @extend_schema(operation_id="active_dispatcher_put", request=s.ActiveDispatcherUpdateSerializer, responses=OpenApiTypes.OBJECT)
     def put(self, request):
-        data = _valid(s.ActiveDispatcherUpdateSerializer, request)
+        data = self.validate_with(s.ActiveDispatcherUpdateSerializer)
         row = services.active_dispatcher_update(community=request.community, user=_person(request),
                                                 department=data["active_department"])
         return Response({"dispatcher": s.ActiveDispatcherSerializer(row).data})
@@ -187,7 +172,7 @@ class UnitSearchView(CommunityAPIView):
 
     @extend_schema(operation_id="unit_search_post", request=s.UnitSearchSerializer, responses=s.UnitSerializer(many=True))
     def post(self, request):
-        data = _valid(s.UnitSearchSerializer, request)
+        data = self.validate_with(s.UnitSearchSerializer)
         units = selectors.search_units(request.community, data["query"])
         context = {"assigned_calls": selectors.assigned_call_ids(units)}
         return Response(s.UnitSerializer(units, many=True, context=context).data)
@@ -201,7 +186,7 @@ class RadioChannelView(CommunityAPIView):
     @extend_schema(operation_id="radio_channel_put", request=s.RadioChannelSerializer, responses=s.UnitSerializer)
     def put(self, request, unit_id):
         unit = _unit_or_404(request, unit_id)
-        data = _valid(s.RadioChannelSerializer, request)
+        data = self.validate_with(s.RadioChannelSerializer)
         unit = services.unit_set_radio_channel(unit=unit, channel=data["radio_channel"], by=request.user)
         return Response(s.UnitSerializer(unit).data)
 
@@ -217,7 +202,7 @@ class ToneListView(CommunityAPIView):
 
     @extend_schema(operation_id="tone_list_post", request=s.ToneInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = _valid(s.ToneInputSerializer, request)
+        data = self.validate_with(s.ToneInputSerializer)
         tones = services.tone_set(community=request.community, description=data["description"],
                                   leo=data["leo_tone"], ems_fd=data["ems_fd_tone"], by=request.user)
         return Response({"success": True, "tones": s.ToneSerializer(tones, many=True).data},
@@ -231,7 +216,7 @@ class ToneDeleteView(CommunityAPIView):
 
     @extend_schema(operation_id="tone_delete_delete", request=None, responses=OpenApiTypes.OBJECT)
     def delete(self, request, tone_id):
-        tone = selectors.active_tones(request.community).filter(pk=_uuid_or_404(tone_id)).first()
+        tone = selectors.active_tones(request.community).filter(pk=tone_id).first()
         if tone is None:
             raise exceptions.NotFound("Tone not found.")
         services.tone_archive(tone=tone, by=request.user)
@@ -244,7 +229,7 @@ class FivemDutyView(FivemMixin, CommunityAPIView):
 
     @extend_schema(operation_id="fivem_duty_post", request=s.DutySerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
-        data = _valid(s.DutySerializer, request)
+        data = self.validate_with(s.DutySerializer)
         character = _character_for_duty(request, data["character_id"])
         unit = services.duty_set(character=character, on=data["action"] == "on", by=request.user)
         return Response({"on_duty": bool(unit is not None and unit.on_duty)})

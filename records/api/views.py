@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cad.core.api.views import CommunityGenericViewSet, mixins
+from cad.core.api.views import UUID_PATTERN, CommunityGenericViewSet, mixins
 from cad.core.choices import Role
 
 from .. import selectors, services
@@ -23,8 +23,6 @@ from ..filtersets import (
 from ..models import Arrest, Citation, Report, Suspect, Warrant
 from . import serializers as s
 
-UUID_RE = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
-
 
 class _RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.DestroyModelMixin, CommunityGenericViewSet):
@@ -33,7 +31,7 @@ class _RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     minimum_role = Role.OFFICER
     action_roles = {"destroy": Role.SUPERVISOR}
-    lookup_value_regex = UUID_RE
+    lookup_value_regex = UUID_PATTERN
     resource = ""
     model = None
     selector = None

@@ -73,6 +73,12 @@ def resolve_community(request, wanted: str | None = None) -> tuple[Community, Ro
     raise exceptions.ValidationError({"communityId": ["You belong to several communities; say which one."]})
 
 
+# Routes take a UUID or do not match: a malformed ID is the JSON 404 of an unknown path, never a 500.
+# Routers set `lookup_value_regex = UUID_PATTERN` (any case, dashes optional, as UUIDField accepts);
+# `path()` routes say `<uuid:pk>`.
+UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
 class CommunityScopedMixin:
     """Resolves the community and role before the permission check; `minimum_role` / `action_roles`
     gate access."""
@@ -114,6 +120,14 @@ class CommunityScopedMixin:
         context = super().get_serializer_context()
         context["community"] = getattr(self.request, "community", None)
         return context
+
+    def validate_with(self, serializer_class, data=None, *, instance=None, partial: bool = False) -> dict:
+        """`data` (default: the request body) validated by `serializer_class` in this request's context;
+        bad input is a 400 naming the fields (in the view's dialect)."""
+        serializer = serializer_class(instance, data=self.request.data if data is None else data, partial=partial,
+                                      context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
 
 
 class FivemMixin:
