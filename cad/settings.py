@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "bolos",
     "announcements",
     "lookups",
+    "postals",
     "maps",
     "accounts",
     "web",

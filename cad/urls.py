@@ -18,6 +18,7 @@ api_patterns = [
     path("", include("lookups.api.urls")),
     path("", include("bolos.api.urls")),
     path("", include("announcements.api.urls")),
+    path("", include("postals.api.urls")),
 ]
 
 # SnailyCAD scripts are configured with a base URL ending in /v1 (`https://cad.example.com/v1/911-calls`):
@@ -36,6 +37,7 @@ fivem_patterns = [
     path("", include("lookups.api.fivem_urls")),
     path("", include("bolos.api.fivem_urls")),
     path("", include("cad.realtime.fivem_urls")),
+    path("", include("postals.api.fivem_urls")),
 ]
 
 urlpatterns = [

@@ -24,6 +24,7 @@ from cad.events import publish
 from dispatch import selectors as dispatch_selectors
 from dispatch import services as dispatch_services
 from dispatch.models import Unit
+from postals.selectors import postal_code_at
 
 from . import payloads
 from .choices import (
@@ -242,6 +243,7 @@ def call_create(
     status = _parse(parse_status, "status", status)
     origin = _parse(parse_origin, "origin", origin)
     x, y, z = _coords(x, y, z)
+    postal = postal or postal_code_at(community, x, y)
     if metadata is not None and not isinstance(metadata, dict):
         raise _invalid("metadata", "An object.")
     _check_lengths(dict(call_type=call_type, situation_code=situation_code, title=title, code=code,
@@ -675,6 +677,7 @@ def panic_trigger(*, community: Community, character=None, unit=None, name: str 
                else name.strip() or (unit.name if unit is not None else "") or "Unknown officer")
     callsign = unit.name if unit is not None else (getattr(character, "callsign", "") or "—")
     coords = coords or {}
+    postal = postal or postal_code_at(community, coords.get("x"), coords.get("y"))
     with transaction.atomic():
         call = call_create(
             community=community, by_character=character, call_type="Panic", title=f"PANIC — [{callsign}] "

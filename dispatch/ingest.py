@@ -6,15 +6,20 @@ Routes (POST only, JSON):
                                          000 fields (an element may carry 004's `character_id` instead
                                          of `unitId`)
 - `/fivem/livemap/position`              004: `{character_id, name, x, y, z, heading}`, Bearer token
+- `/fivem/livemap/positions`             every unit of a game server at once: an array of 004's single
+                                         bodies (or `{"positions": [...]}`), answered `{ok, accepted}`
 
 Each request: the token from the cache (`atoken_authenticate`, memoised in-process for a few seconds),
-validation, one pipelined Redis write, position events handed to the coalescing publisher. No ORM, no
+validation, the nearest postal for positions without one (the community's in-process index,
+`postals.selectors.apostal_index`), one pipelined Redis write, position events handed to the coalescing
+publisher. No ORM, no
 middleware, no thread hop on the hot path. Errors are `{"error": ...}` with 400/401/403/405/413.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import time
 import uuid
 
@@ -23,13 +28,16 @@ from asgiref.sync import sync_to_async
 from cad.core import ratelimit
 from cad.core.api.authentication import API_TOKEN_HEADERS
 from cad.core.services import atoken_authenticate
+from postals.selectors import apostal_index
 
 from . import positions, services
 
 SINGLE = "/api/dispatch/location-update"
 BATCH = "/api/dispatch/location-update/batch"
 FIVEM = "/fivem/livemap/position"
-INGEST_PATHS = frozenset({SINGLE, BATCH, FIVEM})
+FIVEM_BATCH = "/fivem/livemap/positions"
+INGEST_PATHS = frozenset({SINGLE, BATCH, FIVEM, FIVEM_BATCH})
+BATCH_PATHS = frozenset({BATCH, FIVEM_BATCH})
 
 MAX_SINGLE_BYTES = 16 * 1024
 MAX_BATCH_BYTES = 2 * 1024 * 1024
@@ -143,6 +151,27 @@ def _entry(item, community_id: str, ts: float, where: str = "") -> dict:
 
 
 _SLOW_KEYS = frozenset({"character_id", "characterId", "community_id", "name"})
+_FIVEM_SLOW_KEYS = frozenset({"unitId", "unitName", "characterId", "communityId", "community_id"})
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
+
+
+def _fivem_entry(item, community_id: str, ts: float, where: str = "") -> dict:
+    """One 004 position `{character_id, name, x, y, z, heading}` (our resource may add `postal`): the
+    common case built directly, anything else checked field by field."""
+    if type(item) is dict:
+        get = item.get
+        cid, x, y, z, heading = get("character_id"), get("x"), get("y"), get("z"), get("heading")
+        name, postal = get("name", ""), get("postal", "")
+        if (type(cid) is str and _CANONICAL_UUID(cid) and type(x) in _NUMBER and type(y) in _NUMBER
+                and type(z) in _NUMBER and type(heading) in _NUMBER and math.isfinite(x + y + z + heading)
+                and type(name) is str and type(postal) is str and _FIVEM_SLOW_KEYS.isdisjoint(item)):
+            return {"unitId": cid, "unitName": name[:MAX_TEXT] or cid, "x": float(x), "y": float(y), "z": float(z),
+                    "heading": float(heading) % 360, "job": "", "status": "", "postal": postal[:MAX_TEXT],
+                    "communityId": community_id, "characterId": cid, "ts": ts}
+        if not get("character_id"):
+            raise IngestError(400, f"{where}character_id: this field is required.")
+        item = {k: v for k, v in item.items() if k != "unitId"}
+    return _checked_entry(item, community_id, ts, where)
 
 
 def _checked_entry(item, community_id: str, ts: float, where: str) -> dict:
@@ -198,9 +227,9 @@ def _parse(path: str, body: bytes, community_id: str) -> tuple[list[dict], list[
         raise IngestError(400, "The body is not valid JSON.") from None
     ts = time.time()
     if path == FIVEM:
-        if not isinstance(data, dict) or not data.get("character_id"):
+        if not isinstance(data, dict):
             raise IngestError(400, "character_id: this field is required.")
-        return [_entry({k: v for k, v in data.items() if k != "unitId"}, community_id, ts)], []
+        return [_fivem_entry(data, community_id, ts)], []
     if path == SINGLE:
         offline = _offline_unit(data, community_id, "")
         return ([], [offline]) if offline else ([_entry(data, community_id, ts)], [])
@@ -209,6 +238,8 @@ def _parse(path: str, body: bytes, community_id: str) -> tuple[list[dict], list[
         raise IngestError(400, "positions: a non-empty list of positions is required.")
     if len(items) > MAX_BATCH_POSITIONS:
         raise IngestError(413, f"At most {MAX_BATCH_POSITIONS} positions per request.")
+    if path == FIVEM_BATCH:  # 004's bodies: no off-duty reports among them
+        return [_fivem_entry(item, community_id, ts, f"positions[{i}].") for i, item in enumerate(items)], []
     entries, offline = [], []
     for i, item in enumerate(items):
         where = f"positions[{i}]."
@@ -231,12 +262,13 @@ async def ingest_app(scope, receive, send) -> None:
         # The bucket of every /fivem/* route: a token at its limit there is at its limit here. A cache
         # round trip on the loop, like the token lookup's; a batch counts as one request.
         ratelimit.fivem_hit(limit_key)
-        body = await _read_body(scope, receive, MAX_BATCH_BYTES if path == BATCH else MAX_SINGLE_BYTES)
+        body = await _read_body(scope, receive, MAX_BATCH_BYTES if path in BATCH_PATHS else MAX_SINGLE_BYTES)
         entries, offline = _parse(path, body, community_id)
         if entries:
+            services.fill_postals(entries, await apostal_index(community_id))
             await positions.awrite(entries)
-            await services.position_events.add(services.POSITION_EVENTS["fivem" if path == FIVEM else "rest"],
-                                               entries)
+            await services.position_events.add(
+                services.POSITION_EVENTS["fivem" if path in (FIVEM, FIVEM_BATCH) else "rest"], entries)
             services._ensure_embedded_pruner()
         removed = await sync_to_async(services.positions_remove)(community_id=community_id, unit_ids=offline) \
             if offline else 0
@@ -248,6 +280,8 @@ async def ingest_app(scope, receive, send) -> None:
         return
     if path == FIVEM:
         await _send_json(send, 200, {"ok": True})
+    elif path == FIVEM_BATCH:
+        await _send_json(send, 200, {"ok": True, "accepted": len(entries)})
     elif path == BATCH:
         await _send_json(send, 200, {"success": True, "accepted": len(entries), **({"removed": removed} if offline else {})})
     elif offline:

@@ -9,6 +9,8 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cad.core.models import StatusCode
+
 from . import links, positions
 from .models import ActiveDispatcher, Tone, Unit
 
@@ -50,7 +52,8 @@ def unit_by_api_id(community, api_id: str) -> Unit | None:
 
 def unit_for_character(character) -> Unit | None:
     """The character's on-duty unit, if any."""
-    return on_duty_units(character.community_id).filter(character=character).first()
+    return (on_duty_units(character.community_id).filter(character=character)
+            .select_related("status_code", "current_call").first())
 
 
 def _uuids(values: Iterable) -> list[str]:
@@ -155,3 +158,8 @@ def active_dispatchers(community) -> QuerySet[ActiveDispatcher]:
 
 def active_tones(community) -> QuerySet[Tone]:
     return Tone.objects.for_community(community).filter(archived_at__isnull=True)
+
+
+def status_codes(community) -> QuerySet[StatusCode]:
+    """The community's active unit status codes, in their configured order."""
+    return StatusCode.objects.for_community(community).filter(archived_at__isnull=True).order_by("position", "name")

@@ -21,6 +21,8 @@ from cad.core.models import Community, Department, StatusCode
 from cad.core.webhooks import WebhookError, WebhookRefused, post_json  # noqa: F401 (WebhookError: tasks retry on it)
 from cad.events import apublish, publish
 from characters.choices import CharacterType
+from postals.index import PostalIndex
+from postals.selectors import apostal_index, postal_index
 
 from . import links, positions
 from .choices import ToneType, UnitJob, UnitState
@@ -343,6 +345,16 @@ async def _embedded_prune_loop() -> None:
             logger.exception("could not prune positions")
 
 
+def fill_postals(entries: list[dict], index: PostalIndex | None) -> None:
+    """Positions that came without a postal get the nearest one of the community's table (if it has one)."""
+    if index is None:
+        return
+    nearest = index.nearest
+    for e in entries:
+        if not e["postal"] and (found := nearest(e["x"], e["y"])) is not None:
+            e["postal"] = found[0]
+
+
 def _entry(*, community_id, unit_id, x, y, z, heading, unit_name, job, status, postal, character_id, now) -> dict:
     return positions.make_entry(
         community_id=str(community_id), unit_id=str(unit_id), x=float(x), y=float(y), z=float(z),
@@ -359,6 +371,7 @@ async def aposition_update(*, community_id, unit_id: str, x: float, y: float, z:
     /fivem routes, `unit-location-updated` for positions that came in over a socket."""
     entry = _entry(community_id=community_id, unit_id=unit_id, x=x, y=y, z=z, heading=heading, unit_name=unit_name,
                    job=job, status=status, postal=postal, character_id=character_id, now=now)
+    fill_postals([entry], await apostal_index(entry["communityId"]))
     await positions.awrite([entry])
     await position_events.add(POSITION_EVENTS[origin], [entry])
     _ensure_embedded_pruner()
@@ -371,6 +384,7 @@ def position_update(*, community_id, unit_id: str, x: float, y: float, z: float,
     """Sync twin of `aposition_update` (publishes at once)."""
     entry = _entry(community_id=community_id, unit_id=unit_id, x=x, y=y, z=z, heading=heading, unit_name=unit_name,
                    job=job, status=status, postal=postal, character_id=character_id, now=now)
+    fill_postals([entry], postal_index(entry["communityId"]))
     positions.write([entry])
     publish(entry["communityId"], POSITION_EVENTS[origin], positions.public(entry))
     return positions.public(entry)

@@ -363,6 +363,7 @@ def fivem_plate(community, plate: str) -> dict:
             "plate": vehicle.plate, "make": vehicle.make, "model": vehicle.model, "color": vehicle.color,
             "year": vehicle.year, "is_stolen": vehicle.is_stolen,
             "owner_name": vehicle.owner.full_name if vehicle.owner_id else None,
+            "owner_id": str(vehicle.owner_id) if vehicle.owner_id else None,
             "registration_status": vehicle.registration_status, "insurance_status": vehicle.insurance_status,
         },
         "bolo": bolo,

@@ -6,6 +6,7 @@ from . import fivem_views as views
 
 urlpatterns = [
     path("calls", views.CallsView.as_view(), name="fivem-calls"),
+    path("calls/<str:pk>", views.CallDetailView.as_view(), name="fivem-call"),
     path("calls/<str:pk>/close", views.CloseView.as_view(), name="fivem-call-close"),
     path("calls/<str:pk>/detach", views.DetachView.as_view(), name="fivem-call-detach"),
     path("poll-calls", views.PollCallsView.as_view(), name="fivem-poll-calls"),

@@ -37,7 +37,9 @@ class CharacterCallSerializer(serializers.Serializer):
     call_id = serializers.CharField(max_length=64)
 
 
-class UnitStatusSerializer(CharacterCallSerializer):
+class UnitStatusSerializer(serializers.Serializer):
+    character_id = serializers.UUIDField()
+    call_id = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
     status = serializers.CharField(max_length=20)
 
 
@@ -156,7 +158,24 @@ class OnSceneView(_ProgressView):
 
 
 class UnitStatusView(_ProgressView):
+    """With `call_id`: the unit's progress on that call. Without: the unit's own status (`/status 10-6`
+    between calls), a state (available, enroute, on_scene, busy) or one of the community's status codes."""
+
     serializer_class = UnitStatusSerializer
+
+    def post(self, request):
+        data = self.valid(UnitStatusSerializer)
+        if data.get("call_id"):
+            return super().post(request)
+        from dispatch.services import unit_set_status, unit_status_label
+
+        unit = self.unit_of(self.character(data["character_id"]))
+        status_value = data["status"].strip()
+        state = status_value.lower().replace("-", "_")
+        unit = unit_set_status(unit=unit, status=state if state in services.UNIT_STATES else status_value, by=unit)
+        return Response({"ok": True, "message": f"Status set to {unit_status_label(unit)}",
+                         "unit_status": unit.state, "status_code": unit.status_code.code if unit.status_code else None,
+                         "call_id": str(unit.current_call_id) if unit.current_call_id else None})
 
 
 class SceneCommandView(_FivemView):
@@ -167,6 +186,15 @@ class SceneCommandView(_FivemView):
         call = services.call_scene_command(call=self.call(data["call_id"]), unit=unit, take=data["take"], by=unit)
         return Response({"ok": True, "call_id": str(call.pk), "call_number": call.number,
                          "scene_commander_id": str(call.scene_commander_id) if call.scene_commander_id else None})
+
+
+class CallDetailView(_FivemView):
+    """GET /fivem/calls/:id (UUID or call number): one call as 004 shapes it (the resource's waypoint)."""
+
+    serializer_class = None
+
+    def get(self, request, pk):
+        return Response(payloads.call_004(self.call(pk)))
 
 
 class CloseView(_FivemView):

@@ -221,3 +221,36 @@ def test_panic_bad_input_off_duty_other_community(server, community, civ, other_
     assert server.post("/fivem/panic", {"character_id": str(other_unit.character_id)},
                        format="json").status_code == 404
     assert _count(community) == 0
+
+
+def test_unit_status_without_call_sets_the_units_own_status(server, community, unit, other_unit):
+    # the community's default status codes (10-8, 10-6, ...) are seeded with it
+    body = {"character_id": str(unit.character_id)}
+    busy = server.post("/fivem/unit-status", {**body, "status": "10-6"}, format="json")
+    assert busy.status_code == 200, busy.json()
+    assert busy.json()["unit_status"] == "busy" and busy.json()["status_code"] == "10-6"
+    unit.refresh_from_db()
+    assert (unit.state, unit.status_code.code, unit.current_call_id) == ("busy", "10-6", None)
+    back = server.post("/fivem/unit-status", {**body, "status": "Available", "call_id": ""}, format="json")
+    assert back.status_code == 200 and back.json()["unit_status"] == "available"
+    # a code the community does not have: 400 naming its codes; nothing changed
+    bad = server.post("/fivem/unit-status", {**body, "status": "10-99"}, format="json")
+    assert bad.status_code == 400 and "10-6" in bad.json()["error"]
+    unit.refresh_from_db()
+    assert unit.state == "available"
+    # another community's character: 404; an off-duty one: 403
+    foreign = server.post("/fivem/unit-status", {"character_id": str(other_unit.character_id), "status": "busy"},
+                          format="json")
+    assert foreign.status_code == 404
+    unit.on_duty = False
+    unit.save(update_fields=["on_duty"])
+    assert server.post("/fivem/unit-status", {**body, "status": "busy"}, format="json").status_code == 403
+
+
+def test_call_detail_by_id_or_number(server, other_server, call, client):
+    by_number = server.get(f"/fivem/calls/{call.number}")
+    assert by_number.status_code == 200 and by_number.json()["id"] == str(call.pk)
+    assert server.get(f"/fivem/calls/{call.pk}").json()["call_number"] == call.number
+    assert server.get("/fivem/calls/not-a-call").status_code == 404
+    assert other_server.get(f"/fivem/calls/{call.pk}").status_code == 404
+    assert client.get(f"/fivem/calls/{call.pk}").status_code == 401

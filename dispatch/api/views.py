@@ -258,3 +258,39 @@ class FivemSoundsView(FivemMixin, CommunityAPIView):
             if isinstance(entry, dict) and str(entry.get("custom_url") or "").startswith("/") else entry
             for entry in (request.community.sounds or [])
         ])
+
+
+class FivemUnitView(FivemMixin, CommunityAPIView):
+    """GET /fivem/unit?character_id= → the character's duty and unit status, so a game server that
+    restarted (or a player who rejoined) picks up where the CAD is: {on_duty, unit_id, callsign, status,
+    state, status_code, call_id, call_number}."""
+
+    @extend_schema(operation_id="fivem_unit_get", request=None, responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        try:
+            character_id = uuid.UUID(str(request.query_params.get("character_id", "")))
+        except ValueError:
+            raise exceptions.ValidationError({"character_id": ["A valid character ID is required."]}) from None
+        character = (Character.objects.for_community(request.community)
+                     .filter(pk=character_id, archived_at__isnull=True).first())
+        if character is None:
+            raise exceptions.NotFound("Character not found.")
+        unit = selectors.unit_for_character(character)
+        if unit is None:
+            return Response({"on_duty": False, "unit_id": None, "callsign": character.callsign or None,
+                             "status": "offline", "state": None, "status_code": None, "call_id": None,
+                             "call_number": None})
+        call = unit.current_call
+        return Response({"on_duty": True, "unit_id": str(unit.pk), "callsign": unit.name,
+                         "status": services.unit_status_label(unit), "state": unit.state,
+                         "status_code": unit.status_code.code if unit.status_code_id else None,
+                         "call_id": str(call.pk) if call else None, "call_number": call.number if call else None})
+
+
+class FivemStatusCodesView(FivemMixin, CommunityAPIView):
+    """GET /fivem/status-codes → [{code, name, state}]: what `/status` lists and `/status <code>` accepts."""
+
+    @extend_schema(operation_id="fivem_status_codes_get", request=None, responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response([{"code": c.code, "name": c.name, "state": services.state_for_status_code(c)}
+                         for c in selectors.status_codes(request.community)])

@@ -263,7 +263,8 @@ def test_fivem_plate(server, other_server, community, john, civic, cop):
     assert r.json() == {
         "plate": "ABC1234",
         "vehicle": {"plate": "ABC1234", "make": "Honda", "model": "Civic", "color": "Black", "year": 2020,
-                    "is_stolen": False, "owner_name": "John Smith", "registration_status": "valid",
+                    "is_stolen": False, "owner_name": "John Smith", "owner_id": str(john.pk),
+                    "registration_status": "valid",
                     "insurance_status": "valid"},
         "bolo": None, "warrants": [],
         "flags": {"registered": True, "is_stolen": False, "has_bolo": False, "has_warrants": False},
