@@ -100,7 +100,8 @@ def test_openapi_schema_and_docs(db):
     assert "/api/communities" in schema["paths"] and "/api/auth/token" in schema["paths"]
     # Routes outside DRF are described by hand (cad.core.api.schema.EXTRA_PATHS).
     for outside in ("/api/dispatch/location-update", "/api/dispatch/location-update/batch",
-                    "/fivem/livemap/position", "/emergency/new_dispatch", "/fivem/events"):
+                    "/fivem/livemap/position", "/fivem/livemap/positions", "/emergency/new_dispatch",
+                    "/fivem/events"):
         assert outside in schema["paths"], outside
     assert APIClient().get("/api/docs").status_code == 200
 

@@ -89,6 +89,16 @@ EXTRA_PATHS = {
         "responses": {"200": {"description": "Stored", **_json({"type": "object", "properties": {
             "ok": {"type": "boolean"}}})}, **_errors(400, 401, 403, 405, 413)},
     }},
+    "/fivem/livemap/positions": {"post": {
+        "operationId": "fivem_livemap_positions", "tags": ["fivem"], "security": [{"apiTokenBearer": []}],
+        "summary": "Every on-duty unit of a game server at once: an array of /fivem/livemap/position bodies "
+                   "(or {positions: [...]}); a missing postal is filled with the nearest one",
+        "requestBody": {"required": True, **_json({"oneOf": [
+            {"type": "array", "items": {"type": "object"}},
+            {"type": "object", "properties": {"positions": {"type": "array", "items": {"type": "object"}}}}]})},
+        "responses": {"200": {"description": "Stored", **_json({"type": "object", "properties": {
+            "ok": {"type": "boolean"}, "accepted": {"type": "integer"}}})}, **_errors(400, 401, 403, 405, 413, 429)},
+    }},
     "/emergency/new_dispatch": {"post": {
         "operationId": "emergency_new_dispatch", "tags": ["emergency"], "security": [],
         "summary": "002 (Sonoran): create calls and attach units by API id; auth is {id, key} in the body",
