@@ -6,6 +6,8 @@ ASGI app in dispatch.ingest serves them in front of Django.
 
 from __future__ import annotations
 
+import uuid
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
