@@ -131,12 +131,15 @@ if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # An unreachable server (restart, failover) fails the request with a 503 in seconds, never a hang.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
         if env.bool("DB_POOL", default=False):
             # A psycopg pool per process: Django's way to reuse connections under ASGI, where
             # persistent per-thread connections (CONN_MAX_AGE) would pile up across executor threads.
             DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
                 "min_size": env.int("DB_POOL_MIN", default=2), "max_size": env.int("DB_POOL_MAX", default=10),
-                "timeout": 10,
+                "timeout": env.int("DB_POOL_TIMEOUT", default=10),  # waiting for a connection; then 503
             }
             DATABASES["default"]["CONN_MAX_AGE"] = 0
         else:

@@ -10,6 +10,7 @@ import codecs
 import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseBadRequest, JsonResponse
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,13 @@ class ApiErrorMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if is_api_path(request.path) and isinstance(exception, OperationalError | InterfaceError):
+            # Outside DRF (002's /emergency, SSE): the same 503 as cad.core.api.exceptions answers inside it.
+            from cad.core.api.exceptions import UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER
+
+            response = JsonResponse({"error": UNAVAILABLE_MESSAGE}, status=503)
+            response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+            return response
         if is_api_path(request.path) and isinstance(exception, RequestDataTooBig):
             return JsonResponse({"error": "Request body too large."}, status=413)
         if is_api_path(request.path) and isinstance(exception, SuspiciousOperation):

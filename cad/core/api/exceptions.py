@@ -7,7 +7,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
@@ -50,6 +50,23 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "Request body too large."
     default_code = "payload_too_large"
+
+
+# The database went away (restart, failover, network): the request did nothing it could not retry. A 503
+# the client can wait out, never a 500 or a hang; the next request opens a fresh connection.
+DatabaseUnavailable = (OperationalError, InterfaceError)
+UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
+UNAVAILABLE_RETRY_AFTER = 5
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = UNAVAILABLE_MESSAGE
+    default_code = "unavailable"
+
+    def __init__(self):
+        super().__init__()
+        self.wait = UNAVAILABLE_RETRY_AFTER  # DRF turns `wait` into Retry-After
 
 
 class NotFound(exceptions.NotFound):
@@ -114,6 +131,8 @@ def exception_handler(exc, context):
         # (a number past its column's range). Bad input, not a server fault; the statement changed nothing.
         logger.warning("Database refused a value: %s", exc)
         exc = exceptions.ValidationError({"non_field_errors": ["A value is out of the range the database can store."]})
+    elif isinstance(exc, DatabaseUnavailable):
+        exc = ServiceUnavailable()
     elif isinstance(exc, UnscopedQueryError):
         raise exc  # a programming error: let it surface as a 500 (and fail the test that hit it)
     response = drf_exception_handler(exc, context)
