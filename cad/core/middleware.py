@@ -10,7 +10,6 @@ import codecs
 import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseBadRequest, JsonResponse
 
 logger = logging.getLogger(__name__)
@@ -45,12 +44,15 @@ class ApiErrorMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if is_api_path(request.path) and isinstance(exception, OperationalError | InterfaceError):
-            # Outside DRF (002's /emergency, SSE): the same 503 as cad.core.api.exceptions answers inside it.
-            from cad.core.api.exceptions import UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER
+        from cad.core.api import exceptions as api_exceptions
 
-            response = JsonResponse({"error": UNAVAILABLE_MESSAGE}, status=503)
-            response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        if is_api_path(request.path) and isinstance(
+                exception, api_exceptions.DatabaseUnavailable + api_exceptions.BrokerUnavailable):
+            # Outside DRF (002's /emergency, SSE): the same 503 as cad.core.api.exceptions answers inside it.
+            message = (api_exceptions.UNAVAILABLE_MESSAGE if isinstance(exception, api_exceptions.DatabaseUnavailable)
+                       else api_exceptions.BROKER_UNAVAILABLE_MESSAGE)
+            response = JsonResponse({"error": message}, status=503)
+            response["Retry-After"] = str(api_exceptions.UNAVAILABLE_RETRY_AFTER)
             return response
         if is_api_path(request.path) and isinstance(exception, RequestDataTooBig):
             return JsonResponse({"error": "Request body too large."}, status=413)

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django_ratelimit.exceptions import Ratelimited
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -59,13 +61,18 @@ UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
 UNAVAILABLE_RETRY_AFTER = 5
 
 
+# Redis (cache, token lookups) restarting: the same, for as long as the restart takes.
+BrokerUnavailable = (RedisConnectionError, RedisTimeoutError)
+BROKER_UNAVAILABLE_MESSAGE = "The cache is unavailable; try again shortly."
+
+
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = UNAVAILABLE_MESSAGE
     default_code = "unavailable"
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, detail: str | None = None):
+        super().__init__(detail)
         self.wait = UNAVAILABLE_RETRY_AFTER  # DRF turns `wait` into Retry-After
 
 
@@ -133,6 +140,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError({"non_field_errors": ["A value is out of the range the database can store."]})
     elif isinstance(exc, DatabaseUnavailable):
         exc = ServiceUnavailable()
+    elif isinstance(exc, BrokerUnavailable):
+        exc = ServiceUnavailable(BROKER_UNAVAILABLE_MESSAGE)
     elif isinstance(exc, UnscopedQueryError):
         raise exc  # a programming error: let it surface as a 500 (and fail the test that hit it)
     response = drf_exception_handler(exc, context)
