@@ -268,10 +268,9 @@ def _send(community_id: str, names: tuple[str, ...], data: Any, sse: tuple) -> E
         return None
     try:
         event = _numbered(event, _store().record(event))
-    except Exception:  # a dead broker must not fail the request that already committed
-        logger.exception("could not number %s", names)
-        return event
-    _sender.submit(event)
+    except Exception:  # a dead broker must not fail the request that already committed: the sender
+        logger.warning("could not number %s now; it is sent once the broker is back", names, exc_info=True)
+    _sender.submit(event)  # numbers it later if it could not be numbered now (seq 0)
     return event
 
 
@@ -318,16 +317,22 @@ class _Sender:
         self._own_pid = 0
         self._lock = threading.Lock()
 
+    RETRY_MAX_SECONDS = 2.0
+
     def submit(self, event: Event) -> None:
         loop = _server_loop()
         if loop is not None:
             loop.call_soon_threadsafe(self._enqueue, event)
             return
-        future = asyncio.run_coroutine_threadsafe(self._send_now(event), self._private_loop())
+        own = self._private_loop()
+        future = asyncio.run_coroutine_threadsafe(self._send_now(event), own)
         try:
             future.result(timeout=10)
         except Exception:
-            logger.exception("could not publish %s to %s", event.names, event.group)
+            # The broker is down (a Redis restart): keep it, in order, and retry from this process's own
+            # loop; a long-lived worker delivers it once the broker is back.
+            logger.warning("could not publish %s to %s now; retrying", event.names, event.group, exc_info=True)
+            own.call_soon_threadsafe(self._enqueue, event)
 
     def _enqueue(self, event: Event) -> None:
         loop = asyncio.get_running_loop()
@@ -346,13 +351,22 @@ class _Sender:
     async def _drain(self, queue: asyncio.Queue) -> None:
         while True:
             event = await queue.get()
-            try:
-                await self._send_now(event)
-            except Exception:
-                logger.exception("could not publish %s to %s", event.names, event.group)
+            delay = 0.1
+            while True:  # in order: what was raised during a broker outage (a panic) goes out once it is back
+                try:
+                    await self._send_now(event)
+                    break
+                except Exception:
+                    if delay == 0.1:
+                        logger.warning("could not publish %s to %s; retrying until the broker is back",
+                                       event.names, event.group, exc_info=True)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, self.RETRY_MAX_SECONDS)
 
     @staticmethod
     async def _send_now(event: Event) -> None:
+        if getattr(event, "seq", None) == 0:  # could not be numbered when it was raised (broker down): number it now
+            event = _numbered(event, await _store().arecord(event))
         layer = get_channel_layer()
         if layer is not None:
             await layer.group_send(event.group, event.as_message())
