@@ -180,3 +180,9 @@ def test_disallowed_host_on_an_api_path_is_json(admin, settings):
         r = client.post(path, {}, format="json")
         assert r.status_code == 400 and r["Content-Type"].startswith("application/json"), (path, r.content)
         assert r.json()["error"]
+
+
+def test_a_query_string_with_too_many_fields_is_json(as_, officer, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    r = as_(officer).get("/api/bolos/search?" + "&".join(f"f{i}=x" for i in range(20)))
+    assert r.status_code == 400 and r["Content-Type"].startswith("application/json")

@@ -84,7 +84,11 @@ def _refuse_unusable_input(request):
             return _bad_request(request, f"Cannot decode a body in charset '{charset[:40]}'; send UTF-8.")
     if "\x00" in request.path:
         return _bad_request(request, "NUL characters are not allowed.", "path")
-    for name, values in request.GET.lists():
+    try:
+        params = list(request.GET.lists())
+    except SuspiciousOperation:  # too many fields: raised here, outside any view's error handling
+        return _bad_request(request, "Malformed query string.")
+    for name, values in params:
         if "\x00" in name or any("\x00" in v for v in values):
             return _bad_request(request, "NUL characters are not allowed.", name.replace("\x00", "") or "query")
     return None
