@@ -73,6 +73,11 @@ class FakeDiscord:
         providers["discord"] = {**providers["discord"],
                                 "APPS": [{"client_id": CLIENT_ID, "secret": CLIENT_SECRET}]}
         settings.SOCIALACCOUNT_PROVIDERS = providers
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        if policy:  # as settings.py does for a configured Discord: the sign-in form is redirected here
+            directives = {**policy["DIRECTIVES"]}
+            directives["form-action"] = [*directives.get("form-action", []), self.url.removesuffix("/api")]
+            settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
 
     # -- the API ----------------------------------------------------------------------------------
     def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:

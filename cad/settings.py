@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "postals",
     "maps",
     "accounts",
+    "administration",
     "web",
 ]
 
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context.shell",
+                "characters.context.character_switcher",
             ],
         },
     },
@@ -349,6 +351,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+if DISCORD_CLIENT_ID:
+    # "Sign in with Discord" posts here and is redirected to Discord's consent page; browsers apply
+    # form-action to that redirect too.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _discord = _urlsplit(DISCORD_API_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_discord.scheme}://{_discord.netloc}")
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=["security.W021"])
 
 LANGUAGE_CODE = "en-us"

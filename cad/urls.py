@@ -52,6 +52,8 @@ urlpatterns = [
     path("", include("calls.api.emergency_urls")),
     path("", include("maps.urls")),
     path("", include("accounts.urls")),
+    path("", include("characters.urls")),
+    path("", include("administration.urls")),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", MediaView.as_view(), name="media"),
     path("", include("web.urls")),
 ]

@@ -14,7 +14,7 @@ NAVIGATION: tuple[tuple[str, str, Role], ...] = (
     ("mdt", "MDT", Role.OFFICER),
     ("records", "Records", Role.OFFICER),
     ("characters", "Characters", Role.CIVILIAN),
-    ("settings", "Settings", Role.ADMIN),
+    ("settings", "Settings", Role.SUPERVISOR),  # supervisors read members and value lists
 )
 
 

@@ -261,7 +261,7 @@ def audit_record(*, community: Community, by, action: str, target=None, changes:
     line exists exactly when the change does."""
     return AuditEntry.objects.create(
         community=community, actor=person(by), actor_name=handle(by)[:150], action=action,
-        target_type=type(target)._meta.model_name if target is not None else "",
+        target_type=target._meta.model_name if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:200] if target is not None else "",
         changes=changes or {},

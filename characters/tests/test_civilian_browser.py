@@ -1,0 +1,89 @@
+"""The civilian's flow in headless Chromium: a character, a vehicle marked stolen (an officer's lookup
+then says Stolen), and a 911 call that reaches a dispatcher's board."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import expect
+
+from calls.models import Call
+from characters.models import Character, Vehicle
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_civilian_character_vehicle_stolen_and_911(page, new_page, sign_in, community, civilian, officer,
+                                                   dispatcher, server, axe, screenshot):
+    sign_in(page, civilian)
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/characters$"))
+    expect(page.get_by_role("heading", name="My characters")).to_be_visible()
+    assert axe(page) == []
+
+    page.get_by_role("button", name="New character").click()
+    page.get_by_label("First name").fill("Jane")
+    page.get_by_label("Last name").fill("Doe")
+    page.get_by_label("Date of birth").fill("1990-04-15")
+    expect(page.get_by_label("Type").locator("option[value=leo]")).to_have_count(0)  # civilians: no leo
+    page.get_by_role("button", name="Create character").click()
+    expect(page.get_by_role("heading", name="Jane Doe")).to_be_visible()
+    jane = Character.objects.for_community(community).get(first_name="Jane")
+    assert jane.user == civilian
+
+    vehicles = page.get_by_role("region", name="Vehicles")
+    vehicles.get_by_label("Plate").fill("cad 42")
+    vehicles.get_by_label("Make").fill("Vapid")
+    vehicles.get_by_label("Model").fill("Dominator")
+    vehicles.get_by_role("button", name="Register vehicle").click()
+    row = page.get_by_role("row", name=re.compile("CAD42"))
+    expect(row).to_contain_text("Not stolen")
+    row.get_by_role("button", name="Mark stolen").click()
+    expect(page.get_by_role("row", name=re.compile("CAD42"))).to_contain_text("Stolen")
+    assert Vehicle.objects.for_community(community).get(plate="CAD42").is_stolen
+    assert axe(page) == []
+    screenshot(page, "civilian-character")
+
+    # The officer's lookup says Stolen.
+    cop = new_page()
+    sign_in(cop, officer)
+    try:
+        reverse("mdt")
+    except NoReverseMatch:
+        lookup = server.get("/fivem/lookup/plate/CAD42").json()
+        assert lookup["flags"]["is_stolen"] is True and lookup["vehicle"]["owner_name"] == "Jane Doe"
+    else:
+        cop.goto("/mdt")
+        cop.get_by_label(re.compile("Search|Lookup|Plate", re.I)).first.fill("CAD42")
+        cop.keyboard.press("Enter")
+        expect(cop.get_by_text("Stolen").first).to_be_visible()
+
+    # A 911 call from the civilian's page reaches the dispatcher's board.
+    board = new_page()
+    sign_in(board, dispatcher)
+    try:
+        reverse("dispatch")
+        has_board = True
+    except NoReverseMatch:
+        has_board = False
+    if has_board:
+        board.goto("/dispatch")
+        expect(board.get_by_role("status", name="Connection")).to_have_text("Live")
+    page.get_by_role("link", name="← My characters").click()
+    call_form = page.get_by_role("region", name="Call 911")
+    call_form.get_by_label("Location").fill("Legion Square")
+    call_form.get_by_label("Postal").fill("7105")
+    call_form.get_by_label("What is happening").fill("Two men fighting outside the bank")
+    call_form.get_by_role("button", name="Call 911").click()
+    expect(page.get_by_role("status", name="Messages")).to_contain_text("911 call #")
+    call = Call.objects.for_community(community).get(location="Legion Square")
+    expect(page.get_by_role("region", name="My 911 calls")).to_contain_text(f"#{call.number}")
+    assert call.caller == "Jane Doe" and call.created_by == civilian
+    if has_board:
+        expect(board.get_by_role("region", name="Call queue")).to_contain_text("Legion Square")
+    else:
+        assert any(c["location"] == "Legion Square" for c in server.get("/fivem/poll-calls").json()["calls"])
+    assert axe(page) == []
+    screenshot(page, "civilian-911")
