@@ -53,6 +53,7 @@ urlpatterns = [
     path("", include("maps.urls")),
     path("", include("accounts.urls")),
     path("", include("characters.urls")),
+    path("", include("calls.urls")),
     path("", include("administration.urls")),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", MediaView.as_view(), name="media"),
     path("", include("web.urls")),

@@ -67,11 +67,3 @@ class LicenseForm(forms.Form):
 
         self.fields["license_class"].queryset = LicenseClass.objects.for_community(community).filter(
             archived_at__isnull=True)
-
-
-class Call911Form(forms.Form):
-    location = forms.CharField(label="Location", max_length=200, help_text="Street or landmark.")
-    postal = forms.CharField(label="Postal", max_length=20, required=False)
-    description = forms.CharField(label="What is happening", max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
-    caller = forms.CharField(label="Your name", max_length=120, required=False)

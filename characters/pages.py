@@ -1,5 +1,5 @@
-"""The civilian's pages: /characters (also `/` for a civilian), a character with its vehicles,
-licences and weapons, and Call 911. Every member has these pages for their own characters; another
+"""The civilian's pages: /characters (also `/` for a civilian) and a character with its vehicles,
+licences and weapons (Call 911 is the calls app's page, /911). Every member has these pages for their own characters; another
 member's character, or another community's, is simply not found."""
 
 from __future__ import annotations
@@ -17,16 +17,11 @@ from django.views.decorators.http import require_POST
 from cad.core.choices import Role
 from cad.core.errors import DomainError
 from cad.core.forms import service_errors
-from calls import services as call_services
-from calls.choices import CallOrigin
-from calls.models import Call
 from web.access import community_object_or_404, page
 
 from . import forms, selectors, services
 from .choices import FIRST_RESPONDER_TYPES
 from .models import Character, DrivingLicense, LicensePointEntry, Vehicle, Weapon, WeaponLicenseApplication
-
-MY_CALLS = 8
 
 
 def _mine(request):
@@ -50,56 +45,12 @@ def _check_type(request, form) -> bool:
     return True
 
 
-def _my_calls(request) -> list[Call]:
-    return list(Call.objects.for_community(request.community).filter(
-        created_by=request.user, origin=CallOrigin.CALLER, archived_at__isnull=True,
-    ).order_by("-created_at")[:MY_CALLS])
-
-
 # --- the list ----------------------------------------------------------------------------------------
 @page(Role.CIVILIAN)
 def character_list(request):
-    return _render_list(request)
-
-
-def _render_list(request, *, call_form=None, status=200):
     active = services.active_character(request.user, request.community)
     characters = list(_mine(request).select_related("department").order_by("last_name", "first_name"))
-    caller = active.full_name if active else (characters[0].full_name if len(characters) == 1 else "")
-    return render(request, "characters/list.html", {
-        "characters": characters, "active": active,
-        "call_form": call_form or forms.Call911Form(initial={"caller": caller}),
-        "my_calls": _my_calls(request),
-        "approval_needed": call_services.call911_needs_approval(community=request.community, role=request.role,
-                                                                from_dispatch=False),
-    }, status=status)
-
-
-@page(Role.CIVILIAN)
-def my_calls(request):
-    """The caller's 911 calls with their status (the list refreshes this fragment)."""
-    return render(request, "characters/my_calls.html", {"my_calls": _my_calls(request)})
-
-
-@require_POST
-@page(Role.CIVILIAN)
-def call_911(request):
-    form = forms.Call911Form(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        active = services.active_character(request.user, request.community)
-        waits = call_services.call911_needs_approval(community=request.community, role=request.role,
-                                                     from_dispatch=False)
-        with service_errors(form):
-            call = call_services.call_create(
-                community=request.community, by_user=request.user, by_character=active, title="911 call",
-                location=data["location"], postal=data["postal"], description=data["description"],
-                caller=data["caller"] or (active.full_name if active else request.user.get_username()),
-                origin=CallOrigin.CALLER, awaiting_approval=waits)
-            messages.success(request, f"911 call #{call.number} sent." + (
-                " A dispatcher will review it." if waits else " Help is on the way."))
-            return redirect("characters")
-    return _render_list(request, call_form=form, status=400)
+    return render(request, "characters/list.html", {"characters": characters, "active": active})
 
 
 # --- create ------------------------------------------------------------------------------------------

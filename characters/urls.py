@@ -5,9 +5,7 @@ from . import pages
 urlpatterns = [
     path("characters", pages.character_list, name="characters"),
     path("characters/new", pages.character_new, name="character-new"),
-    path("characters/911", pages.call_911, name="call-911"),
     path("characters/active", pages.character_switch, name="character-switch"),
-    path("characters/911/mine", pages.my_calls, name="my-911-calls"),
     path("characters/<uuid:pk>", pages.character_detail, name="character"),
     path("characters/<uuid:pk>/edit", pages.character_edit, name="character-edit"),
     path("characters/<uuid:pk>/archive", pages.character_archive, name="character-archive"),

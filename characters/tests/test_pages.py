@@ -9,8 +9,6 @@ import pytest
 from PIL import Image
 
 from cad.core import services as core_services
-from calls.choices import CallApproval, CallOrigin
-from calls.models import Call
 
 from ..models import Character, Vehicle, Weapon, WeaponLicenseApplication
 from .factories import enable_dmv, enable_weapons, make_character
@@ -36,7 +34,7 @@ def test_signed_out_goes_to_sign_in(client, community):
 def test_list_shows_only_my_characters(civ, community, civ_char, officer_char, foreign_char):
     body = civ.get("/characters").content.decode()
     assert "Carl Civvy" in body and "Olivia Officer" not in body and "Fred Foreign" not in body
-    assert "New character" in body and "Call 911" in body
+    assert "New character" in body and 'href="/911"' in body
 
 
 def test_create_character(civ, community, civilian):
@@ -165,29 +163,6 @@ def test_weapons(civ, community, civ_char):
     assert civ.post(f"/characters/{civ_char.pk}/weapon-license", {"notes": "Again"}).status_code == 400  # pending
     assert WeaponLicenseApplication.objects.for_community(community).filter(character=civ_char).count() == 1
     assert "Pending" in civ.get(f"/characters/{civ_char.pk}").content.decode()
-
-
-def test_call_911(civ, community, civilian, civ_char):
-    r = civ.post("/characters/911", {"location": "Legion Square", "postal": "7105", "description": "Shots fired"})
-    assert r.status_code == 302
-    call = Call.objects.for_community(community).get(location="Legion Square")
-    assert (call.origin, call.created_by, call.approval, call.caller) == (
-        CallOrigin.CALLER, civilian, CallApproval.NONE, "Carl Civvy")
-    assert f"#{call.number}" in civ.get("/characters/911/mine").content.decode()
-
-
-def test_call_911_waits_for_approval_when_asked(civ, community):
-    core_services.community_update(community=community, call911_approval=True)
-    civ.post("/characters/911", {"location": "Pier", "description": "Fight"})
-    call = Call.objects.for_community(community).get(location="Pier")
-    assert call.approval == CallApproval.PENDING
-    assert "Awaiting approval" in civ.get("/characters/911/mine").content.decode()
-
-
-def test_bad_911_call_creates_nothing(civ, community):
-    assert civ.post("/characters/911", {"location": "", "description": "x"}).status_code == 400
-    assert civ.post("/characters/911", {"location": "x" * 300, "description": "x"}).status_code == 400
-    assert not Call.objects.for_community(community).exists()
 
 
 def test_non_member_gets_no_community_page(client, db):
