@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "accounts",
     "administration",
     "web",
+    "mdt",
 ]
 
 MIDDLEWARE = [

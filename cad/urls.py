@@ -55,6 +55,9 @@ urlpatterns = [
     path("", include("characters.urls")),
     path("", include("calls.urls")),
     path("", include("administration.urls")),
+    path("", include("maps.page_urls")),
+    path("", include("mdt.urls")),
+    path("", include("records.urls_pages")),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", MediaView.as_view(), name="media"),
     path("", include("web.urls")),
 ]

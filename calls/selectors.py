@@ -101,3 +101,16 @@ def call_by_id_or_number(community, value, *, include_archived: bool = False, in
     if call is None:
         raise NotFound("Call not found.")
     return call
+
+
+def call_of_unit(community, unit) -> Call | None:
+    """The open call a unit is on: its current call first, else its newest assignment (the MDT's "my call",
+    the report form's pre-filled call)."""
+    if unit is None:
+        return None
+    qs = call_queryset(community).filter(status__in=OPEN_STATUSES, assignments__unit=unit)
+    if unit.current_call_id:
+        current = qs.filter(pk=unit.current_call_id).first()
+        if current is not None:
+            return current
+    return qs.order_by("-created_at").first()

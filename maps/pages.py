@@ -1,15 +1,17 @@
-"""The live map page (/map) and the JSON it refreshes itself from."""
+"""The live map page (/map), the JSON it refreshes itself from, and the map-background panel of the settings page."""
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cad.core.choices import Role
-from web.access import page
+from cad.core.forms import service_errors
+from web.access import community_object_or_404, page
 
-from . import selectors
+from . import selectors, services
+from .forms import BackgroundForm
 
 
 @require_GET
@@ -28,3 +30,38 @@ def map_state(request):
     response = JsonResponse(selectors.live_map_state(request.community))
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- the map background, for the community settings page -------------------------------------------------
+def _background(request, *, status: int = 200, form=None, message: str = "") -> HttpResponse:
+    return render(request, "maps/_background.html", {
+        "form": form or BackgroundForm(), "message": message,
+        "active": selectors.active_tileset(request.community), "latest": selectors.latest_upload(request.community),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@page(Role.ADMIN)
+def background(request):
+    """GET/POST /map/background: the upload form and the state of the community's map background (a partial
+    the settings page includes; see templates/maps/background_include.html)."""
+    if request.method == "GET":
+        return _background(request)
+    form = BackgroundForm(request.POST, request.FILES)
+    if form.is_valid():
+        with service_errors(form):
+            tileset = services.map_images_upload(community=request.community, files=form.cleaned_data["files"],
+                                                 by=request.user)
+        if not form.errors:
+            kind = "pictures" if tileset.kind == "pictures" else "tile archive"
+            return _background(request, message=f"Received the {kind}; the tiles are being cut. The map switches "
+                                                  "to them when they are ready.")
+    return _background(request, status=400, form=form)
+
+
+@require_POST
+@page(Role.ADMIN)
+def background_archive(request, tileset_id):
+    tileset = community_object_or_404(selectors.tilesets(request.community), pk=tileset_id)
+    services.tileset_archive(tileset=tileset, by=request.user)
+    return _background(request, message="The map is back to the grid with postal labels.")

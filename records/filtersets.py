@@ -19,6 +19,16 @@ class _Base(FilterSet):
     createdAfter = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")  # noqa: N815
     created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     createdBefore = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")  # noqa: N815
+    q = filters.CharFilter(method="search", max_length=100)
+    text_fields: tuple[str, ...] = ()  # the record's own text searched besides the person's name
+
+    def search(self, queryset, name, value):
+        for term in value.split()[:5]:
+            match = Q(character__first_name__icontains=term) | Q(character__last_name__icontains=term)
+            for field in self.text_fields:
+                match |= Q(**{f"{field}__icontains": term})
+            queryset = queryset.filter(match)
+        return queryset
 
 
 class ReportFilterSet(FilterSet):
@@ -63,6 +73,8 @@ class CitationFilterSet(_Base):
     issuedBy = filters.UUIDFilter(field_name="issued_by_id")  # noqa: N815
     paid = filters.BooleanFilter()
 
+    text_fields = ("violation",)
+
     class Meta:
         model = Citation
         fields: list[str] = []
@@ -72,6 +84,8 @@ class WarrantFilterSet(_Base):
     status = filters.ChoiceFilter(choices=WarrantStatus.choices)
     issued_by = filters.UUIDFilter(field_name="issued_by_id")
     issuedBy = filters.UUIDFilter(field_name="issued_by_id")  # noqa: N815
+
+    text_fields = ("title",)
 
     class Meta:
         model = Warrant

@@ -152,3 +152,21 @@ def search_reports(qs: QuerySet[Report], query: str) -> QuerySet[Report]:
     if digits.isdigit():
         match |= Q(number=int(digits))
     return qs.filter(match)
+
+
+def calls_for_report(community, query: str, *, limit: int = 10):
+    """Calls a report can be linked to: open or closed in the last 7 days, matching the call's number,
+    title or location."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from calls.models import Call
+
+    qs = (Call.objects.for_community(community).filter(archived_at__isnull=True)
+          .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=timezone.now() - timedelta(days=7))))
+    match = Q(title__icontains=query) | Q(location__icontains=query) | Q(call_type__icontains=query)
+    digits = query.lstrip("#")
+    if digits.isdigit():
+        match |= Q(number=int(digits))
+    return qs.filter(match).order_by("-created_at")[:limit]

@@ -50,12 +50,12 @@ const GridLayer = L.GridLayer.extend({
     for (let x = Math.ceil(nw.lng / step) * step; x <= se.lng; x += step) {
       const [px] = toPx(x, 0);
       ctx.beginPath(); ctx.moveTo(px + 0.5, 0); ctx.lineTo(px + 0.5, size.y); ctx.stroke();
-      ctx.fillText(`x ${x}`, px + 3, 11);
+      if (px < size.x - 44) ctx.fillText(`x ${x}`, px + 3, 11);
     }
     for (let y = Math.floor(nw.lat / step) * step; y >= se.lat; y -= step) {
       const [, py] = toPx(0, y);
       ctx.beginPath(); ctx.moveTo(0, py + 0.5); ctx.lineTo(size.x, py + 0.5); ctx.stroke();
-      ctx.fillText(`y ${y}`, 3, py - 3);
+      if (py > 14) ctx.fillText(`y ${y}`, 3, py - 3);
     }
     if (coords.z >= 3 && postals.length) {
       ctx.fillStyle = "#e2e8f0";
@@ -221,7 +221,7 @@ function markerForUnit(unit) {
   return null;
 }
 
-let listSignature = "";
+let listSignature = null;
 function renderUnitList() {
   const rows = [...units.values()];
   const signature = rows.map((u) => `${u.id}|${u.callsign}|${u.status}|${markerForUnit(u) ? 1 : 0}`).join(";");
@@ -271,7 +271,7 @@ function setUnits(list) {
     for (const key of unit.keys) unitByKey.set(key, unit);
   }
   refreshMarkerIdentity();
-  listSignature = "";
+  listSignature = null;
   renderUnitList();
 }
 

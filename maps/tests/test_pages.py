@@ -1,0 +1,96 @@
+"""/map and /map/state without a browser: roles, tenancy and what the state carries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from cad.core.models import Department
+from calls import services as call_services
+from dispatch import services as dispatch_services
+from records.tests.factories import make_character
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def web():
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def on_duty(community, officer):
+    lspd = Department.objects.for_community(community).get(short_name="LSPD")
+    character = make_character(community, first="Adam", last="Adams", type="leo", user=officer, department=lspd,
+                               callsign="1-A-12")
+    unit = dispatch_services.duty_set(character=character, on=True, by=officer)
+    dispatch_services.position_update(community_id=community.pk, unit_id=str(character.pk), x=100.0, y=-200.0,
+                                      z=30.0, heading=90.0, character_id=str(character.pk), origin="fivem")
+    return unit
+
+
+def test_roles(web, civilian, officer, dispatcher, client):
+    assert web(civilian).get("/map").status_code == 403
+    assert web(civilian).get("/map/state").status_code == 403
+    assert client.get("/map").status_code == 302
+    page = web(officer).get("/map")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'aria-label="Map"' in html and "/static/leaflet/leaflet.js" in html and "map-config" in html
+    config = json.loads(html.split('id="map-config" type="application/json">')[1].split("</script>")[0])
+    assert config["crs"]["transformation"] == [0.02072, 117.3, -0.0205, 172.8] and config["tiles"] is None
+    assert web(dispatcher).get("/map").status_code == 200
+
+
+def test_state_has_units_positions_calls_and_panics(web, officer, on_duty, community, dispatcher):
+    call_services.call_create(community=community, title="Shots fired", x=10.0, y=20.0, by_user=dispatcher)
+    call_services.call_create(community=community, title="No place")
+    character = on_duty.character
+    call_services.panic_trigger(community=community, character=character, coords={"x": 100.0, "y": -200.0, "z": 0})
+    state = web(officer).get("/map/state").json()
+    unit = state["units"][0]
+    assert unit["callsign"] == on_duty.name and unit["color"] == "#2563eb" and str(character.pk) in unit["keys"]
+    assert state["positions"][0]["unitId"] == str(character.pk) and state["positions"][0]["odId"] == str(on_duty.pk)
+    assert {c["title"] for c in state["calls"]} >= {"Shots fired"} and "No place" not in {c["title"] for c in state["calls"]}
+    assert state["panics"][0]["callsign"] == on_duty.name
+    assert state["panicSeconds"] == 90
+
+
+def test_state_is_scoped_to_the_community(web, on_duty, outsider):
+    state = web(outsider).get("/map/state").json()
+    assert state["units"] == [] and state["positions"] == [] and state["calls"] == []
+
+
+# --- the settings page's map-background panel ------------------------------------------------------------
+@pytest.fixture
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_background_panel_upload_and_archive(web, admin, officer, community, _media, other_community, outsider):
+    from maps import selectors, services
+    from maps.tests.test_tiles import pictures
+
+    client = web(admin)
+    html = client.get("/map/background").content.decode()
+    assert '<label for="id_files">Map images</label>' in html and "neutral grid" in html
+    assert web(officer).get("/map/background").status_code == 403
+    response = client.post("/map/background", {"files": pictures()[:5]})
+    assert response.status_code == 400 and "Missing minimap_sea_2_1" in response.content.decode()
+    assert not selectors.tilesets(community).exists()
+    response = client.post("/map/background", {"files": pictures()})
+    assert response.status_code == 200 and "being cut" in response.content.decode()
+    tileset = selectors.tilesets(community).get()
+    services.tileset_build(tileset_id=tileset.pk)
+    assert "Drawn now" in client.get("/map/background").content.decode()
+    assert web(outsider).post(f"/map/background/{tileset.pk}/archive").status_code == 404
+    assert web(officer).post(f"/map/background/{tileset.pk}/archive").status_code == 403
+    assert client.post(f"/map/background/{tileset.pk}/archive").status_code == 200
+    assert selectors.active_tileset(community) is None

@@ -1,0 +1,43 @@
+"""Records in headless Chromium: a report an officer files reaches the supervisor's review queue live, is
+approved there, and the author's list shows the new status without a reload."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_report_review_round_trip(new_page, sign_in, officer, officer_char, supervisor, axe, screenshot):
+    author = sign_in(new_page(), officer)
+    reviewer = sign_in(new_page(), supervisor)
+    reviewer.goto("/records")
+    queue = reviewer.get_by_role("region", name="Review queue")
+    expect(queue.get_by_text("Nothing waiting for review.")).to_be_visible()
+    expect(reviewer.get_by_role("status", name="Connection")).to_have_text("Live")
+
+    author.goto("/records/reports/new")
+    author.get_by_label("Report type").select_option(label="Incident")
+    author.get_by_label("Title", exact=True).fill("Traffic stop on Route 1")
+    author.get_by_label("Narrative").fill("Stopped a red Dominator for speeding.")
+    author.get_by_role("button", name="Submit for review").click()
+    expect(author.get_by_role("heading", name="Report #1: Traffic stop on Route 1")).to_be_visible()
+    author.goto("/records")
+    mine = author.get_by_role("region", name="My reports")
+    expect(mine.get_by_text("Pending", exact=True)).to_be_visible()
+    expect(author.get_by_role("status", name="Connection")).to_have_text("Live")
+
+    item = queue.get_by_role("article", name="Report #1 Traffic stop on Route 1")
+    expect(item).to_be_visible()  # arrived without a reload
+    expect(queue.locator("#queue-count")).to_have_text("1")
+    assert axe(reviewer) == []
+    screenshot(reviewer, "review-queue")
+    item.get_by_role("button", name="Approve").click()
+    expect(queue.get_by_text("Nothing waiting for review.")).to_be_visible()
+    expect(mine.get_by_text("Approved", exact=True)).to_be_visible()  # the author's page, no reload
+
+
+def test_a_civilian_gets_403(page, sign_in, civilian):
+    sign_in(page, civilian)
+    assert page.goto("/records").status == 403
