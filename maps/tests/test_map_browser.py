@@ -18,6 +18,14 @@ from records.tests.factories import make_character
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _patient_expectations():
+    # CI shares two cores with PostgreSQL, Redis and Chromium: give each expectation room, never a fixed sleep.
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def unit(community, officer):
     lspd = Department.objects.for_community(community).get(short_name="LSPD")

@@ -13,6 +13,14 @@ from records.tests.factories import make_character, make_vehicle
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _patient_expectations():
+    # CI shares two cores with PostgreSQL, Redis and Chromium: give each expectation room, never a fixed sleep.
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def officer_char(community, officer):
     from cad.core.models import Department
@@ -33,6 +41,7 @@ def test_lookups_flags_and_a_citation_with_points(page, sign_in, community, offi
     sign_in(page, officer)
     page.goto("/")
     expect(page).to_have_url(f"{page.url.split('/mdt')[0]}/mdt")
+    expect(page.get_by_role("status", name="Connection")).to_have_text("Live")  # the page's scripts are running
     page.get_by_role("button", name="Go on duty").click()
     expect(page.get_by_role("group", name="Status").get_by_role("button", name="10-8")).to_be_visible()
     page.keyboard.press("2")  # the second status button: 10-6

@@ -9,6 +9,14 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _patient_expectations():
+    # CI shares two cores with PostgreSQL, Redis and Chromium: give each expectation room, never a fixed sleep.
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def test_report_review_round_trip(new_page, sign_in, officer, officer_char, supervisor, axe, screenshot):
     author = sign_in(new_page(), officer)
     reviewer = sign_in(new_page(), supervisor)
