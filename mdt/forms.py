@@ -28,6 +28,16 @@ class ArrestForm(forms.Form):
                                        help_text="Empty: the penal codes' total.")
     fine_amount = forms.DecimalField(label="Arrest fine", min_value=Decimal("0"), max_digits=12, decimal_places=2,
                                      required=False, help_text="Empty: the penal codes' total.")
+    report = forms.ChoiceField(label="Linked report", required=False)
+
+    def __init__(self, *args, reports=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reports = {str(r.pk): r for r in reports}
+        self.fields["report"].choices = [("", "None")] + [(str(r.pk), f"#{r.number} {r.title}") for r in reports]
+
+    def clean_report(self):
+        value = self.cleaned_data["report"]
+        return self.reports.get(value) if value else None
 
 
 class WarrantForm(forms.Form):

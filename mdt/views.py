@@ -251,7 +251,7 @@ def _person(request, person: Character, *, status: int = 200, message: str = "",
         "person": person, "profile": profile, "message": message,
         "history": record_selectors.person_history(request.community, person),
         "citation_form": forms_given.get("citation_form") or forms.CitationForm(),
-        "arrest_form": forms_given.get("arrest_form") or forms.ArrestForm(),
+        "arrest_form": forms_given.get("arrest_form") or forms.ArrestForm(reports=_my_reports(request)),
         "warrant_form": forms_given.get("warrant_form") or forms.WarrantForm(),
         "open_form": next((name for name, f in forms_given.items() if f is not None and f.errors), ""),
         "dmv_points": request.community.dmv_enabled and request.community.dmv_points_enabled,
@@ -264,9 +264,14 @@ def person(request, character_id):
     return _person(request, _character(request, character_id))
 
 
+def _my_reports(request) -> list:
+    """The officer's latest reports, which an arrest can be linked to."""
+    return list(record_selectors.reports_of_user(request.community, request.user).order_by("-created_at")[:20])
+
+
 def _write(request, character_id, form_class, form_name, create) -> HttpResponse:
     subject = _character(request, character_id)
-    form = form_class(request.POST)
+    form = form_class(request.POST, **({"reports": _my_reports(request)} if form_class is forms.ArrestForm else {}))
     officer_character, _unit, error = _responder_or_error(request)
     if error and form.is_valid():
         form.add_error(None, error)
@@ -295,7 +300,8 @@ def person_arrest(request, character_id):
     def create(subject, officer, data) -> str:
         arrest = record_services.arrest_create(
             community=request.community, character=subject, arrested_by=officer, charges=data["charges"],
-            jail_time_min=data["jail_time_min"], fine_amount=data["fine_amount"], created_by=request.user)
+            jail_time_min=data["jail_time_min"], fine_amount=data["fine_amount"], report=data["report"],
+            created_by=request.user)
         return f"Arrest recorded: {arrest.title}, {arrest.jail_time_min} minutes, ${arrest.fine_amount}."
     return _write(request, character_id, forms.ArrestForm, "arrest_form", create)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from calls import services as call_services
 from characters.models import DrivingLicense
 from characters.services import license_issue
+from dispatch.selectors import unit_for_character
 from records import services as record_services
 from records.tests.factories import make_character, make_vehicle
 
@@ -46,6 +48,15 @@ def test_lookups_flags_and_a_citation_with_points(page, sign_in, community, offi
     expect(page.get_by_role("group", name="Status").get_by_role("button", name="10-8")).to_be_visible()
     page.keyboard.press("2")  # the second status button: 10-6
     expect(page.locator("#unit-status")).to_contain_text("10-6")
+
+    # A dispatcher assigns the unit to a new call: a notice (and a sound), and My call shows it, no reload.
+    call = call_services.call_create(community=community, title="10-50 MVA", location="Route 1", postal="334")
+    call_services.call_assign_unit(call=call, unit=unit_for_character(officer_char))
+    expect(page.get_by_role("alert").filter(has_text="New call assigned to you")).to_contain_text("10-50 MVA")
+    my_call = page.get_by_role("region", name="My call")
+    expect(my_call.get_by_role("heading", name=f"#{call.number} 10-50 MVA")).to_be_visible()
+    my_call.get_by_role("button", name="En route").click()
+    expect(my_call.get_by_role("status")).to_have_text("En route.")
 
     page.get_by_label("Lookup").fill("STOLEN1")
     page.get_by_role("button", name="Search").click()

@@ -150,9 +150,17 @@ def test_citation_needs_an_officer_character(web, officer, subject, community):
 
 
 def test_arrest_and_warrant_from_a_person_card(web, officer, officer_char, subject, community):
+    from records.models import Arrest
+
+    report = record_services.report_create(community=community, author=officer_char, title="Pursuit", body="x",
+                                           created_by=officer)
     client = web(officer)
-    response = client.post(f"/mdt/people/{subject.pk}/arrest", {"charges": "Reckless driving, Evading"})
+    assert f"#{report.number} Pursuit" in client.get(f"/mdt/people/{subject.pk}").content.decode()
+    response = client.post(f"/mdt/people/{subject.pk}/arrest", {"charges": "Reckless driving, Evading",
+                                                                 "report": str(report.pk)})
     assert response.status_code == 200 and "Arrest recorded" in response.content.decode()
+    assert Arrest.objects.for_community(community).get().report == report
+    assert client.post(f"/mdt/people/{subject.pk}/arrest", {"charges": "x", "report": "bogus"}).status_code == 400
     response = client.post(f"/mdt/people/{subject.pk}/warrant", {"title": "Failure to appear", "description": ""})
     assert response.status_code == 200 and Warrant.objects.for_community(community).filter(character=subject).exists()
     assert client.post(f"/mdt/people/{subject.pk}/warrant", {"title": ""}).status_code == 400

@@ -50,12 +50,12 @@ const GridLayer = L.GridLayer.extend({
     for (let x = Math.ceil(nw.lng / step) * step; x <= se.lng; x += step) {
       const [px] = toPx(x, 0);
       ctx.beginPath(); ctx.moveTo(px + 0.5, 0); ctx.lineTo(px + 0.5, size.y); ctx.stroke();
-      if (px < size.x - 44) ctx.fillText(`x ${x}`, px + 3, 11);
+      if (px < size.x - 44 && px > 2 && coords.y % 2 === 0) ctx.fillText(`x ${x}`, px + 3, 11);
     }
     for (let y = Math.floor(nw.lat / step) * step; y >= se.lat; y -= step) {
       const [, py] = toPx(0, y);
       ctx.beginPath(); ctx.moveTo(0, py + 0.5); ctx.lineTo(size.x, py + 0.5); ctx.stroke();
-      if (py > 14) ctx.fillText(`y ${y}`, 3, py - 3);
+      if (py > 14 && coords.x % 2 === 0) ctx.fillText(`y ${y}`, 3, py - 3);
     }
     if (coords.z >= 3 && postals.length) {
       ctx.fillStyle = "#e2e8f0";
@@ -71,7 +71,7 @@ const GridLayer = L.GridLayer.extend({
 });
 const grid = new GridLayer({ tileSize: 256 }).addTo(map);
 let tiles = null;
-let tilesId = null;
+let tilesId; // undefined until the first state: the grid note is written then too
 
 function setTiles(layer) {
   const id = layer ? layer.id : null;
