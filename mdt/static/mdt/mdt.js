@@ -25,6 +25,13 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
     lastUnitId = unitPanel.dataset.unitId || "";
     refresh("call-panel");
   }
+  // The assignment event carries no title: once My call shows the call, the notice names it.
+  const callPanel = document.getElementById("call-panel");
+  if (!notice.hidden && announced && callPanel && callPanel.dataset.callId === announced) {
+    const heading = callPanel.querySelector(".call-card h3");
+    if (heading) notice.textContent = `New call assigned to you: ${heading.textContent.trim()}`;
+    announced = "";
+  }
   if (target && target.id === "record-panel" && event.detail.requestConfig && event.detail.requestConfig.verb === "get") {
     target.focus();
   }
@@ -61,9 +68,11 @@ for (const key of "123456789") {
 }
 shortcut("/", "Focus the lookup field", () => document.getElementById("id_q").focus());
 
+let announced = "";
 function announceCall(data) {
   const number = data.callNumber || data.number || "";
   const title = data.title || data.callType || "";
+  announced = data.callId || data._id || "";
   notice.textContent = `New call assigned to you: #${number} ${title}`.trim();
   notice.hidden = false;
   clearTimeout(announceCall.timer);
