@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cad.core.choices import Role
 from cad.core.forms import service_errors
+from postals.selectors import active_postal_table
 from web.access import community_object_or_404, page
 
 from . import selectors, services
@@ -20,6 +21,7 @@ def map_page(request):
     return render(request, "maps/map.html", {
         "live": True,
         "map_config": selectors.map_config(request.community),
+        "has_postals": active_postal_table(request.community) is not None,
     })
 
 

@@ -87,16 +87,36 @@ def live_positions(community, *, now: datetime | None = None) -> list[dict]:
     return [{k: e.get(k) for k in keep} for e in locations(community.pk, now=now)]
 
 
+def postal_places(community) -> dict[str, tuple[float, float]]:
+    """{postal code: (x, y)} of the community's active postal table (one query; empty without one)."""
+    from postals.selectors import active_postal_table
+
+    table = active_postal_table(community)
+    if table is None:
+        return {}
+    return {str(e["code"]): (float(e["x"]), float(e["y"])) for e in table.entries
+            if isinstance(e, dict) and {"code", "x", "y"} <= set(e)}
+
+
 def live_calls(community, *, now: datetime | None = None) -> tuple[list[dict], list[dict]]:
-    """Open calls that carry coordinates, and the panics of the last 90 seconds among them."""
+    """Open calls the map can place (their coordinates, else their postal's), and the panics of the last 90
+    seconds among them."""
+    from django.db.models import Q
+
     from calls.selectors import open_calls
 
     now = now or timezone.now()
-    rows = (open_calls(community).filter(x__isnull=False, y__isnull=False).order_by("priority", "created_at")
-            .values("pk", "number", "title", "call_type", "location", "postal", "x", "y", "priority", "status",
-                    "created_at"))
+    rows = list(open_calls(community).filter(Q(x__isnull=False, y__isnull=False) | ~Q(postal=""))
+                .order_by("priority", "created_at")
+                .values("pk", "number", "title", "call_type", "location", "postal", "x", "y", "priority", "status",
+                        "created_at"))
+    places = postal_places(community) if any(row["x"] is None or row["y"] is None for row in rows) else {}
     calls, panics = [], []
     for row in rows:
+        if row["x"] is None or row["y"] is None:
+            if row["postal"] not in places:
+                continue
+            row["x"], row["y"] = places[row["postal"]]
         calls.append({"id": str(row["pk"]), "number": row["number"], "title": row["title"] or row["call_type"],
                       "location": row["location"], "postal": row["postal"], "x": row["x"], "y": row["y"],
                       "priority": row["priority"], "status": row["status"]})

@@ -113,3 +113,16 @@ def test_a_civilian_gets_403(page, sign_in, civilian):
     sign_in(page, civilian)
     response = page.goto("/map")
     assert response.status == 403
+
+
+def test_search_finds_a_postal(page, sign_in, officer, community):
+    from postals import services as postal_services
+
+    postal_services.postal_table_replace(community=community, entries=[{"code": "334", "x": 120.5, "y": -300.25}])
+    sign_in(page, officer)
+    page.goto("/map")
+    expect(page.get_by_text("Background: grid (no map uploaded yet); postal codes as labels.")).to_be_visible()
+    page.wait_for_function("() => window.cadMap && document.querySelector('.map-layout').dataset.ready === 'true'")
+    page.get_by_label("Find a unit or postal").fill("334")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("status").filter(has_text="Centred on postal 334.")).to_be_visible()

@@ -63,6 +63,20 @@ def test_state_has_units_positions_calls_and_panics(web, officer, on_duty, commu
     assert state["panicSeconds"] == 90
 
 
+def test_calls_without_coordinates_are_placed_by_postal(web, officer, community, dispatcher):
+    from postals import services as postal_services
+
+    call_services.call_create(community=community, title="By postal", postal="334", by_user=dispatcher)
+    call_services.call_create(community=community, title="Unknown postal", postal="999", by_user=dispatcher)
+    assert web(officer).get("/map/state").json()["calls"] == []
+    assert 'data-postals-url' not in web(officer).get("/map").content.decode()
+    postal_services.postal_table_replace(community=community, entries=[{"code": "334", "x": 120.5, "y": -300.25}],
+                                         name="test")
+    calls = web(officer).get("/map/state").json()["calls"]
+    assert [(c["title"], c["x"], c["y"]) for c in calls] == [("By postal", 120.5, -300.25)]
+    assert 'data-postals-url="/api/postals"' in web(officer).get("/map").content.decode()
+
+
 def test_state_is_scoped_to_the_community(web, on_duty, outsider):
     state = web(outsider).get("/map/state").json()
     assert state["units"] == [] and state["positions"] == [] and state["calls"] == []

@@ -415,8 +415,9 @@ connectLive({
 });
 
 // -- search --------------------------------------------------------------------------------------------
-searchForm.addEventListener("submit", (event) => {
+searchForm.addEventListener("submit", async (event) => {
   event.preventDefault();
+  await postalsReady; // a search right after the page opened still knows the postals
   const q = searchInput.value.trim().toLowerCase();
   if (!q) return;
   const unit = [...units.values()].find((u) => u.callsign.toLowerCase() === q)
@@ -432,5 +433,5 @@ searchForm.addEventListener("submit", (event) => {
 });
 
 window.cadMap = { map, markers, trace, refresh };
-loadPostals();
+const postalsReady = loadPostals();
 refresh();
