@@ -146,7 +146,11 @@ function placeUnit(position) {
   const heading = Number(position.heading) || 0;
   if (!Number.isFinite(x) || !Number.isFinite(y)) return;
   const known = markers.get(key);
+  const stamp = position.lastUpdate || "";
   if (known) {
+    // A re-read state may carry an older position than the stream already drew: never move back in time.
+    if (stamp && known.stamp && stamp < known.stamp) return;
+    known.stamp = stamp || known.stamp;
     if (known.x === x && known.y === y && known.heading === heading) return; // nothing to do
     if (known.x !== x || known.y !== y) known.marker.setLatLng([y, x]);
     // 004: heading 0 = north, 90 = east; the arrow points up at 0 and turns clockwise.
@@ -170,7 +174,8 @@ function placeUnit(position) {
   element.setAttribute("role", "button");
   element.setAttribute("aria-label", name);
   element.dataset.unit = key;
-  markers.set(key, { marker, wrap, shape, x, y, heading, name, unitId: unit ? unit.id : null, postal: position.postal });
+  markers.set(key, { marker, wrap, shape, x, y, heading, name, stamp, unitId: unit ? unit.id : null,
+    postal: position.postal });
   trace.push([key, x, y, Date.now()]);
   renderUnitList();
 }
