@@ -1,17 +1,32 @@
-"""Real-time delivery benchmark: N dispatcher sockets on one community, calls created at a steady rate
-while units move, p50/p99 latency from the create request to the sockets, on /ws and on Socket.IO.
+"""Real-time under load on ONE server process (issue 15's set-up), both configurations.
 
-    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/bench_realtime.py
-    .venv/bin/python bench/bench_realtime.py --sockets 200 --rate 10 --seconds 20 --units 300
+    .venv/bin/python bench/bench_realtime.py                      # every scenario, embedded then production
+    .venv/bin/python bench/bench_realtime.py --configs embedded --scenarios base
+    .venv/bin/python bench/bench_realtime.py --database-url postgres://postgres@127.0.0.1:5432/cad_bench \\
+        --redis-url redis://127.0.0.1:6379/0
 
-It creates a throw-away community (a dispatcher, a JWT, an API token) in the configured database,
-starts `uvicorn cad.asgi:application` as the Procfile does (or uses --url), connects the sockets from
---client-processes processes, and per transport POSTs `/fivem/calls` at --rate per second while
-`/api/dispatch/location-update/batch` moves --units units every 2 seconds. For each call it takes the
-time from just before the request to the arrival of `new-911-call` on every socket:
-"last socket" is the latency of the slowest socket for that call (what the target is about), "all"
-is every single delivery. Lost = deliveries that never arrived (within --grace); late = deliveries
-that arrived more than a second after the last request was answered (a backlog).
+One uvicorn process (the Procfile's flags) pinned to CPU 0 with `taskset`; this script and its client
+processes pinned to CPU 1. Configurations: `embedded` (`DATABASE_URL=sqlite:///var/bench-realtime.sqlite3`,
+no Redis: in-memory channel layer, local-memory cache) and `production` (PostgreSQL + Redis, from
+--database-url / --redis-url).
+
+Scenarios:
+  base     200 dispatcher sockets in one community; 10 new calls a second through `POST /api/calls` with a
+           dispatcher's JWT, 50 calls; each socket counts its `new-call`.
+  spread   the same with 1,000 sockets over 10 communities (100 each), calls spread over the communities.
+  units    `base` while 300 units move every 2 s through `POST /api/dispatch/location-update/batch`; every
+           socket takes the coalesced map stream (`unitLocations`) and the script checks its pace.
+  ingest   one position per request (`POST /api/dispatch/location-update`) against this server, then the
+           same load against a bare Django view (`bench/bare_django.py`) on the same uvicorn flags.
+
+Per transport it prints: p50/p99 from just before the create request to the LAST socket that got the
+call ("last"), p99 of every single delivery ("all"), lost deliveries, 5xx answers, late deliveries (still
+arriving more than a second after the load ended: a backlog), the create request's own p50/p99, and the
+machine's load average (`/proc/loadavg`) at the start and end of each run: on a shared machine the
+absolute figures are only comparable within the same minute.
+
+`--ws-events` makes the /ws sockets name the events they want when they join (`join-community`
+`{communityId, events}`); Socket.IO sockets always receive every name (003).
 """
 
 from __future__ import annotations
@@ -21,6 +36,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -33,112 +49,300 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
+SERVER_CPU, CLIENT_CPU = 0, 1
+MARK_EVENT = "new-call"
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def pin_self() -> None:
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {CLIENT_CPU})
+
 
 # -- client processes --------------------------------------------------------------------------------
-def client_process(transport: str, base: str, token: str, community_id: str, count: int, positions: str,
-                   pipe) -> None:
+def client_process(transport: str, base: str, joins: list[tuple[str, str]], positions: str,
+                   ws_events: list[str] | None, pipe) -> None:
     import uvloop
 
+    pin_self()
     uvloop.install()
-    asyncio.run(_clients(transport, base, token, community_id, count, positions, pipe))
+    asyncio.run(_clients(transport, base, joins, positions, ws_events, pipe))
 
 
-async def _clients(transport: str, base: str, token: str, community_id: str, count: int, positions: str,
-                   pipe) -> None:
+async def _clients(transport: str, base: str, joins: list[tuple[str, str]], positions: str,
+                   ws_events: list[str] | None, pipe) -> None:
     from cad.realtime.testing import SioClient, WsClient
 
     arrivals: dict[str, list[float]] = {}
+    map_frames: list[float] = []  # arrival times of unitLocations on this process's first socket
+    clients = []
     if transport == "ws":
-        clients = [await WsClient.connect(base, f"?token={token}&positions={positions}") for _ in range(count)]
-        prefix, marker_at = '{"event":"new-911-call","data":', lambda raw: json.loads(raw)["data"]["description"]
-    else:
-        clients = [await SioClient.connect(base, auth={"token": token, "positions": positions})
-                   for _ in range(count)]
-        prefix, marker_at = '42["new-911-call",', lambda raw: json.loads(raw[2:])[1]["description"]
-    for client in clients:
-        await client.join(community_id)
+        prefix = f'{{"event":"{MARK_EVENT}","data":'
+        map_prefix = '{"event":"unitLocations"'
 
-    async def read(client) -> None:
+        def marker_of(raw: str) -> str:
+            return json.loads(raw)["data"]["description"]
+        for token, community_id in joins:
+            client = await WsClient.connect(base, f"?token={token}&positions={positions}")
+            if ws_events:
+                await client.send("join-community", {"communityId": community_id, "events": ws_events})
+                await client.until("joined-community")
+            else:
+                await client.join(community_id)
+            clients.append(client)
+    else:
+        prefix = f'42["{MARK_EVENT}",'
+        map_prefix = '42["unitLocations"'
+
+        def marker_of(raw: str) -> str:
+            return json.loads(raw[2:])[1]["description"]
+        for token, community_id in joins:
+            client = await SioClient.connect(base, auth={"token": token, "positions": positions})
+            await client.join(community_id)
+            clients.append(client)
+
+    async def read(client, first: bool) -> None:
         connection = client.connection
         async for raw in connection:
             if raw == "2":  # engine.io ping
                 await connection.send("3")
             elif raw.startswith(prefix):
-                now = time.time()
-                arrivals.setdefault(marker_at(raw), []).append(now)
+                arrivals.setdefault(marker_of(raw), []).append(time.time())
+            elif first and raw.startswith(map_prefix):
+                map_frames.append(time.time())
 
-    readers = [asyncio.create_task(read(c)) for c in clients]
+    readers = [asyncio.create_task(read(c, i == 0)) for i, c in enumerate(clients)]
     pipe.send("ready")
     await asyncio.get_running_loop().run_in_executor(None, pipe.recv)  # "stop"
     for task in readers:
         task.cancel()
-    pipe.send(arrivals)
+    pipe.send((arrivals, map_frames))
     for client in clients:
         await client.connection.close()
 
 
 # -- load ----------------------------------------------------------------------------------------------
-async def load(base: str, api_token: str, rate: float, seconds: float, units: int,
-               answered: list[float]) -> dict[str, float]:
+async def load(base: str, creators: list[tuple[str, str]], rate: float, calls: int, units: int, api_token: str,
+               result: dict) -> None:
     import httpx
 
-    sent: dict[str, float] = {}
-    headers = {"Authorization": f"Bearer {api_token}"}
+    sent: dict[str, tuple[float, str]] = {}
+    answered: list[float] = []
+    statuses: dict[int, int] = {}
+    moves: list[int] = []
     stop = asyncio.Event()
 
     async def move(http) -> None:
-        positions = [{"unitId": f"bench-{i}", "unitName": f"B-{i}", "x": float(i), "y": 0.0, "z": 0.0, "heading": 0}
-                     for i in range(units)]
+        positions = [{"unitId": f"bench-{i}", "unitName": f"B-{i}", "x": float(i), "y": 0.0, "z": 0.0,
+                      "heading": 0} for i in range(units)]
         while not stop.is_set():
             for p in positions:
                 p["x"] += 1.5
-            await http.post("/api/dispatch/location-update/batch", json=positions, headers={"x-api-key": api_token})
+            response = await http.post("/api/dispatch/location-update/batch", json=positions,
+                                       headers={"x-api-key": api_token})
+            moves.append(response.status_code)
             try:
                 await asyncio.wait_for(stop.wait(), 2)
             except TimeoutError:
                 pass
 
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=50)) as http:
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=100)) as http:
         mover = asyncio.create_task(move(http)) if units else None
+        if units:
+            await asyncio.sleep(2.5)  # the map stream is flowing before the first call
         pending = []
         start = time.perf_counter()
-        for n in range(int(rate * seconds)):
+        for n in range(calls):
             delay = start + n / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
+            jwt, community_id = creators[n % len(creators)]
             marker = f"bench-{uuid.uuid4().hex[:12]}"
 
-            async def create(marker=marker) -> None:
-                sent[marker] = time.time()
-                response = await http.post("/fivem/calls", headers=headers, json={
-                    "title": "Bench", "description": marker, "location": "Route 68", "priority": 2})
-                response.raise_for_status()
-                answered.append((time.time() - sent[marker]) * 1000)
+            async def create(marker=marker, jwt=jwt, community_id=community_id) -> None:
+                t0 = time.time()
+                try:
+                    response = await http.post("/api/calls", headers={"Authorization": f"Bearer {jwt}"}, json={
+                        "callType": "Bench", "origin": "CALLER", "description": marker, "location": "Route 68",
+                        "priority": "normal"})
+                    status = response.status_code
+                except httpx.HTTPError:
+                    status = 599
+                statuses[status] = statuses.get(status, 0) + 1
+                if status < 300:
+                    sent[marker] = (t0, community_id)
+                    answered.append((time.time() - t0) * 1000)
 
             pending.append(asyncio.create_task(create()))
         await asyncio.gather(*pending)
         stop.set()
         if mover:
             await mover
-    return sent
+    result.update(sent=sent, answered=answered, statuses=statuses, moves=moves)
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def run_transport(transport: str, args, base: str, tag: str, members: list[tuple[str, str, int]],
+                  api_token: str, units: int) -> None:
+    """`members`: (jwt, community id, sockets) per community."""
+    joins = [(jwt, community_id) for jwt, community_id, count in members for _ in range(count)]
+    per_community = {community_id: count for _jwt, community_id, count in members}
+    ctx = mp.get_context("spawn")
+    shares = [joins[i::args.client_processes] for i in range(args.client_processes)]
+    ws_events = [e for e in args.ws_events.split(",") if e] if args.ws_events else None
+    positions = "coalesced"
+    pipes, processes = [], []
+    for share in shares:
+        parent, child = ctx.Pipe()
+        process = ctx.Process(target=client_process, args=(transport, base, share, positions, ws_events, child))
+        process.start()
+        pipes.append(parent)
+        processes.append(process)
+    for pipe in pipes:
+        assert pipe.recv() == "ready"
+
+    load_before = loadavg()
+    result: dict = {}
+    asyncio.run(load(base, [(jwt, cid) for jwt, cid, _n in members], args.rate, args.calls, units, api_token,
+                     result))
+    at_stop = time.time()
+    time.sleep(args.grace)
+    arrivals: dict[str, list[float]] = {}
+    map_frames: list[list[float]] = []
+    for pipe in pipes:
+        pipe.send("stop")
+    for pipe in pipes:
+        got, frames = pipe.recv()
+        map_frames.append(frames)
+        for marker, times in got.items():
+            arrivals.setdefault(marker, []).extend(times)
+    for process in processes:
+        process.join()
+
+    last, every, lost, late = [], [], 0, 0
+    for marker, (t0, community_id) in result["sent"].items():
+        times = arrivals.get(marker, [])
+        expected = per_community[community_id]
+        lost += max(0, expected - len(times))
+        late += sum(1 for t in times if t > at_stop + 1)
+        every += [(t - t0) * 1000 for t in times]
+        if len(times) >= expected:
+            last.append((max(times) - t0) * 1000)
+    fivexx = sum(n for status, n in result["statuses"].items() if status >= 500)
+    other = {s: n for s, n in result["statuses"].items() if s >= 300 and s < 500}
+    answered = result["answered"]
+    label = f"{tag} {transport}"
+    print(f"  {label:<22} last p50 {percentile(last, 50):6.1f} p99 {percentile(last, 99):6.1f} max"
+          f" {max(last, default=float('nan')):6.1f} ms | all p99 {percentile(every, 99):6.1f} ms"
+          f" | lost {lost} 5xx {fivexx}{f' other {other}' if other else ''} late {late}"
+          f" | create p50 {percentile(answered, 50):5.1f} p99 {percentile(answered, 99):5.1f} ms"
+          f" | load {load_before} → {loadavg()}", flush=True)
+    if units:
+        gaps = [b - a for frames in map_frames for a, b in zip(frames, frames[1:], strict=False)]
+        bad_moves = sum(1 for s in result["moves"] if s != 200)
+        print(f"  {'':<22} map stream: {sum(len(f) for f in map_frames)} unitLocations frames on"
+              f" {len(map_frames)} sockets, min gap {min(gaps, default=float('nan')):.2f} s, median gap"
+              f" {percentile(gaps, 50):.2f} s; {len(result['moves'])} batch requests, {bad_moves} not 200",
+              flush=True)
+
+
+# -- single-position ingest vs a bare Django view --------------------------------------------------------
+async def _hammer(url: str, path: str, headers: dict, bodies: list[bytes], seconds: float,
+                  concurrency: int) -> tuple[int, int]:
+    import aiohttp
+
+    done = [0, 0]
+    deadline = time.perf_counter() + seconds
+    async with aiohttp.ClientSession(url, headers=headers, connector=aiohttp.TCPConnector(limit=concurrency)) as s:
+        async def worker(w: int) -> None:
+            n = w
+            while time.perf_counter() < deadline:
+                n += 1
+                async with s.post(path, data=bodies[n % len(bodies)]) as response:
+                    await response.read()
+                    done[0 if response.status == 200 else 1] += 1
+
+        await asyncio.gather(*(worker(w) for w in range(concurrency)))
+    return done[0], done[1]
+
+
+def _hammer_process(args: tuple) -> tuple[int, int]:
+    import uvloop
+
+    pin_self()
+    uvloop.install()
+    return asyncio.run(_hammer(*args))
+
+
+def measure_rate(url: str, path: str, headers: dict, bodies: list[bytes], seconds: float, processes: int,
+                 concurrency: int) -> tuple[float, int, int]:
+    with mp.get_context("spawn").Pool(processes) as pool:
+        pool.map(_hammer_process, [(url, path, headers, bodies, 1.0, 4)] * processes)  # warm-up
+        started = time.perf_counter()
+        results = pool.map(_hammer_process, [(url, path, headers, bodies, seconds, concurrency)] * processes)
+        elapsed = time.perf_counter() - started
+    ok, failed = sum(r[0] for r in results), sum(r[1] for r in results)
+    return ok / elapsed, ok, failed
+
+
+def run_ingest(args, api_token: str) -> None:
+    bodies = [json.dumps({"unitId": f"bench-{i}", "unitName": f"B-{i}", "x": float(i), "y": 1.0, "z": 30.0,
+                          "heading": 90, "status": "10-8"}).encode() for i in range(300)]
+    headers = {"x-api-key": api_token, "content-type": "application/json"}
+    rows = []
+    for name, app, path, hdrs in (
+        ("bare Django view", "bench.bare_django:application", "/ingest", {"content-type": "application/json"}),
+        ("position ingest", "cad.asgi:application", "/api/dispatch/location-update", headers),
+    ):
+        port = free_port()
+        server = start_server(port, app)
+        try:
+            before = loadavg()
+            rate, ok, failed = measure_rate(f"http://127.0.0.1:{port}", path, hdrs, bodies, args.ingest_seconds,
+                                            args.client_processes, 32)
+            rows.append(rate)
+            print(f"  {name:<22} {rate:8,.0f} requests/s ({ok:,} ok, {failed:,} failed) | load {before} → {loadavg()}",
+                  flush=True)
+        finally:
+            stop_server(server)
+    print(f"  {'ratio':<22} {rows[1] / rows[0]:8.2f}x the bare Django view", flush=True)
 
 
 # -- orchestration -------------------------------------------------------------------------------------
-def setup_fixtures() -> tuple[str, str, str, object]:
+def setup_fixtures(communities: int) -> tuple[list[tuple[str, str]], str, list]:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from rest_framework_simplejwt.tokens import AccessToken
 
     from cad.core import services
     from cad.core.choices import Role
 
+    call_command("migrate", verbosity=0, interactive=False)
     tag = uuid.uuid4().hex[:8]
-    community = services.community_create(name=f"Bench {tag}")
-    user = services.user_ensure(username=f"bench_dispatcher_{tag}")
-    services.membership_set(community=community, user=user, role=Role.DISPATCHER)
-    _, api_token = services.token_create(community=community, name="bench")
-    return str(community.pk), str(AccessToken.for_user(user)), api_token, (community, user)
+    rows, pairs, api_token = [], [], ""
+    for n in range(communities):
+        community = services.community_create(name=f"Bench {tag} {n}")
+        user = services.user_ensure(username=f"bench_dispatcher_{tag}_{n}")
+        services.membership_set(community=community, user=user, role=Role.DISPATCHER)
+        if n == 0:
+            _, api_token = services.token_create(community=community, name="bench")
+        pairs.append((str(AccessToken.for_user(user)), str(community.pk)))
+        rows += [community, user]
+    return pairs, api_token, rows
 
 
 def free_port() -> int:
@@ -147,15 +351,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, ws: str, deflate: bool, workers: int = 1) -> subprocess.Popen:
+def start_server(port: int, app: str = "cad.asgi:application") -> subprocess.Popen:
     import httpx
 
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "uvicorn"), "cad.asgi:application", "--host", "127.0.0.1", "--port",
-         str(port), "--loop", "uvloop", "--http", "httptools", "--ws", ws, "--lifespan", "off",
-         "--log-level", "warning", "--no-access-log", "--ws-per-message-deflate", str(deflate).lower(),
-         "--workers", str(workers)],
-        cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"})
+    command = [str(Path(sys.executable).parent / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port),
+               "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
+               "--ws-per-message-deflate", "false", "--lifespan", "off", "--log-level", "warning", "--no-access-log"]
+    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
+        command = ["taskset", "-c", str(SERVER_CPU), *command]
+    (ROOT / "var").mkdir(exist_ok=True)
+    log = open(ROOT / "var" / "bench-server.log", "ab")  # noqa: SIM115 (the server's lifetime)
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"}, stdout=log,
+                               stderr=log)
     for _ in range(300):
         try:
             httpx.get(f"http://127.0.0.1:{port}/healthz")
@@ -166,98 +373,95 @@ def start_server(port: int, ws: str, deflate: bool, workers: int = 1) -> subproc
     raise SystemExit("uvicorn did not start")
 
 
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
-def run_transport(transport: str, args, base: str, community_id: str, jwt: str, api_token: str) -> None:
-    ctx = mp.get_context("spawn")
-    shares = [args.sockets // args.client_processes + (1 if i < args.sockets % args.client_processes else 0)
-              for i in range(args.client_processes)]
-    pipes, processes = [], []
-    for share in shares:
-        parent, child = ctx.Pipe()
-        process = ctx.Process(target=client_process, args=(transport, base, jwt, community_id, share,
-                                                                  args.positions, child))
-        process.start()
-        pipes.append(parent)
-        processes.append(process)
-    for pipe in pipes:
-        assert pipe.recv() == "ready"
+def run_config(args) -> None:
+    """In a child process whose environment selects the configuration."""
+    pin_self()
+    scenarios = args.scenarios.split(",")
+    pairs, api_token, rows = setup_fixtures(max(10 if "spread" in scenarios else 1, 1))
+    from django.conf import settings
 
-    answered: list[float] = []
-    sent = asyncio.run(load(base, api_token, args.rate, args.seconds, args.units, answered))
-    at_stop = time.time()
-    time.sleep(args.grace)
-    arrivals: dict[str, list[float]] = {}
-    for pipe in pipes:
-        pipe.send("stop")
-    for pipe in pipes:
-        for marker, times in pipe.recv().items():
-            arrivals.setdefault(marker, []).extend(times)
-    for process in processes:
-        process.join()
-
-    last, every, lost, late = [], [], 0, 0
-    for marker, t0 in sent.items():
-        times = arrivals.get(marker, [])
-        lost += args.sockets - len(times)
-        late += sum(1 for t in times if t > at_stop + 1)  # still queued a second after the load ended
-        every += [(t - t0) * 1000 for t in times]
-        if len(times) == args.sockets:
-            last.append((max(times) - t0) * 1000)
-    print(f"{transport:>9}: {len(sent)} calls x {args.sockets} sockets | last socket p50 {percentile(last, 50):6.1f} ms"
-          f"  p99 {percentile(last, 99):6.1f} ms  max {max(last, default=float('nan')):6.1f} ms"
-          f" | all deliveries p50 {percentile(every, 50):6.1f} ms  p99 {percentile(every, 99):6.1f} ms"
-          f" | lost {lost}  late {late}"
-          f" | create request answered p50 {percentile(answered, 50):5.1f} ms  p99 {percentile(answered, 99):5.1f} ms")
+    print(f"[{args.config}] {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]},"
+          f" {'Redis' if settings.REDIS_URL else 'in-memory'} channel layer; one uvicorn process on CPU {SERVER_CPU},"
+          f" clients on CPU {CLIENT_CPU}; {args.rate:g} calls/s, {args.calls} calls"
+          f"{'; /ws sockets ask for ' + args.ws_events if args.ws_events else ''}", flush=True)
+    try:
+        for scenario in scenarios:
+            if scenario == "ingest":
+                print(f" ingest, one position per request, {args.ingest_seconds:g} s each:", flush=True)
+                run_ingest(args, api_token)
+                continue
+            port = free_port()
+            server = start_server(port)
+            base = f"http://127.0.0.1:{port}"
+            profiler = None
+            if args.profile:
+                Path(args.profile).mkdir(parents=True, exist_ok=True)
+                out = Path(args.profile) / f"{args.config}-{scenario}.txt"
+                profiler = subprocess.Popen(
+                    [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(server.pid), "--rate", "200",
+                     "--format", "raw", "--output", str(out), "--nonblocking", "--idle"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                if scenario == "spread":
+                    members = [(jwt, cid, args.sockets * 5 // 10) for jwt, cid in pairs[:10]]
+                    units = 0
+                else:
+                    members = [(pairs[0][0], pairs[0][1], args.sockets)]
+                    units = args.units if scenario == "units" else 0
+                total = sum(n for *_x, n in members)
+                print(f" {scenario}: {total} sockets in {len(members)} communit{'y' if len(members) == 1 else 'ies'}"
+                      f"{f', {units} units moving every 2 s' if units else ''}:", flush=True)
+                for transport in args.transports.split(","):
+                    run_transport(transport, args, base, scenario, members, api_token, units)
+            finally:
+                if profiler is not None:
+                    profiler.send_signal(2)  # py-spy writes its file on SIGINT
+                    profiler.wait(30)
+                stop_server(server)
+    finally:
+        for row in rows:
+            row.delete()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sockets", type=int, default=200)
+    parser.add_argument("--configs", default="embedded,production")
+    parser.add_argument("--scenarios", default="base,spread,units,ingest")
+    parser.add_argument("--sockets", type=int, default=200, help="sockets of `base` (spread: 5x over 10 communities)")
     parser.add_argument("--rate", type=float, default=10.0, help="calls created per second")
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--units", type=int, default=100, help="units moving every 2 s (0: none)")
-    parser.add_argument("--positions", choices=["each", "coalesced"], default="coalesced",
-                        help="sockets take every position event (003) or the coalesced unitLocations (web map)")
-    parser.add_argument("--transport", choices=["ws", "socketio", "both"], default="both")
+    parser.add_argument("--calls", type=int, default=50)
+    parser.add_argument("--units", type=int, default=300)
+    parser.add_argument("--ws-events", default="", help="comma-separated event names /ws sockets ask for at join")
     parser.add_argument("--client-processes", type=int, default=2)
-    parser.add_argument("--grace", type=float, default=2.0, help="seconds to wait for stragglers")
-    parser.add_argument("--url", help="use a running server instead of starting uvicorn")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="uvicorn worker processes (production runs several on the Redis layer)")
-    parser.add_argument("--ws", default="websockets", help="uvicorn --ws implementation (the Procfile's: websockets)")
-    parser.add_argument("--no-deflate", action="store_true", help="start uvicorn with --ws-per-message-deflate false")
+    parser.add_argument("--grace", type=float, default=3.0, help="seconds to wait for stragglers")
+    parser.add_argument("--ingest-seconds", type=float, default=8.0)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
+                                                                 "postgres://postgres@127.0.0.1:5432/cad_bench"))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--transports", default="ws,socketio")
+    parser.add_argument("--profile", help="directory: record the server with py-spy (raw collapsed stacks)")
+    parser.add_argument("--config", help=argparse.SUPPRESS)  # set in the per-configuration child
     args = parser.parse_args()
 
-    community_id, jwt, api_token, rows = setup_fixtures()
-    server = None
-    if args.url:
-        base = args.url.rstrip("/")
-    else:
-        port = free_port()
-        server = start_server(port, args.ws, not args.no_deflate, args.workers)
-        base = f"http://127.0.0.1:{port}"
-    from django.conf import settings
-
-    print(f"bench_realtime: {base}, {'Redis' if settings.REDIS_URL else 'in-memory'} channel layer, "
-          f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, {args.sockets} sockets, "
-          f"{args.rate:g} calls/s for {args.seconds:g} s, {args.units} units moving every 2 s ({args.positions})"
-          + ("" if args.url else f", uvicorn --ws {args.ws}{' without' if args.no_deflate else ' with'} per-message deflate, {args.workers} worker(s)"))
-    try:
-        for transport in (["ws", "socketio"] if args.transport == "both" else [args.transport]):
-            run_transport(transport, args, base, community_id, jwt, api_token)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-        community, user = rows
-        community.delete()
-        user.delete()
+    if args.config:
+        run_config(args)
+        return
+    for config in args.configs.split(","):
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        if config == "embedded":
+            (ROOT / "var").mkdir(exist_ok=True)
+            env["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench-realtime.sqlite3'}"
+        else:
+            env.update(DATABASE_URL=args.database_url, REDIS_URL=args.redis_url)
+        subprocess.run([sys.executable, *sys.argv, "--config", config], env=env, check=False)
 
 
 if __name__ == "__main__":
