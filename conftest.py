@@ -137,6 +137,16 @@ def other_server(other_api_token) -> APIClient:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _strict_event_payloads():
+    """Every payload a test publishes is checked against its app's declaration (cad.events.STRICT)."""
+    from cad import events as ev
+
+    ev.STRICT = True
+    yield
+    ev.STRICT = False
+
+
 @pytest.fixture
 def events(settings):
     """Collects what `cad.events.publish` sends (after commit) as a list of (names, data) tuples."""

@@ -15,6 +15,7 @@ from cad.core.models import Community
 from cad.events import publish
 
 from .choices import AnnouncementPriority
+from .events import announcement_payload, removed_payload
 from .models import Announcement
 
 MANAGE_ROLE = Role.SUPERVISOR  # 000: only supervisors and admins create or delete announcements
@@ -24,20 +25,6 @@ EXPIRE_BATCH = 500
 def _check_role(role: Role | str | None) -> None:
     if role is not None and not Role(role).at_least(MANAGE_ROLE):
         raise Forbidden("Only supervisors and admins can manage announcements.")
-
-
-def announcement_payload(announcement: Announcement) -> dict:
-    """003's `new-announcement` payload (camelCase)."""
-    return {
-        "_id": str(announcement.pk),
-        "title": announcement.title,
-        "message": announcement.message,
-        "priority": announcement.priority,
-        "communityId": str(announcement.community_id),
-        "createdByName": announcement.created_by_name,
-        "expiresAt": announcement.expires_at,
-        "createdAt": announcement.created_at,
-    }
 
 
 @transaction.atomic
@@ -86,7 +73,7 @@ def announcement_delete(*, announcement: Announcement, by=None, role: Role | str
     already_announced = locked.removal_published_at is not None
     locked.delete()
     if not already_announced:
-        publish(announcement.community_id, "announcement-removed", {"id": str(announcement.pk)})
+        publish(announcement.community_id, "announcement-removed", removed_payload(announcement.pk))
 
 
 def announcements_expire(*, now: datetime | None = None) -> int:
@@ -116,5 +103,5 @@ def announcements_expire(*, now: datetime | None = None) -> int:
                     pk=pk, community_id=community_id, removal_published_at__isnull=True,
                 ).update(removal_published_at=now)
                 if claimed:
-                    publish(community_id, "announcement-removed", {"id": str(pk)})
+                    publish(community_id, "announcement-removed", removed_payload(pk))
                     published += 1

@@ -97,9 +97,9 @@ def _clean(values: dict[str, Any], community: Community) -> dict[str, Any]:
 
 
 def _payload(bolo: Bolo) -> dict:
-    from .api.serializers import bolo_event_payload
+    from .events import bolo_payload
 
-    return bolo_event_payload(bolo)
+    return dict(bolo_payload(bolo))
 
 
 @transaction.atomic

@@ -23,9 +23,12 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+import types
+from collections import abc
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, Literal, NotRequired, Union, get_args, get_origin, get_type_hints, is_typeddict
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -54,29 +57,216 @@ def priority_group(community_id: Any) -> str:
     return f"community-{community_id}.priority"
 
 
-PRIORITY_EVENTS = frozenset({"panic-button", "panic", "signal100", "signal-100"})
-
-# -- audiences: the minimum role that receives an event ------------------------------------------------
-# Choosing who receives an event is a security decision, made here and only here. Every transport
-# delivers an event to a socket only when the socket's role in the community is at least `audience()`
-# (an API token acts as a supervisor: it gets everything of its own community). Unlisted events go to
-# officers and above, like the REST reads they mirror (calls, 911 data, BOLOs, records, units,
-# positions, panic, characters/vehicles/licenses of anyone). Only what every member may see is listed.
+# -- the catalogue: every event an app publishes, declared in `<app>/events.py` ---------------------------
+# Choosing who receives an event is a security decision: each app declares, next to the event, the
+# minimum role that receives it (`audience`). Every transport delivers an event to a socket only when
+# the socket's role in the community is at least `audience()` (an API token acts as a supervisor: it
+# gets everything of its own community). The default is officers and above, like the REST reads the
+# events mirror (calls, 911 data, BOLOs, records, units, positions, panic, characters of anyone); a
+# name no catalogue declares gets that default too (fail-closed).
 DEFAULT_AUDIENCE = Role.OFFICER
-EVENT_AUDIENCE: dict[str, Role] = {
-    "new-announcement": Role.CIVILIAN,
-    "announcement-removed": Role.CIVILIAN,
-    "areaOfPlayUpdated": Role.CIVILIAN,
-    "aop-updated": Role.CIVILIAN,
-    "signal100": Role.CIVILIAN,  # civilians must know the radio is restricted
-    "signal-100": Role.CIVILIAN,
-}
+
+
+class Lane(StrEnum):
+    NORMAL = "normal"
+    PRIORITY = "priority"  # life-safety (panic, Signal 100): its own group, ahead of every queue
+
+
+class MapRole(StrEnum):
+    """What the hub's live-map coalescing does with an event (see cad.realtime.hub)."""
+
+    POSITION = "position"  # a unit's new position: folded into the next coalesced message
+    REMOVAL = "removal"  # a unit left the map
+    COALESCED = "coalesced"  # the coalesced message itself (one a second per community)
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One event: its name and aliases, who receives it, its lane, and its typed payload builder (whose
+    return annotation, a TypedDict, is the payload's declaration, unless `payload` names it), plus its
+    004 SSE twin if it has one. Declarations describe the payload as JSON (a datetime is a string).
+
+    `aliases` lists every alias the event may carry; a publisher may send a subset (003 sends
+    `new911Call` only for 911 calls)."""
+
+    name: str
+    build: Callable[..., Any]
+    aliases: tuple[str, ...] = ()
+    audience: Role = DEFAULT_AUDIENCE
+    lane: Lane = Lane.NORMAL
+    sse: str | None = None
+    sse_build: Callable[..., Any] | None = None
+    sse_aliases: tuple[str, ...] = ()  # other names the SSE twin may take (same payload)
+    map_role: MapRole | None = None
+    doc: str = ""
+    payload: Any = None  # the TypedDict, when `build` is not annotated with it
+    sse_payload: Any = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @property
+    def schema(self) -> Any:
+        return self.payload if self.payload is not None else get_type_hints(self.build)["return"]
+
+    @property
+    def sse_schema(self) -> Any:
+        if self.sse_payload is not None:
+            return self.sse_payload
+        return get_type_hints(self.sse_build)["return"] if self.sse_build is not None else None
+
+    def publish(self, community_id: Any, payload: Any, *, aliases: Sequence[str] | None = None,
+                sse: Any = None) -> None:
+        """Publish this event after the commit; `aliases` (a subset of the declared ones) defaults to
+        all of them, `sse` is the SSE twin's payload."""
+        chosen = self.aliases if aliases is None else tuple(aliases)
+        unknown = set(chosen) - set(self.aliases)
+        if unknown:
+            raise ValueError(f"{self.name}: undeclared aliases {sorted(unknown)}")
+        if (sse is not None) != (self.sse is not None):
+            raise ValueError(f"{self.name}: the SSE twin {self.sse!r} needs its payload (and only it)")
+        publish(community_id, self.name, payload, aliases=chosen,
+                sse=[(self.sse, sse)] if self.sse is not None else ())
+
+
+class Catalogue:
+    """Every declared event, by name and by alias (apps register theirs from `<app>/events.py`)."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, EventType] = {}
+        self._by_name: dict[str, EventType] = {}
+
+    def register(self, *types: EventType) -> None:
+        for event_type in types:
+            for name in event_type.names:
+                existing = self._by_name.get(name)
+                if existing is not None and existing is not event_type:
+                    raise ValueError(f"event name {name!r} is declared twice ({existing.name}, {event_type.name})")
+            self.types[event_type.name] = event_type
+            for name in event_type.names:
+                self._by_name[name] = event_type
+
+    def get(self, name: str) -> EventType | None:
+        return self._by_name.get(name)
+
+    def with_role(self, role: MapRole) -> EventType | None:
+        return next((t for t in self.types.values() if t.map_role == role), None)
+
+    def names_with(self, role: MapRole) -> frozenset[str]:
+        return frozenset(n for t in self.types.values() if t.map_role == role for n in t.names)
+
+    def __iter__(self):
+        return iter(tuple(self.types.values()))
+
+
+catalogue = Catalogue()
+
+
+def declare(*types: EventType) -> tuple[EventType, ...]:
+    """Register an app's events (called at the import of `<app>/events.py`)."""
+    catalogue.register(*types)
+    return types
 
 
 def audience(names: Sequence[str]) -> Role:
     """The minimum role that may receive an event carrying `names`: the strictest of its names'."""
-    return max((EVENT_AUDIENCE.get(n, DEFAULT_AUDIENCE) for n in names), key=lambda r: r.rank,
-               default=DEFAULT_AUDIENCE)
+    roles = [t.audience if (t := catalogue.get(n)) is not None else DEFAULT_AUDIENCE for n in names]
+    return max(roles, key=lambda r: r.rank, default=DEFAULT_AUDIENCE)
+
+
+class _AudienceTable(Mapping):
+    """`EVENT_AUDIENCE[name]`: the audience of every declared name that is not the default."""
+
+    def _table(self) -> dict[str, Role]:
+        return {n: t.audience for t in catalogue for n in t.names if t.audience != DEFAULT_AUDIENCE}
+
+    def __getitem__(self, name: str) -> Role:
+        return self._table()[name]
+
+    def __iter__(self):
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+EVENT_AUDIENCE = _AudienceTable()
+
+
+def lane(names: Sequence[str]) -> Lane:
+    return Lane.PRIORITY if any((t := catalogue.get(n)) is not None and t.lane == Lane.PRIORITY for n in names) \
+        else Lane.NORMAL
+
+
+# -- payload declarations are checked in tests (`STRICT`): a payload that does not match raises -----------
+STRICT = False
+
+
+class PayloadMismatch(TypeError):
+    pass
+
+
+def check_payload(schema: Any, value: Any, where: str = "payload") -> list[str]:
+    """Differences between a JSON value and a TypedDict-style declaration (empty when it matches)."""
+    if schema is Any or schema is object:
+        return []
+    origin = get_origin(schema)
+    if is_typeddict(schema):
+        if not isinstance(value, dict):
+            return [f"{where}: expected an object, got {type(value).__name__}"]
+        # Read NotRequired from the resolved hints: modules with postponed annotations hide it from
+        # `__required_keys__` on Python 3.11.
+        hints = get_type_hints(schema, include_extras=True)
+        optional = {k for k, h in hints.items() if get_origin(h) is NotRequired}
+        hints = {k: (get_args(h)[0] if k in optional else h) for k, h in hints.items()}
+        required = set(hints) - optional if schema.__total__ else set(schema.__required_keys__)
+        problems = [f"{where}.{key}: missing" for key in hints if key in required and key not in value]
+        problems += [f"{where}.{key}: not declared" for key in value if key not in hints]
+        for key, item in value.items():
+            if key in hints:
+                problems += check_payload(hints[key], item, f"{where}.{key}")
+        return problems
+    if origin in (Union, types.UnionType):
+        options = [check_payload(arg, value, where) for arg in get_args(schema)]
+        return [] if any(not o for o in options) else min(options, key=len)
+    if origin is Literal:
+        return [] if value in get_args(schema) else [f"{where}: {value!r} not one of {get_args(schema)}"]
+    if origin in (list, tuple, Sequence, abc.Sequence):
+        if not isinstance(value, list):
+            return [f"{where}: expected a list, got {type(value).__name__}"]
+        (item_type, *_rest) = get_args(schema) or (Any,)
+        return [p for i, item in enumerate(value) for p in check_payload(item_type, item, f"{where}[{i}]")]
+    if origin in (dict, Mapping, abc.Mapping):
+        if not isinstance(value, dict):
+            return [f"{where}: expected an object, got {type(value).__name__}"]
+        value_type = (get_args(schema) or (str, Any))[1]
+        return [p for k, item in value.items() for p in check_payload(value_type, item, f"{where}[{k!r}]")]
+    if schema is None or schema is type(None):
+        return [] if value is None else [f"{where}: expected null, got {value!r}"]
+    if schema is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif schema is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(schema, type):
+        ok = isinstance(value, schema)
+    else:
+        return [f"{where}: cannot check against {schema!r}"]
+    return [] if ok else [f"{where}: expected {getattr(schema, '__name__', schema)}, got {value!r}"]
+
+
+def _checked(names: tuple[str, ...], data: Any, sse: tuple) -> None:
+    event_type = catalogue.get(names[0])
+    if event_type is None:
+        raise PayloadMismatch(f"{names[0]!r} is declared in no app's events.py")
+    problems = check_payload(event_type.schema, data)
+    for sse_name, sse_payload in sse:
+        if sse_name != event_type.sse and sse_name not in event_type.sse_aliases:
+            problems.append(f"SSE twin {sse_name!r} is not {event_type.name}'s ({event_type.sse!r})")
+        else:
+            problems += check_payload(event_type.sse_schema, sse_payload, "sse")
+    if problems:
+        raise PayloadMismatch(f"{names[0]}: " + "; ".join(problems[:10]))
 
 
 REVALIDATE_MESSAGE = "cad.revalidate"
@@ -104,7 +294,7 @@ class Event:
 
     @property
     def group(self) -> str:
-        if PRIORITY_EVENTS.intersection(self.names):
+        if lane(self.names) == Lane.PRIORITY:
             return priority_group(self.community_id)
         return community_group(self.community_id)
 
@@ -222,6 +412,8 @@ def publish(
     names = (name, *aliases)
     data = _jsonable(payload)
     sse_pairs = tuple((n, _jsonable(p)) for n, p in sse)
+    if STRICT:
+        _checked(names, data, sse_pairs)
     transaction.on_commit(lambda: _send(community_id, names, data, sse_pairs), robust=True)
 
 
@@ -282,6 +474,8 @@ async def apublish(community_id: Any, name: str, payload: Any, *, aliases: Seque
     """Async twin for async code that writes no database rows (nothing to wait a commit for).
     Native: no thread hop on the position-ingest path."""
     args = (str(community_id), (name, *aliases), _jsonable(payload), tuple((n, _jsonable(p)) for n, p in sse))
+    if STRICT:
+        _checked(*args[1:])
     if _send is not _SEND or _forwarding():  # a wrapped `_send` (test fixtures) sees every event
         await sync_to_async(_send, thread_sensitive=False)(*args)
         return

@@ -7,6 +7,7 @@ a list is built), so building a payload for a board of calls costs no extra quer
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict
 
 from cad.core import access, isotime
 
@@ -15,12 +16,187 @@ from .choices import PRIORITY_TO_WORD, CallOrigin, status_for_dialect
 iso = isotime.iso
 
 
+# --- declarations (the catalogue in calls/events.py points at the builders below) -----------------
+class Coordinates(TypedDict):
+    x: float
+    y: float
+    z: float | None
+
+
+class Unit003(TypedDict):
+    _id: str
+    id: str
+    unitName: str
+    status: str
+    unitStatus: str
+    isPrimary: bool
+
+
+class Call003(TypedDict):
+    _id: str
+    id: str
+    callNumber: int
+    incidentNumber: str
+    callType: str
+    title: str
+    code: str
+    location: str
+    block: str
+    postal: str
+    caller: str
+    description: str
+    origin: str
+    is911: bool
+    priority: str
+    priorityLabel: str
+    status: str
+    assignedUnits: list[Unit003]
+    sceneCommanderId: str | None
+    coordinates: Coordinates | None
+    communityId: str
+    timestamp: str | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class Alert911(TypedDict):
+    callId: str
+    incidentNumber: str
+    callNumber: int
+    callType: str
+    location: str
+    priority: str
+
+
+class StatusChanged(TypedDict):
+    callId: str
+    incidentNumber: str
+    callNumber: int
+    newStatus: str
+    updatedBy: str
+
+
+class Note003(TypedDict):
+    _id: str
+    text: str
+    content: str
+    label: str
+    type: str
+    time: str
+    addedBy: str
+    addedAt: str | None
+
+
+class NoteAdded(TypedDict):
+    callId: str
+    incidentNumber: str
+    assignedUnits: list[str]
+    note: Note003
+
+
+class CallDeleted(TypedDict):
+    callId: str
+    incidentNumber: str
+    callNumber: int
+    deletedBy: str
+    reason: str
+
+
+class CallClosed(TypedDict):
+    callId: str
+    incidentNumber: str
+    callNumber: int
+    status: str
+    disposition: str
+
+
+class UnitsAssigned(TypedDict):
+    callId: str
+    incidentNumber: str
+    callNumber: int
+    units: list[Unit003]
+    coordinates: Coordinates | dict
+
+
+class UnitRemoved(TypedDict):
+    callId: str
+    incidentNumber: str
+    odId: str
+    odName: str
+    reason: str
+    remainingUnits: list[Unit003]
+    timestamp: str | None
+
+
+class Panic003(TypedDict):
+    officerName: str
+    officerId: str | None
+    callsign: str
+    characterId: str | None
+    callId: str
+    callNumber: int
+    incidentNumber: str
+    location: str
+    postal: str
+    coordinates: Coordinates | None
+    communityId: str
+    communityName: str
+    serverName: str
+    timestamp: str | None
+    source: str
+
+
+class Unit004(TypedDict):
+    id: str
+    name: str
+    state: str
+    is_primary: bool
+
+
+class Call004(TypedDict):
+    id: str
+    call_number: int
+    incident_number: str
+    title: str
+    call_type: str
+    code: str
+    description: str
+    location: str
+    block: str
+    postal: str
+    x: float | None
+    y: float | None
+    z: float | None
+    caller: str
+    origin: str
+    priority: int
+    status: str
+    disposition: str
+    scene_commander_id: str | None
+    units: list[Unit004]
+    created_at: str | None
+    updated_at: str | None
+    closed_at: str | None
+
+
+class Panic004(TypedDict):
+    call_id: str
+    call_number: int
+    character_id: str | None
+    name: str
+    callsign: str
+    location: str
+    postal: str
+    coords: Coordinates | None
+    created_at: str | None
+
+
 def actor_name(by) -> str:
     """Who did it, as 003's `updatedBy` / `deletedBy` / `addedBy` print it; nobody is "system"."""
     return access.handle(by)
 
 
-def coordinates(call) -> dict | None:
+def coordinates(call) -> Coordinates | None:
     if call.x is None or call.y is None:
         return None
     return {"x": call.x, "y": call.y, "z": call.z}
@@ -35,13 +211,13 @@ def _assignments(call, known=None) -> list:
     return list(call.assignments.select_related("unit"))
 
 
-def unit_003(assignment) -> dict:
+def unit_003(assignment) -> Unit003:
     unit = assignment.unit
     return {"_id": str(unit.pk), "id": str(unit.pk), "unitName": unit.name, "status": assignment.state,
             "unitStatus": unit.state, "isPrimary": assignment.is_primary}
 
 
-def call_003(call, *, assignments=None) -> dict:
+def call_003(call, *, assignments=None) -> Call003:
     """The full call object of 003 (new-911-call, callUpdated, 911CallUpdated, current911Calls)."""
     return {
         "_id": str(call.pk),
@@ -71,17 +247,17 @@ def call_003(call, *, assignments=None) -> dict:
     }
 
 
-def alert_911(call) -> dict:
+def alert_911(call) -> Alert911:
     return {"callId": str(call.pk), "incidentNumber": call.incident_number, "callNumber": call.number,
             "callType": call.call_type or call.title, "location": call.location, "priority": str(call.priority)}
 
 
-def status_changed(call, by) -> dict:
+def status_changed(call, by) -> StatusChanged:
     return {"callId": str(call.pk), "incidentNumber": call.incident_number, "callNumber": call.number,
             "newStatus": status_for_dialect(call.status), "updatedBy": actor_name(by)}
 
 
-def note_added(call, note) -> dict:
+def note_added(call, note) -> NoteAdded:
     return {
         "callId": str(call.pk),
         "incidentNumber": call.incident_number,
@@ -92,22 +268,22 @@ def note_added(call, note) -> dict:
     }
 
 
-def call_deleted(call, *, deleted_by: str, reason: str) -> dict:
+def call_deleted(call, *, deleted_by: str, reason: str) -> CallDeleted:
     return {"callId": str(call.pk), "incidentNumber": call.incident_number, "callNumber": call.number,
             "deletedBy": deleted_by, "reason": reason}
 
 
-def call_closed(call) -> dict:
+def call_closed(call) -> CallClosed:
     return {"callId": str(call.pk), "incidentNumber": call.incident_number, "callNumber": call.number,
             "status": call.status, "disposition": call.disposition}
 
 
-def units_assigned(call, assignments) -> dict:
+def units_assigned(call, assignments) -> UnitsAssigned:
     return {"callId": str(call.pk), "incidentNumber": call.incident_number, "callNumber": call.number,
             "units": [unit_003(a) for a in assignments], "coordinates": coordinates(call) or {}}
 
 
-def unit_removed(call, unit, *, reason: str, now: datetime) -> dict:
+def unit_removed(call, unit, *, reason: str, now: datetime) -> UnitRemoved:
     return {
         "callId": str(call.pk), "incidentNumber": call.incident_number, "odId": str(unit.pk),
         "odName": unit.name, "reason": reason, "remainingUnits": [unit_003(a) for a in _assignments(call)],
@@ -120,7 +296,7 @@ def _callsign(character, unit) -> str:
 
 
 def panic_003(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None, source: str,
-              community) -> dict:
+              community) -> Panic003:
     return {
         "officerName": name,
         "officerId": str(unit.pk) if unit is not None else (str(character.pk) if character is not None else None),
@@ -142,12 +318,12 @@ def panic_003(call, *, character, unit, name: str, location: str, postal: str, c
 
 # --- 004 (/fivem/* and /fivem/events), snake_case -------------------------------------------------
 
-def unit_004(assignment) -> dict:
+def unit_004(assignment) -> Unit004:
     return {"id": str(assignment.unit_id), "name": assignment.unit.name, "state": assignment.state,
             "is_primary": assignment.is_primary}
 
 
-def call_004(call, *, assignments=None) -> dict:
+def call_004(call, *, assignments=None) -> Call004:
     return {
         "id": str(call.pk),
         "call_number": call.number,
@@ -175,7 +351,7 @@ def call_004(call, *, assignments=None) -> dict:
     }
 
 
-def panic_004(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None) -> dict:
+def panic_004(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None) -> Panic004:
     return {
         "call_id": str(call.pk), "call_number": call.number,
         "character_id": str(character.pk) if character is not None else None,

@@ -340,8 +340,9 @@ def character_activate(*, character: Character, user) -> Character:
             with transaction.atomic():
                 ActiveCharacter.objects.update_or_create(community_id=character.community_id, user=user,
                                                          defaults={"character": character})
-                publish(character.community_id, "character-activated",
-                        {"userId": str(user.pk), **character_payload(character)})
+                from .events import activated_payload  # the catalogue imports this module
+
+                publish(character.community_id, "character-activated", activated_payload(character, user))
                 return character
         except IntegrityError:  # two activations raced on the (community, user) row: the retry updates it
             continue

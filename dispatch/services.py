@@ -24,7 +24,7 @@ from characters.choices import CharacterType
 from postals.index import PostalIndex
 from postals.selectors import apostal_index, postal_index
 
-from . import links, positions
+from . import links, payloads, positions
 from .choices import ToneType, UnitJob, UnitState
 from .models import ActiveDispatcher, Tone, Unit
 
@@ -54,7 +54,7 @@ def unit_status_label(unit: Unit) -> str:
     return unit.status_text or unit.state
 
 
-def unit_status_payload(unit: Unit) -> dict:
+def unit_status_payload(unit: Unit) -> payloads.UnitStatus:
     """003 `unit-status-updated` / `userStatusUpdate`: {userId, odId, status, updatedAt} plus the unit."""
     return {
         "unitId": str(unit.pk), "odId": str(unit.pk), "unitName": unit.name, "callSign": unit.name,
@@ -139,8 +139,7 @@ def unit_set_radio_channel(*, unit: Unit, channel: str, by=None, now: datetime |
         if not updated:
             raise NotFound("Unit not found.")
         unit.radio_channel, unit.last_activity_at, unit.updated_at = channel, now, now
-        publish(unit.community_id, "unitRadioChannelUpdated",
-                {"unitId": str(unit.pk), "unitName": unit.name, "radioChannel": channel})
+        publish(unit.community_id, "unitRadioChannelUpdated", payloads.radio_channel(unit, channel))
     return unit
 
 
@@ -239,10 +238,8 @@ def _take_off_duty(*, unit: Unit, by, now: datetime, idle_cutoff: datetime | Non
         _publish_status(unit)
         _queue_webhook(unit, False)
         if idle_cutoff is not None:
-            publish(unit.community_id, "unit-auto-offline", {
-                "unitId": str(unit.pk), "username": unit.user.username if unit.user_id else "",
-                "callSign": unit.name, "reason": AUTO_OFFLINE_REASON, "timestamp": now,
-            })
+            publish(unit.community_id, "unit-auto-offline",
+                    payloads.auto_offline(unit, reason=AUTO_OFFLINE_REASON, now=now))
     for entry in positions.remove(str(unit.community_id), _position_keys(unit)):
         _publish_removed(entry)
     return unit
@@ -276,7 +273,7 @@ POSITION_EVENTS = {"rest": "unitLocationUpdate", "fivem": "unitLocationUpdate", 
 
 
 def _publish_removed(entry: dict) -> None:
-    publish(entry["communityId"], "unitLocationRemoved", {"unitId": entry["unitId"], "unitName": entry["unitName"]})
+    publish(entry["communityId"], "unitLocationRemoved", payloads.location_removed(entry))
 
 
 class _PositionEvents:
@@ -479,7 +476,7 @@ def aop_set(*, community: Community, aop: str, by=None) -> Community:
     with transaction.atomic():
         Community.objects.filter(pk=community.pk).update(area_of_play=aop, updated_at=timezone.now())
         community.area_of_play = aop
-        publish(community.pk, "areaOfPlayUpdated", {"areaOfPlay": aop, "aop": aop, "updatedBy": access.handle(by)},
+        publish(community.pk, "areaOfPlayUpdated", payloads.area_of_play(aop, by_name=access.handle(by)),
                 aliases=("aop-updated",))
     return community
 
@@ -495,21 +492,15 @@ def signal100_set(*, community: Community, value: bool, call_id: str | None = No
         Community.objects.filter(pk=community.pk).update(
             signal100=value, signal100_call_id=call.pk if call else None, updated_at=timezone.now())
         community.signal100, community.signal100_call_id = value, (call.pk if call else None)
-        publish(community.pk, "signal100", {
-            "value": value, "callId": str(call.pk) if call else None,
-            "callNumber": call.number if call else None, "updatedBy": access.handle(by),
-        }, aliases=("signal-100",))
+        publish(community.pk, "signal100", payloads.signal100(value, call=call, by_name=access.handle(by)),
+                aliases=("signal-100",))
     return community
 
 
 # --- Active dispatchers ---------------------------------------------------------------------------
 def _publish_dispatchers(community_id) -> None:
     rows = list(ActiveDispatcher.objects.for_community(community_id).select_related("user"))
-    publish(community_id, "activeDispatchersUpdated", {
-        "activeDispatchersCount": len(rows),
-        "dispatchers": [{"id": str(r.pk), "userId": str(r.user_id), "username": r.user.username,
-                         "departmentId": str(r.department_id) if r.department_id else None} for r in rows],
-    })
+    publish(community_id, "activeDispatchersUpdated", payloads.active_dispatchers(rows))
 
 
 def dispatcher_set_active(*, community: Community, user, value: bool) -> ActiveDispatcher | None:
@@ -545,7 +536,7 @@ def active_dispatcher_update(*, community: Community, user, department: Departme
 
 
 # --- Tones ----------------------------------------------------------------------------------------
-def tone_payload(tone: Tone) -> dict:
+def tone_payload(tone: Tone) -> payloads.Tone:
     return {"id": str(tone.pk), "type": tone.type, "description": tone.description,
             "leoTone": tone.type == ToneType.LEO, "emsFdTone": tone.type == ToneType.EMS_FD,
             "createdAt": tone.created_at, "updatedAt": tone.updated_at}
@@ -553,7 +544,7 @@ def tone_payload(tone: Tone) -> dict:
 
 def _publish_tones(community_id, name: str, extra: dict, aliases: tuple[str, ...] = ()) -> None:
     tones = [tone_payload(t) for t in Tone.objects.for_community(community_id).filter(archived_at__isnull=True)]
-    publish(community_id, name, {**extra, "tones": tones}, aliases=aliases)
+    publish(community_id, name, payloads.tones(tones, **extra), aliases=aliases)
 
 
 def tone_set(*, community: Community, description: str, leo: bool, ems_fd: bool, by=None) -> list[Tone]:

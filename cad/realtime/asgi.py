@@ -1,8 +1,8 @@
 """Composition of the ASGI application (cad.asgi imports `build_application`).
 
-- HTTP: Django, except the position-ingest paths, which `dispatch.ingest` serves as a lean ASGI app
-  (no middleware stack, no thread hop) because they take thousands of requests a second, and
-  `/socket.io/` (Socket.IO's polling transport and handshake);
+- HTTP: Django, except the paths apps registered as lean ASGI apps (`cad.realtime.routes`: dispatch's
+  position ingest, thousands of requests a second) and `/socket.io/` (Socket.IO's polling transport
+  and handshake);
 - WebSocket: `/ws` (the Channels consumer, behind the session/auth middleware) and `/socket.io/`.
 
 In embedded mode (no Redis) the first scope also starts the bridge that receives events raised in
@@ -20,12 +20,13 @@ WS_PATHS = ("/ws", "/ws/")
 
 
 def _http_router(django_app, sio_app):
-    from dispatch.ingest import INGEST_PATHS, ingest_app
+    from .routes import HTTP_ROUTES
 
     async def http(scope, receive, send):
         path = scope["path"]
-        if path in INGEST_PATHS:
-            return await ingest_app(scope, receive, send)
+        lean = HTTP_ROUTES.get(path)
+        if lean is not None:
+            return await lean(scope, receive, send)
         if path.startswith(SOCKETIO_PREFIX):
             return await sio_app(scope, receive, send)
         return await django_app(scope, receive, send)

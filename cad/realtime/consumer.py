@@ -24,6 +24,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from .auth import AuthError, authenticate_token, origin_allowed, user_principal
 from .hub import Outbox
 from .session import WS_CODEC, Session
+from .wire import DirectSocket
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN_ORIGIN = 4403
@@ -62,7 +63,12 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.session = Session(WS_CODEC, principal, coalesced_only=coalesced, outbox=outbox)
         self.session.on_revoked = self._revoked
         await self.accept()
-        self._writer = asyncio.create_task(self._write_loop(outbox))
+        direct = DirectSocket.of(self.scope.get("realtime.send"))
+        if direct is not None:  # pushed frames go straight to the connection (cad.realtime.wire)
+            self.session.direct = direct
+            self.session.on_overflow = self._too_slow
+        else:
+            self._writer = asyncio.create_task(self._write_loop(outbox))
 
     async def _revoked(self) -> None:
         """The hub found the socket's credentials revoked or expired: close with 4401."""
@@ -72,6 +78,10 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         with contextlib.suppress(Exception):
             send = self.scope.get("realtime.send") or self.base_send
             await send({"type": "websocket.close", "code": CLOSE_UNAUTHORIZED})
+
+    async def _too_slow(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.close(code=CLOSE_TOO_SLOW)
 
     def _header(self, name: bytes) -> str | None:
         for key, value in self.scope.get("headers", ()):

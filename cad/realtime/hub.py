@@ -12,9 +12,10 @@ Panic travels on a second channel read by its own task (and, on Redis, through a
 instance, i.e. its own Redis list with its own capacity), and jumps the queue of every outbox, so a
 flood of positions can neither crowd it out of the channel layer nor delay it behind a slow socket.
 
-Positions (`unitLocationUpdate`, `unit-location-updated`) are also coalesced per community into
-`unitLocations` at most once per `COALESCE_SECONDS`, carrying every changed position since the last
-one (and the units removed), for the web UI's live map.
+Positions (the events an app declared with `MapRole.POSITION`: dispatch's `unitLocationUpdate`,
+`unit-location-updated`) are also coalesced per community into the `MapRole.COALESCED` event
+(`unitLocations`) at most once per `COALESCE_SECONDS`, carrying every changed position since the last
+one (and the units removed, `MapRole.REMOVAL`), for the web UI's live map.
 
 Audiences: each subscriber joins a community with its role there, and `dispatch` hands an event only
 to subscribers whose role reaches `cad.events.audience(names)` (the one table of who receives what).
@@ -41,17 +42,26 @@ from django.conf import settings
 
 from cad.core.choices import Role
 from cad.core.isotime import now_iso  # noqa: F401  (the transports stamp frames with it)
-from cad.events import REVALIDATE_MESSAGE, audience, community_group, priority_group
+from cad.events import REVALIDATE_MESSAGE, MapRole, audience, catalogue, community_group, priority_group
 
 logger = logging.getLogger(__name__)
 
-POSITION_EVENTS = frozenset({"unitLocationUpdate", "unit-location-updated"})
-REMOVAL_EVENTS = frozenset({"unitLocationRemoved", "unit-auto-offline"})
-COALESCED_EVENT = "unitLocations"
 COALESCE_SECONDS = 1.0
 GROUP_REFRESH_SECONDS = 60.0  # re-add group membership: layers expire it after a day, a Redis restart loses it
 OUTBOX_LIMIT = 2000  # frames a socket may fall behind before it is disconnected (it resyncs on reconnect)
 REVALIDATE_SECONDS = 60.0  # default bound on how long a revoked principal or membership keeps receiving
+
+
+_map_names: dict[MapRole, tuple[int, frozenset[str]]] = {}
+
+
+def map_names(role: MapRole) -> frozenset[str]:
+    """The declared event names with a live-map role (memoised; re-read when the catalogue grows)."""
+    size = len(catalogue.types)
+    entry = _map_names.get(role)
+    if entry is None or entry[0] != size:
+        entry = _map_names[role] = (size, catalogue.names_with(role))
+    return entry[1]
 
 
 def revalidate_seconds() -> float:
@@ -330,7 +340,8 @@ class Hub:
         for subscriber, rank in tuple(members.items()):
             if rank >= min_rank:
                 subscriber.deliver(event)
-        if not POSITION_EVENTS.isdisjoint(event.names) or not REMOVAL_EVENTS.isdisjoint(event.names):
+        if not map_names(MapRole.POSITION).isdisjoint(event.names) or not map_names(
+                MapRole.REMOVAL).isdisjoint(event.names):
             self._coalesce(event)
 
     # -- live-map coalescing ------------------------------------------------------------------------
@@ -339,7 +350,7 @@ class Hub:
         if unit_id is None:
             return
         buffer = self._maps.setdefault(event.community_id, _MapBuffer())
-        if POSITION_EVENTS.isdisjoint(event.names):
+        if map_names(MapRole.POSITION).isdisjoint(event.names):
             buffer.units.pop(unit_id, None)
             buffer.removed.add(unit_id)
         else:
@@ -358,9 +369,13 @@ class Hub:
         buffer.last_flush = time.monotonic()
         if not buffer.units and not buffer.removed:
             return
-        data = {"communityId": community_id, "units": buffer.units, "removed": sorted(buffer.removed)}
+        kind = catalogue.with_role(MapRole.COALESCED)
+        units, removed = buffer.units, sorted(buffer.removed)
         buffer.units, buffer.removed = {}, set()
-        event = OutEvent(community_id=community_id, names=(COALESCED_EVENT,), data=data, seq=buffer.seq, ts=now_iso())
+        if kind is None:  # no app declared a coalesced map stream
+            return
+        data = kind.build(community_id=community_id, units=units, removed=removed)
+        event = OutEvent(community_id=community_id, names=kind.names, data=data, seq=buffer.seq, ts=now_iso())
         for subscriber, rank in tuple(self._members.get(community_id, {}).items()):
             if rank >= event.min_rank:
                 subscriber.deliver(event)

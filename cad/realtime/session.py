@@ -1,19 +1,20 @@
 """One connected client, whatever its transport: its rooms, its client events, its outbox.
 
 The /ws consumer and the Socket.IO server both wrap a `Session`; they only differ in how a frame is
-encoded (`Codec`) and written. Client events (003) are handled here once:
+encoded (`Codec`) and written. The kernel handles the client events every socket has:
 
   auth                  {token}                  → authenticated {name} | error
-  join-community        "<id>" | {communityId}   → joined-community {communityId} | error
+  join-community        "<id>" | {communityId[, events]} → joined-community {communityId} | error
   leave-community       "<id>" | {communityId}   → left-community {communityId}
-  request-locations     {communityId}            → currentLocations {unitId: location}      (officer+)
-  request-911-calls     {communityId}            → current911Calls [call, ...]              (officer+)
-  unit-location-update  003's fields             → dispatch stores it, broadcasts unit-location-updated
-  unit-status-update    {communityId, userId, status} → dispatch stores it, broadcasts unit-status-updated
-  unitDetachedFromCall  {callId, odId, odName, reason} → calls.services.call_remove_unit (it broadcasts)
 
-The last three need officer+, and an officer acts on their own unit only (dispatcher+ and API tokens on
-any). Which events a socket receives is decided by `cad.events.audience` (the hub filters by role).
+`events` (a list of event names, /ws only) asks for those names only: a web page that uses `new-call`
+needs none of its four aliases (each would be another frame on every socket). Socket.IO sockets always
+get every name (003's clients listen for the name they know).
+
+Domain apps register their own client events with `client_event` (`dispatch/sockets.py`,
+`calls/sockets.py`, found by `cad.realtime.apps`); a handler gets the session and the client's data,
+answers with `session.reply` or raises `ClientError` (an `error` event, nothing changed). Which events
+a socket receives is decided by `cad.events.audience` (the hub filters by role).
 """
 
 from __future__ import annotations
@@ -27,21 +28,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from channels.db import database_sync_to_async
 from rest_framework.exceptions import APIException
 
 from cad.core.choices import Role
 from cad.core.errors import DomainError
+from cad.events import MapRole
 
-from . import domain
 from .auth import AuthError, Principal, authenticate_token, community_id_of, community_role
-from .hub import POSITION_EVENTS, Outbox, OutEvent, get_hub, now_iso, revalidate_seconds
+from .hub import Outbox, OutEvent, get_hub, map_names, now_iso, revalidate_seconds
+from .wire import DirectSocket, text_frame
 
 logger = logging.getLogger(__name__)
 
-WRITE_ROLE = Role.OFFICER  # reporting positions, statuses and detaching units
-READ_ROLE = Role.OFFICER  # request-locations, request-911-calls (the REST reads they mirror are officer+)
-ANY_UNIT_ROLE = Role.DISPATCHER  # acting on another user's unit (API tokens act as supervisors)
+MAX_EVENT_NAMES = 64  # names a /ws socket may ask for at join
 
 
 def _dumps(value: Any) -> str:
@@ -50,11 +49,18 @@ def _dumps(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Codec:
-    """How a transport encodes frames. `event(e)` → ((name, frame), ...), cached per event."""
+    """How a transport encodes frames. `event(e)` → ((name, frame), ...), cached per event; `text(frame)`
+    is the frame's WebSocket text (for the direct path, `cad.realtime.wire`)."""
 
     key: str
     event: Callable[[OutEvent], tuple[tuple[str, Any], ...]]
     reply: Callable[[str, Any, int, str], Any]
+    text: Callable[[Any], str] = str
+
+    def wire(self, event: OutEvent) -> tuple[tuple[str, bytes], ...]:
+        """The event's WebSocket frames, ready to write (computed once per event and transport)."""
+        return tuple((name, text_frame(self.text(frame)))
+                     for name, frame in event.encoded(self.key, self.event))
 
 
 def _ws_frame(name: str, data_json: str, seq: int, ts: str) -> str:
@@ -93,31 +99,56 @@ class Session:
     """A client's state; `deliver` is called by the hub, `handle` by the transport."""
 
     def __init__(self, codec: Codec, principal: Principal | None = None, *, coalesced_only: bool = False,
-                 outbox: Sink | None = None):
+                 outbox: Sink | None = None, direct: DirectSocket | None = None):
         self.codec = codec
         self.principal = principal
         self.coalesced_only = coalesced_only  # the web map: unitLocations instead of every position
         self.outbox: Sink = outbox if outbox is not None else Outbox()
+        self.direct = direct  # frames go straight to the connection (cad.realtime.wire); else the outbox
+        self.on_overflow: Callable[[], Awaitable[None]] | None = None  # the transport closes a too-slow socket
         self.rooms: set[str] = set()
         self.last_seq: dict[str, int] = {}
-        self.units: dict[str, set[str]] = {}  # community → unit IDs this socket reported positions for
+        self.wanted: frozenset[str] | None = None  # event names asked for at join (None: every name)
+        self.state: dict[str, Any] = {}  # what registered client-event handlers keep per socket
         self.closed = False
         self.on_revoked: Callable[[], Awaitable[None]] | None = None  # the transport closes the connection
         self._roles: dict[str, tuple[float, asyncio.Future]] = {}
-        self._own_units: dict[str, tuple[float, frozenset[str]]] = {}  # community → position keys of own units
         self._lock = asyncio.Lock()
 
     # -- server → client ----------------------------------------------------------------------------
     def deliver(self, event: OutEvent) -> None:
         self.last_seq[event.community_id] = max(event.seq, self.last_seq.get(event.community_id, 0))
+        wanted = self.wanted
+        positions = map_names(MapRole.POSITION) if self.coalesced_only else ()
+        direct = self.direct
+        if direct is not None:
+            for name, frame in event.encoded(self.codec.key + ".wire", self.codec.wire):
+                if (wanted is None or name in wanted) and name not in positions and not direct.write(frame):
+                    self._direct_failed()
+                    return
+            return
         for name, frame in event.encoded(self.codec.key, self.codec.event):
-            if self.coalesced_only and name in POSITION_EVENTS:
+            if (wanted is not None and name not in wanted) or name in positions:
                 continue
             self.outbox.put(frame, urgent=event.urgent)
 
     def reply(self, name: str, data: Any, community_id: str | None = None) -> None:
         seq = self.last_seq.get(community_id, 0) if community_id else 0
-        self.outbox.put(self.codec.reply(name, data, seq, now_iso()))
+        frame = self.codec.reply(name, data, seq, now_iso())
+        if self.direct is not None:
+            if not self.direct.write(text_frame(self.codec.text(frame))):
+                self._direct_failed()
+            return
+        self.outbox.put(frame)
+
+    def _direct_failed(self) -> None:
+        """A direct write was refused: the connection is closing (its transport cleans up), or the
+        socket fell `wire.MAX_BUFFERED` bytes behind and is closed (it resyncs on reconnect)."""
+        direct = self.direct
+        if direct is None or not direct.overflowed or self.closed or self.on_overflow is None:
+            return
+        callback, self.on_overflow = self.on_overflow, None
+        asyncio.ensure_future(callback())
 
     def error(self, event: str, message: str) -> None:
         self.reply("error", {"event": event, "message": message})
@@ -200,6 +231,8 @@ class Session:
 
     async def on_join(self, data: Any) -> None:
         community_id = await self.require(data)
+        if isinstance(data, dict) and data.get("events") is not None:
+            self.wanted = _event_names(data["events"])
         role = await self.role(community_id)
         if community_id not in self.rooms:
             self.rooms.add(community_id)
@@ -213,52 +246,6 @@ class Session:
             await get_hub().leave(community_id, self)
         self.reply("left-community", {"communityId": community_id}, community_id)
 
-    async def on_request_locations(self, data: Any) -> None:
-        community_id = await self.require(data, READ_ROLE)
-        locations = await database_sync_to_async(domain.current_locations)(community_id)
-        self.reply("currentLocations", locations, community_id)
-
-    async def on_request_911_calls(self, data: Any) -> None:
-        community_id = await self.require(data, READ_ROLE)
-        calls = await database_sync_to_async(domain.active_911_calls)(community_id)
-        self.reply("current911Calls", calls, community_id)
-
-    async def on_unit_location(self, data: Any) -> None:
-        community_id = await self.require(data, WRITE_ROLE)
-        location = clean_location(data, community_id)
-        if not await self.may_act_for_others(community_id) and not await self._owns(community_id, location["unitId"]):
-            raise ClientError("You may only report your own unit's position.")
-        self.units.setdefault(community_id, set()).add(location["unitId"])
-        await domain.store_location(community_id, location)
-
-    async def may_act_for_others(self, community_id: str) -> bool:
-        role = await self.role(community_id)
-        return role is not None and role.at_least(ANY_UNIT_ROLE)
-
-    async def _owns(self, community_id: str, unit_key: str) -> bool:
-        """Whether `unit_key` names one of the caller's own units (its id, game id or character);
-        looked up again when unknown or older than `revalidate_seconds()` (positions come every ~2 s)."""
-        if self.principal is None or self.principal.user_id is None:
-            return False
-        now = time.monotonic()
-        entry = self._own_units.get(community_id)
-        if entry is None or unit_key not in entry[1] or now - entry[0] >= revalidate_seconds():
-            keys = await database_sync_to_async(domain.own_unit_keys)(community_id, self.principal.user_id)
-            entry = self._own_units[community_id] = (now, frozenset(keys))
-        return unit_key in entry[1]
-
-    async def on_unit_status(self, data: Any) -> None:
-        community_id = await self.require(data, WRITE_ROLE)
-        change = clean_status(data)
-        may_set_others = await self.may_act_for_others(community_id)
-        await database_sync_to_async(domain.set_unit_status)(community_id, change, self.principal, may_set_others)
-
-    async def on_detach(self, data: Any) -> None:
-        community_id = await self.require(data, WRITE_ROLE)
-        detach = clean_detach(data)
-        may_detach_others = await self.may_act_for_others(community_id)
-        await database_sync_to_async(domain.detach_unit)(community_id, detach, self.principal, may_detach_others)
-
     # -- lifecycle ----------------------------------------------------------------------------------
     async def close(self) -> None:
         """Leave every room and forget the units this socket was tracking (003 `disconnect`)."""
@@ -270,30 +257,60 @@ class Session:
         for community_id in tuple(self.rooms):
             await hub.leave(community_id, self)
         self.rooms.clear()
-        units, self.units = self.units, {}
-        for community_id, unit_ids in units.items():
+        for hook in CLOSE_HOOKS:
             try:
-                await database_sync_to_async(domain.forget_units)(community_id, sorted(unit_ids))
+                await hook(self)
             except Exception:
-                logger.exception("realtime: could not clean up units of a closed socket")
+                logger.exception("realtime: a close hook failed")
         for _created, future in self._roles.values():
             future.cancel()
 
 
-HANDLERS: dict[str, Callable[[Session, Any], Awaitable[None]]] = {
-    "auth": Session.on_auth,
-    "join-community": Session.on_join,
-    "leave-community": Session.on_leave,
-    "request-locations": Session.on_request_locations,
-    "request-911-calls": Session.on_request_911_calls,
-    "unit-location-update": Session.on_unit_location,
-    "unit-status-update": Session.on_unit_status,
-    "unitDetachedFromCall": Session.on_detach,
-}
+def _event_names(value: Any) -> frozenset[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or len(value) > MAX_EVENT_NAMES or not all(
+            isinstance(n, str) and 0 < len(n) <= 80 for n in value):
+        raise ClientError(f"events must be a list of at most {MAX_EVENT_NAMES} event names.")
+    return frozenset(value)
+
+
+# -- client events: the kernel's and the ones domain apps register --------------------------------------
+Handler = Callable[["Session", Any], Awaitable[None]]
+
+
+HANDLERS: dict[str, Handler] = {}
+CLOSE_HOOKS: list[Callable[[Session], Awaitable[None]]] = []
+
+
+def client_event(name: str) -> Callable[[Handler], Handler]:
+    """Register `handler(session, data)` for the client event `name` (one handler per name). A handler
+    checks the caller's role with `session.require(data, minimum_role)`, which answers `error`."""
+
+    def register(handler: Handler) -> Handler:
+        existing = HANDLERS.get(name)
+        if existing is not None and existing is not handler:
+            raise ValueError(f"client event {name!r} is already handled by {existing.__qualname__}")
+        HANDLERS[name] = handler
+        return handler
+
+    return register
+
+
+def on_session_close(hook: Callable[[Session], Awaitable[None]]) -> Callable[[Session], Awaitable[None]]:
+    """Run `hook(session)` when a session closes (after it left its rooms); failures are logged."""
+    if hook not in CLOSE_HOOKS:
+        CLOSE_HOOKS.append(hook)
+    return hook
+
+
+client_event("auth")(Session.on_auth)
+client_event("join-community")(Session.on_join)
+client_event("leave-community")(Session.on_leave)
 
 
 # -- validation of client payloads ------------------------------------------------------------------
-def _text(data: dict, key: str, *, required: bool = False, max_length: int = 80) -> str:
+def text_field(data: dict, key: str, *, required: bool = False, max_length: int = 80) -> str:
     value = data.get(key)
     if value is None or value == "":
         if required:
@@ -309,7 +326,7 @@ def _text(data: dict, key: str, *, required: bool = False, max_length: int = 80)
     return value
 
 
-def _number(data: dict, key: str, *, required: bool = True, low: float | None = None,
+def number_field(data: dict, key: str, *, required: bool = True, low: float | None = None,
             high: float | None = None) -> float | None:
     value = data.get(key)
     if value is None:
@@ -321,38 +338,3 @@ def _number(data: dict, key: str, *, required: bool = True, low: float | None = 
     if (low is not None and value < low) or (high is not None and value > high):
         raise ClientError(f"{key} must be between {low} and {high}.")
     return float(value)
-
-
-def clean_location(data: Any, community_id: str) -> dict:
-    """003's unit-location-update fields, checked; the broadcast carries the same structure."""
-    if not isinstance(data, dict):
-        raise ClientError("Expected an object.")
-    return {
-        "communityId": community_id,
-        "unitId": _text(data, "unitId", required=True),
-        "unitName": _text(data, "unitName", max_length=60),
-        "x": _number(data, "x", low=-1e6, high=1e6),
-        "y": _number(data, "y", low=-1e6, high=1e6),
-        "z": _number(data, "z", low=-1e6, high=1e6),
-        "heading": _number(data, "heading", required=False, low=0, high=360) or 0.0,
-        "postal": _text(data, "postal", max_length=16),
-        "status": _text(data, "status", max_length=40),
-        "timestamp": _text(data, "timestamp", max_length=40) or now_iso(),
-    }
-
-
-def clean_status(data: Any) -> dict:
-    if not isinstance(data, dict):
-        raise ClientError("Expected an object.")
-    return {"userId": _text(data, "userId", required=True), "status": _text(data, "status", required=True, max_length=40)}
-
-
-def clean_detach(data: Any) -> dict:
-    if not isinstance(data, dict):
-        raise ClientError("Expected an object.")
-    return {
-        "callId": _text(data, "callId", required=True),
-        "odId": _text(data, "odId", required=True),
-        "odName": _text(data, "odName", max_length=60),
-        "reason": _text(data, "reason", max_length=200),
-    }

@@ -23,6 +23,7 @@ from . import hub
 from .auth import AuthError, authenticate_token, origin_allowed, session_principal
 from .hub import OutEvent
 from .session import Codec, Session
+from .wire import DirectSocket
 
 
 def _packet(name: str, data_json: str, seq: int, ts: str) -> eio_packet.Packet:
@@ -43,6 +44,7 @@ def _event_packets(event: OutEvent) -> tuple[tuple[str, eio_packet.Packet], ...]
 
 SIO_CODEC = Codec(
     key="sio", event=_event_packets, reply=lambda name, data, seq, ts: _packet(name, _dumps(data), seq, ts),
+    text=lambda packet: packet.encode(),
 )
 
 # Origins are checked by `connect` for cookie-authenticated sockets only (token sockets need none).
@@ -96,14 +98,19 @@ async def connect(sid, environ, auth=None):
     except AuthError as exc:
         raise socketio.exceptions.ConnectionRefusedError(str(exc)) from exc
     outbox = EngineIOQueue(sid, server.manager.eio_sid_from_sid(sid, "/"))
+    # A WebSocket-transport socket on uvicorn's sans-I/O implementation: frames go straight to the
+    # connection (cad.realtime.wire) instead of through engine.io's queue and writer task.
+    scope = environ.get("asgi.scope") or {}
+    direct = DirectSocket.of(environ.get("asgi.send")) if scope.get("type") == "websocket" else None
     session = _sessions[sid] = Session(SIO_CODEC, principal, coalesced_only=auth.get("positions") == "coalesced",
-                                       outbox=outbox)
+                                       outbox=outbox, direct=direct)
 
     async def revoked() -> None:  # the hub found the credentials revoked or expired
         await session.close()
         await server.disconnect(sid)
 
     session.on_revoked = revoked
+    session.on_overflow = revoked
 
 
 @server.on("*")

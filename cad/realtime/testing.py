@@ -56,9 +56,11 @@ class SioClient:
         self.sid: str | None = None
 
     @classmethod
-    async def connect(cls, base: str, auth: dict | None = None, headers: dict | None = None) -> SioClient:
+    async def connect(cls, base: str, auth: dict | None = None, headers: dict | None = None,
+                      max_queue: int | None = None) -> SioClient:
+        """`max_queue`: frames the client buffers before it stops reading (None: unbounded)."""
         url = base.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
-        client = cls(await websockets.connect(url, additional_headers=headers, max_queue=None))
+        client = cls(await websockets.connect(url, additional_headers=headers, max_queue=max_queue))
         opened = await client._recv_raw()
         if not opened.startswith("0"):
             raise SioConnectError(opened)
@@ -113,6 +115,8 @@ async def serve(app, host: str = "127.0.0.1", **options) -> AsyncIterator[str]:
     uvicorn.Config's (proxy_headers=False as production runs it, see cad.asgi)."""
     import uvicorn
 
+    # The Procfile's WebSocket implementation, so tests exercise the direct-write path (cad.realtime.wire).
+    options = {"ws": "websockets-sansio", "ws_per_message_deflate": False, **options}
     config = uvicorn.Config(app, host=host, port=0, lifespan="off", log_level="warning", **options)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

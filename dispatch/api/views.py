@@ -18,7 +18,7 @@ from cad.core.api.views import CommunityAPIView, FivemMixin
 from cad.core.choices import Role
 from characters.models import Character
 
-from .. import selectors, services
+from .. import ownership, selectors, services
 from ..filtersets import UnitFilterSet
 from . import serializers as s
 
@@ -80,9 +80,8 @@ def _character_for_duty(request, character_id) -> Character:
                  .select_related("department", "user__profile").first())
     if character is None:
         raise exceptions.NotFound("Character not found.")
-    is_own = character.user_id is not None and character.user_id == getattr(request.user, "pk", None)
-    if not is_own and not request.role.at_least(Role.DISPATCHER):
-        raise exceptions.PermissionDenied("You can only change the duty of your own characters.")
+    ownership.require_own(character.user_id, user_id=getattr(request.user, "pk", None), role=request.role,
+                       message="You can only change the duty of your own characters.")
     return character
 
 

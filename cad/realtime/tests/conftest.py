@@ -14,6 +14,15 @@ from cad.realtime import hub as hubmod
 
 
 @pytest.fixture(autouse=True)
+def _lenient_event_payloads(_strict_event_payloads):
+    """Delivery tests publish made-up payloads under real names: the kernel, not the catalogues, is
+    under test here (tests/test_event_catalogue.py checks the declarations)."""
+    from cad import events
+
+    events.STRICT = False
+
+
+@pytest.fixture(autouse=True)
 async def fresh_hub():
     """Each test gets its own layer instance and hub (tests run on separate event loops)."""
     channel_layers.backends.clear()

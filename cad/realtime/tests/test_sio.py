@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from cad.realtime.hub import get_hub
@@ -108,16 +110,28 @@ async def test_requests_and_disconnect_cleanup(base, community, officer, dispatc
 
 
 async def test_a_socket_that_falls_too_far_behind_is_disconnected(base, community, dispatcher, monkeypatch):
-    from cad.realtime import hub as hubmod
+    """Frames are written straight to the connection (cad.realtime.wire): a client that stops reading
+    fills the kernel's buffers, then the transport's; past `MAX_BUFFERED` bytes it is disconnected."""
+    from websockets.exceptions import ConnectionClosed
 
-    monkeypatch.setattr(hubmod, "OUTBOX_LIMIT", 2)
-    client = await SioClient.connect(base, auth={"token": jwt_for(dispatcher)})
+    from cad.realtime import wire
+
+    monkeypatch.setattr(wire, "MAX_BUFFERED", 256 * 1024)
+    client = await SioClient.connect(base, auth={"token": jwt_for(dispatcher)}, max_queue=4)
     await client.join(community.pk)
-    message = {"type": "cad.event", "community": str(community.pk), "data": {}, "ts": "t", "sse": []}
-    for seq in range(1, 6):  # queued faster than engine.io's writer runs: the third overflows
-        get_hub().dispatch(message | {"names": ["unitLocationUpdate"], "seq": seq})
-    received = []
-    with pytest.raises(SioConnectError, match="disconnected"):
-        for _ in range(5):
-            received.append((await client.next())[0])
-    assert received == ["unitLocationUpdate", "unitLocationUpdate"]
+    hub = get_hub()
+    (session,) = hub.members(str(community.pk))
+    assert session.direct is not None
+    message = {"type": "cad.event", "community": str(community.pk), "data": {"pad": "x" * 100_000}, "ts": "t",
+               "sse": []}
+    for seq in range(1, 200):  # 20 MB while the client reads nothing
+        hub.dispatch(message | {"names": ["unitLocationUpdate"], "seq": seq})
+        await asyncio.sleep(0)
+    assert session.direct.overflowed
+    received = 0
+    with pytest.raises((SioConnectError, ConnectionClosed)):
+        for _ in range(200):
+            await client.next()
+            received += 1
+    assert received < 199
+    assert not hub.members(str(community.pk))
