@@ -21,9 +21,10 @@ Scenarios:
 
 Per transport it prints: p50/p99 from just before the create request to the LAST socket that got the
 call ("last"), p99 of every single delivery ("all"), lost deliveries, 5xx answers, late deliveries (still
-arriving more than a second after the load ended: a backlog), the create request's own p50/p99, and the
-machine's load average (`/proc/loadavg`) at the start and end of each run: on a shared machine the
-absolute figures are only comparable within the same minute.
+arriving more than a second after the load ended: a backlog), the create request's own p50/p99, the server process's
+CPU time per call (user + system, including the sockets' traffic: the figure a busy machine disturbs
+least), and the machine's load average (`/proc/loadavg`) at the start and end of each run: on a shared machine the
+absolute figures are only comparable within the same minute. The server runs with DEBUG=0, as deployed.
 
 `--ws-events` makes the /ws sockets name the events they want when they join (`join-community`
 `{communityId, events}`); Socket.IO sockets always receive every name (003).
@@ -58,6 +59,17 @@ def loadavg() -> str:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         return "?"
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process (Linux), the figure least disturbed by a shared machine."""
+    if pid is None:
+        return float("nan")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
 
 
 def pin_self() -> None:
@@ -195,7 +207,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run_transport(transport: str, args, base: str, tag: str, members: list[tuple[str, str, int]],
-                  api_token: str, units: int) -> None:
+                  api_token: str, units: int, server_pid: int | None = None) -> None:
     """`members`: (jwt, community id, sockets) per community."""
     joins = [(jwt, community_id) for jwt, community_id, count in members for _ in range(count)]
     per_community = {community_id: count for _jwt, community_id, count in members}
@@ -214,11 +226,13 @@ def run_transport(transport: str, args, base: str, tag: str, members: list[tuple
         assert pipe.recv() == "ready"
 
     load_before = loadavg()
+    cpu_before = cpu_seconds(server_pid)
     result: dict = {}
     asyncio.run(load(base, [(jwt, cid) for jwt, cid, _n in members], args.rate, args.calls, units, api_token,
                      result))
     at_stop = time.time()
     time.sleep(args.grace)
+    cpu = cpu_seconds(server_pid) - cpu_before
     arrivals: dict[str, list[float]] = {}
     map_frames: list[list[float]] = []
     for pipe in pipes:
@@ -248,6 +262,7 @@ def run_transport(transport: str, args, base: str, tag: str, members: list[tuple
           f" {max(last, default=float('nan')):6.1f} ms | all p99 {percentile(every, 99):6.1f} ms"
           f" | lost {lost} 5xx {fivexx}{f' other {other}' if other else ''} late {late}"
           f" | create p50 {percentile(answered, 50):5.1f} p99 {percentile(answered, 99):5.1f} ms"
+          f" | server CPU {1000 * cpu / max(len(result['sent']), 1):5.1f} ms/call"
           f" | load {load_before} → {loadavg()}", flush=True)
     if units:
         gaps = [b - a for frames in map_frames for a, b in zip(frames, frames[1:], strict=False)]
@@ -407,7 +422,7 @@ def run_config(args) -> None:
                 out = Path(args.profile) / f"{args.config}-{scenario}.txt"
                 profiler = subprocess.Popen(
                     [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(server.pid), "--rate", "200",
-                     "--format", "raw", "--output", str(out), "--nonblocking", "--idle"],
+                     "--format", "raw", "--output", str(out), "--nonblocking", "--gil"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 if scenario == "spread":
@@ -420,7 +435,7 @@ def run_config(args) -> None:
                 print(f" {scenario}: {total} sockets in {len(members)} communit{'y' if len(members) == 1 else 'ies'}"
                       f"{f', {units} units moving every 2 s' if units else ''}:", flush=True)
                 for transport in args.transports.split(","):
-                    run_transport(transport, args, base, scenario, members, api_token, units)
+                    run_transport(transport, args, base, scenario, members, api_token, units, server.pid)
             finally:
                 if profiler is not None:
                     profiler.send_signal(2)  # py-spy writes its file on SIGINT
@@ -447,6 +462,7 @@ def main() -> None:
                                                                  "postgres://postgres@127.0.0.1:5432/cad_bench"))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--transports", default="ws,socketio")
+    parser.add_argument("--debug", action="store_true", help="run the server with DEBUG=1 (the default is DEBUG=0)")
     parser.add_argument("--profile", help="directory: record the server with py-spy (raw collapsed stacks)")
     parser.add_argument("--config", help=argparse.SUPPRESS)  # set in the per-configuration child
     args = parser.parse_args()
@@ -456,6 +472,8 @@ def main() -> None:
         return
     for config in args.configs.split(","):
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        if not args.debug:  # as deployed: DEBUG=0 (no per-query bookkeeping)
+            env.update(DEBUG="0", SECRET_KEY=env.get("SECRET_KEY") or f"bench-{uuid.uuid4().hex}")
         if config == "embedded":
             (ROOT / "var").mkdir(exist_ok=True)
             env["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench-realtime.sqlite3'}"

@@ -97,6 +97,7 @@ def archived_payload(row) -> Archived:
 
 REPORT_CREATED = EventType("report-created", services.report_payload, payload=Report)
 REPORT_REVIEWED = EventType("report-reviewed", services.report_payload, payload=Report)
+REPORT_RESUBMITTED = EventType("report-resubmitted", services.report_payload, payload=Report)
 ARREST_CREATED = EventType("arrest-created", services.arrest_payload, payload=Arrest)
 CITATION_CREATED = EventType("citation-created", services.citation_payload, payload=Citation)
 CITATION_UPDATED = EventType("citation-updated", services.citation_payload, payload=Citation)
@@ -108,5 +109,5 @@ SUSPECT_UPDATED = EventType("suspect-updated", services.suspect_payload, payload
 ARCHIVED = tuple(EventType(f"{kind}-archived", archived_payload) for kind in
                  ("report", "arrest", "citation", "warrant", "suspect"))
 
-declare(REPORT_CREATED, REPORT_REVIEWED, ARREST_CREATED, CITATION_CREATED, CITATION_UPDATED, WARRANT_CREATED,
+declare(REPORT_CREATED, REPORT_REVIEWED, REPORT_RESUBMITTED, ARREST_CREATED, CITATION_CREATED, CITATION_UPDATED, WARRANT_CREATED,
         WARRANT_UPDATED, SUSPECT_CREATED, SUSPECT_UPDATED, *ARCHIVED)

@@ -27,6 +27,8 @@ def world(community, dispatcher, officer):
     from calls import services as calls
     from characters.models import Character, DrivingLicense, Vehicle, Weapon, WeaponLicenseApplication
     from dispatch.models import ActiveDispatcher, Tone, Unit
+    from maps.choices import TileSourceKind
+    from maps.models import MapTileSet
     from records.models import Arrest, Citation, Report, Suspect, Warrant
 
     def character(n: int, **kw) -> Character:
@@ -58,6 +60,7 @@ def world(community, dispatcher, officer):
     announcement = Announcement.objects.create(community=community, title="Briefing", message="At 20:00")
     tone = Tone.objects.create(community=community, type="leo", description="Shots fired")
     active = ActiveDispatcher.objects.create(community=community, user=dispatcher)
+    tileset = MapTileSet.objects.create(community=community, kind=TileSourceKind.values[0], bounds=[[0, 0], [1, 1]])
     return locals()
 
 
@@ -69,7 +72,8 @@ def _examples(w) -> dict[str, tuple[tuple, dict, tuple, dict]]:
     call, unit, now = w["call"], w["unit"], timezone.now()
     entry = positions.make_entry(community_id=str(w["community"].pk), unit_id=str(unit.pk), x=1.0, y=2.0, z=3.0,
                                  heading=90.0, ts=now.timestamp(), unit_name=unit.name)
-    panic = dict(character=w["cop"], unit=unit, location="Main St", postal="101", coords={"x": 1.0, "y": 2.0, "z": 3.0})
+    panic = dict(character=w["cop"], unit=unit, name="First2 Last2", location="Main St", postal="101",
+                 coords={"x": 1.0, "y": 2.0, "z": 3.0})
     calls_ = {
         "new-911-call": ((call,), {}, (call,), {}),
         "callUpdated": ((call,), {}, (call,), {}),
@@ -111,6 +115,7 @@ def _examples(w) -> dict[str, tuple[tuple, dict, tuple, dict]]:
     records = {
         "report-created": ((w["report"],), {}, None, None),
         "report-reviewed": ((w["report"],), {}, None, None),
+        "report-resubmitted": ((w["report"],), {}, None, None),
         "arrest-created": ((w["arrest"],), {}, None, None),
         "citation-created": ((w["citation"],), {}, None, None),
         "citation-updated": ((w["citation"],), {}, None, None),
@@ -127,6 +132,7 @@ def _examples(w) -> dict[str, tuple[tuple, dict, tuple, dict]]:
         "bolo-removed": ((w["bolo"].pk,), {}, None, None),
         "new-announcement": ((w["announcement"],), {}, None, None),
         "announcement-removed": ((w["announcement"].pk,), {}, None, None),
+        "map-tiles-updated": ((w["tileset"],), {}, None, None),
     }
     return {**calls_, **dispatch_, **people, **records, **others}
 
