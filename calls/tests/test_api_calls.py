@@ -32,6 +32,16 @@ def test_create_call(as_, dispatcher, community, events, django_capture_on_commi
     assert "new-911-call" in names(events)
 
 
+def test_create_answers_the_call_as_a_read_shows_it(as_, dispatcher, community):
+    """The create answer is built from the call as created (no read-back): it must equal a later read."""
+    body = {"callType": "Robbery", "location": "Fleeca", "priority": "high", "x": 1.5, "y": -2.0, "z": 30.0,
+            "metadata": {"source": "test"}, "status": "active"}
+    response = as_(dispatcher).post("/api/calls", body, format="json")
+    assert response.status_code == 201
+    created = response.json()["call"]
+    assert as_(dispatcher).get(f"/api/calls/{created['id']}").json() == created
+
+
 def test_create_call_with_api_token(server, community):
     response = server.post("/api/calls", {"callType": "Robbery", "location": "Fleeca", "priority": "high"},
                            format="json")
