@@ -323,6 +323,7 @@ def run_ingest(args, api_token: str) -> None:
     ):
         port = free_port()
         server = start_server(port, app)
+        profiler = start_profiler(args, server, "ingest") if app.startswith("cad.") else None
         try:
             before = loadavg()
             rate, ok, failed = measure_rate(f"http://127.0.0.1:{port}", path, hdrs, bodies, args.ingest_seconds,
@@ -331,6 +332,7 @@ def run_ingest(args, api_token: str) -> None:
             print(f"  {name:<22} {rate:8,.0f} requests/s ({ok:,} ok, {failed:,} failed) | load {before} → {loadavg()}",
                   flush=True)
         finally:
+            stop_profiler(profiler)
             stop_server(server)
     print(f"  {'ratio':<22} {rows[1] / rows[0]:8.2f}x the bare Django view", flush=True)
 
@@ -388,6 +390,25 @@ def start_server(port: int, app: str = "cad.asgi:application") -> subprocess.Pop
     raise SystemExit("uvicorn did not start")
 
 
+def start_profiler(args, server: subprocess.Popen, name: str) -> subprocess.Popen | None:
+    """py-spy on the server (only the thread holding the GIL: where its CPU goes), raw collapsed stacks
+    into --profile/<config>-<name>.txt; `bench/profile_top.py` summarises them."""
+    if not args.profile:
+        return None
+    Path(args.profile).mkdir(parents=True, exist_ok=True)
+    out = Path(args.profile) / f"{args.config}-{name}.txt"
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(server.pid), "--rate", "200",
+         "--format", "raw", "--output", str(out), "--nonblocking", "--gil"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_profiler(profiler: subprocess.Popen | None) -> None:
+    if profiler is not None:
+        profiler.send_signal(2)  # py-spy writes its file on SIGINT
+        profiler.wait(30)
+
+
 def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -416,14 +437,7 @@ def run_config(args) -> None:
             port = free_port()
             server = start_server(port)
             base = f"http://127.0.0.1:{port}"
-            profiler = None
-            if args.profile:
-                Path(args.profile).mkdir(parents=True, exist_ok=True)
-                out = Path(args.profile) / f"{args.config}-{scenario}.txt"
-                profiler = subprocess.Popen(
-                    [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(server.pid), "--rate", "200",
-                     "--format", "raw", "--output", str(out), "--nonblocking", "--gil"],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            profiler = start_profiler(args, server, scenario)
             try:
                 if scenario == "spread":
                     members = [(jwt, cid, args.sockets * 5 // 10) for jwt, cid in pairs[:10]]
@@ -437,9 +451,7 @@ def run_config(args) -> None:
                 for transport in args.transports.split(","):
                     run_transport(transport, args, base, scenario, members, api_token, units, server.pid)
             finally:
-                if profiler is not None:
-                    profiler.send_signal(2)  # py-spy writes its file on SIGINT
-                    profiler.wait(30)
+                stop_profiler(profiler)
                 stop_server(server)
     finally:
         for row in rows:

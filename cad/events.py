@@ -33,7 +33,6 @@ from typing import Any, Literal, NotRequired, Union, get_args, get_origin, get_t
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
@@ -356,25 +355,40 @@ class _RedisStore:
 
 
 class _CacheStore:
-    """Embedded mode: the process's own cache (the web process numbers every event, see the bridge)."""
+    """Embedded mode: this process's memory (the web process numbers every event, see the bridge), for
+    as long as the process's cache keeps its content (`cad.core.procmem`)."""
 
     _lock = threading.Lock()
 
+    def __init__(self) -> None:
+        from collections import deque
+
+        from cad.core.procmem import CacheBound
+
+        # community → [sequence number, recent layer messages]
+        self._state: CacheBound[dict[str, list]] = CacheBound("events", dict)
+        self._deque = deque
+
+    def _community(self, community_id: str) -> list:
+        state = self._state.get()
+        entry = state.get(community_id)
+        if entry is None:
+            entry = state[community_id] = [0, self._deque(maxlen=RECENT_EVENTS)]
+        return entry
+
     def record(self, event: Event) -> int:
-        seq_key, recent_key = f"events:seq:{event.community_id}", f"events:recent:{event.community_id}"
         with self._lock:
-            seq = (cache.get(seq_key) or 0) + 1
-            cache.set(seq_key, seq, None)
-            recent = cache.get(recent_key) or []
-            recent.append(event.as_message() | {"seq": seq})
-            cache.set(recent_key, recent[-RECENT_EVENTS:], RECENT_TTL)
-        return seq
+            entry = self._community(event.community_id)
+            entry[0] += 1
+            entry[1].append(event.as_message() | {"seq": entry[0]})
+            return entry[0]
 
     async def arecord(self, event: Event) -> int:
         return self.record(event)  # in-process memory: no I/O to wait for
 
     def recent(self, community_id: str) -> list[dict]:
-        return list(cache.get(f"events:recent:{community_id}") or [])
+        with self._lock:
+            return list(self._community(community_id)[1])
 
 
 _stores: dict[str, _RedisStore | _CacheStore] = {}

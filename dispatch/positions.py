@@ -12,7 +12,8 @@ our `Unit.id`). Per community, Redis holds:
 Readers hide entries older than `UNIT_POSITION_TTL_SECONDS` even before the beat prunes them. Prune and
 removal run as Lua scripts, so each removed entry is reported to exactly one caller (one event, however
 many workers race). A community has at most a few hundred tracked units, so the prune's scan of the
-hash is small. Without REDIS_URL the same layout lives in Django's (per-process) cache under a lock.
+hash is small. Without REDIS_URL the same layout lives in this process's memory under a lock, for as long
+as its (local-memory) cache keeps its content (`cad.core.procmem`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from collections.abc import Iterable
 
 import orjson
 from django.conf import settings
-from django.core.cache import cache
 
 from cad.core import geo as transform
 from cad.core import isotime
+from cad.core.procmem import CacheBound
 
 # The batch route serialises every position it stores: orjson is several times faster than json.
 dumps, loads = orjson.dumps, orjson.loads
@@ -152,10 +153,8 @@ async def awrite(entries: list[dict]) -> None:
     if not entries:
         return
     if not _use_redis():
-        from asgiref.sync import sync_to_async
-
-        # The embedded cache's async API is itself a hop to the sync thread; take that hop once.
-        return await sync_to_async(write)(entries)
+        write(entries)  # process memory under a lock (no I/O): no thread hop
+        return
     pipe = _aredis().pipeline(transaction=False)
     _queue_write(pipe, entries)
     await pipe.execute()
@@ -176,9 +175,6 @@ def write(entries: list[dict]) -> None:
                 pos[e["unitId"]] = e
                 seen[e["unitId"]] = e["ts"]
             _local_save(cid, pos, seen)
-        communities = cache.get(_LOCAL_COMMUNITIES) or set()
-        if not communities.issuperset(_group(entries)):
-            cache.set(_LOCAL_COMMUNITIES, communities | set(_group(entries)), None)
 
 
 def _queue_write(pipe, entries: list[dict]) -> None:
@@ -193,7 +189,8 @@ def read(community_id: str, *, now_ts: float) -> list[dict]:
         raw = _redis().hvals(_keys(community_id)[0])
         entries = [loads(v) for v in raw]
     else:
-        entries = list(_local(community_id)[0].values())
+        with _lock:
+            entries = list(_local(community_id)[0].values())
     return sorted(_fresh(entries, now_ts), key=lambda e: e["ts"])
 
 
@@ -225,16 +222,12 @@ def prune(*, now_ts: float) -> list[dict]:
             removed += [loads(v) for v in client.eval(_PRUNE_LUA, 3, *_keys(cid), _communities_key(), cutoff, cid)]
         return removed
     with _lock:
-        communities = cache.get(_LOCAL_COMMUNITIES) or set()
-        for cid in list(communities):
+        for cid in list(_memory.get()):
             pos, seen = _local(cid)
             stale = [k for k, e in pos.items() if e["ts"] < cutoff]
             removed += [pos.pop(k) for k in stale]
             if stale:
                 _local_save(cid, pos, seen)
-            if not pos:
-                communities.discard(cid)
-        cache.set(_LOCAL_COMMUNITIES, communities, None)
     return removed
 
 
@@ -256,8 +249,9 @@ def last_seen(community_id: str, unit_ids: Iterable[str]) -> dict[str, float]:
             if times:
                 out[i] = max(times)
         return out
-    seen = _local(community_id)[1]
-    return {i: seen[i] for i in ids if i in seen}
+    with _lock:
+        seen = _local(community_id)[1]
+        return {i: seen[i] for i in ids if i in seen}
 
 
 def forget_seen_before(community_id: str, cutoff_ts: float) -> None:
@@ -279,18 +273,26 @@ def forget_seen_before(community_id: str, cutoff_ts: float) -> None:
 def communities() -> list[str]:
     if _use_redis():
         return [c.decode() for c in _redis().smembers(_communities_key())]
-    return list(cache.get(_LOCAL_COMMUNITIES) or ())
+    with _lock:
+        return [cid for cid, (pos, _seen) in _memory.get().items() if pos]
 
 
-# --- Embedded (Django cache, per process) ----------------------------------------------------------
+# --- Embedded (this process's memory, for as long as its cache keeps its content) -----------------
 _lock = threading.RLock()
-_LOCAL_COMMUNITIES = "dispatch:pos:communities"
+# community → (positions by unit, last-seen by unit): a plain structure, not pickled on every request
+_memory: CacheBound[dict[str, tuple[dict, dict]]] = CacheBound("dispatch.positions", dict)
 
 
 def _local(community_id: str) -> tuple[dict, dict]:
-    got = cache.get_many([f"dispatch:pos:{community_id}", f"dispatch:seen:{community_id}"])
-    return got.get(f"dispatch:pos:{community_id}", {}), got.get(f"dispatch:seen:{community_id}", {})
+    """The live dicts of a community (hold `_lock` to change them or to copy them)."""
+    state = _memory.get()
+    entry = state.get(community_id)
+    if entry is None:
+        entry = state[community_id] = ({}, {})
+    return entry
 
 
 def _local_save(community_id: str, pos: dict, seen: dict) -> None:
-    cache.set_many({f"dispatch:pos:{community_id}": pos, f"dispatch:seen:{community_id}": seen}, None)
+    """Changes are made in place; a community with nothing left is forgotten."""
+    if not pos and not seen:
+        _memory.get().pop(community_id, None)
