@@ -148,6 +148,14 @@ def _strict_event_payloads():
 
 
 @pytest.fixture
+def lenient_event_payloads(_strict_event_payloads):
+    """For transport tests that publish made-up payloads under real event names."""
+    from cad import events as ev
+
+    ev.STRICT = False
+
+
+@pytest.fixture
 def events(settings):
     """Collects what `cad.events.publish` sends (after commit) as a list of (names, data) tuples."""
     from cad import events as ev

@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 
 from cad.events import publish
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Made-up payloads under real event names: the client's transport is under test, not the catalogues.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("lenient_event_payloads")]
 
 START = """async () => {
   const { connectLive } = await import('/static/web/js/live.js');

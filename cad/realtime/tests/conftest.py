@@ -14,12 +14,9 @@ from cad.realtime import hub as hubmod
 
 
 @pytest.fixture(autouse=True)
-def _lenient_event_payloads(_strict_event_payloads):
+def _lenient(lenient_event_payloads):
     """Delivery tests publish made-up payloads under real names: the kernel, not the catalogues, is
     under test here (tests/test_event_catalogue.py checks the declarations)."""
-    from cad import events
-
-    events.STRICT = False
 
 
 @pytest.fixture(autouse=True)
