@@ -214,6 +214,8 @@ def run_transport(transport: str, args, base: str, tag: str, members: list[tuple
     ctx = mp.get_context("spawn")
     shares = [joins[i::args.client_processes] for i in range(args.client_processes)]
     ws_events = [e for e in args.ws_events.split(",") if e] if args.ws_events else None
+    if ws_events and units and "unitLocations" not in ws_events:
+        ws_events.append("unitLocations")  # the live map's stream, whose pace the units scenario checks
     positions = "coalesced"
     pipes, processes = [], []
     for share in shares:
