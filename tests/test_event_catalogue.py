@@ -29,6 +29,7 @@ def world(community, dispatcher, officer):
     from dispatch.models import ActiveDispatcher, Tone, Unit
     from maps.choices import TileSourceKind
     from maps.models import MapTileSet
+    from postals.models import PostalTable
     from records.models import Arrest, Citation, Report, Suspect, Warrant
 
     def character(n: int, **kw) -> Character:
@@ -60,6 +61,8 @@ def world(community, dispatcher, officer):
     announcement = Announcement.objects.create(community=community, title="Briefing", message="At 20:00")
     tone = Tone.objects.create(community=community, type="leo", description="Shots fired")
     active = ActiveDispatcher.objects.create(community=community, user=dispatcher)
+    postal_table = PostalTable.objects.create(community=community, entries=[{"code": "101", "x": 1.0, "y": 2.0}],
+                                              size=1)
     tileset = MapTileSet.objects.create(community=community, kind=TileSourceKind.values[0], bounds=[[0, 0], [1, 1]])
     return locals()
 
@@ -133,6 +136,7 @@ def _examples(w) -> dict[str, tuple[tuple, dict, tuple, dict]]:
         "new-announcement": ((w["announcement"],), {}, None, None),
         "announcement-removed": ((w["announcement"].pk,), {}, None, None),
         "map-tiles-updated": ((w["tileset"],), {}, None, None),
+        "postal-table-updated": ((w["community"], w["postal_table"]), {}, None, None),
     }
     return {**calls_, **dispatch_, **people, **records, **others}
 
