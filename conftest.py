@@ -161,15 +161,8 @@ def events(settings):
     from cad import events as ev
 
     sent: list[tuple[tuple[str, ...], object]] = []
-    original = ev._send
-
-    def capture(community_id, names, data, sse):
-        sent.append((names, data))
-        return original(community_id, names, data, sse)
-
-    ev._send = capture
-    yield sent
-    ev._send = original
+    with ev.recorder(lambda event: sent.append((event.names, event.data))):
+        yield sent
 
 
 # Browser tests (headless Chromium against a live ASGI server) for every app: docs/browser-tests.md.

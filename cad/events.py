@@ -25,7 +25,8 @@ import os
 import threading
 import types
 from collections import abc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, NotRequired, Union, get_args, get_origin, get_type_hints, is_typeddict
@@ -463,10 +464,29 @@ def _unnumbered(community_id: str, names: tuple[str, ...], data: Any, sse: tuple
                  sse=tuple((n, p) for n, p in sse))
 
 
+_recorders: list[Callable[[Event], None]] = []
+
+
+@contextmanager
+def recorder(on_event: Callable[[Event], None]) -> Iterator[None]:
+    """Call `on_event` with every event sent while the block runs (after its commit, before numbering):
+    the public way for tests and tools to see what was published.
+
+        with recorder(lambda e: seen.append((e.names, e.data, e.sse))): ...
+    """
+    _recorders.append(on_event)
+    try:
+        yield
+    finally:
+        _recorders.remove(on_event)
+
+
 def _send(community_id: str, names: tuple[str, ...], data: Any, sse: tuple) -> Event | None:
     """Number the event and send it to its group (sync; after the commit). Returns the event, or None
     when it was handed to the web process (embedded mode, from a Celery worker)."""
     event = _unnumbered(community_id, names, data, sse)
+    for record in list(_recorders):
+        record(event)
     if _forwarding():
         from cad.realtime.bridge import forward
 
@@ -490,7 +510,7 @@ async def apublish(community_id: Any, name: str, payload: Any, *, aliases: Seque
     args = (str(community_id), (name, *aliases), _jsonable(payload), tuple((n, _jsonable(p)) for n, p in sse))
     if STRICT:
         _checked(*args[1:])
-    if _send is not _SEND or _forwarding():  # a wrapped `_send` (test fixtures) sees every event
+    if _send is not _SEND or _recorders or _forwarding():  # a recorder (tests) sees every event
         await sync_to_async(_send, thread_sensitive=False)(*args)
         return
     await asend(_unnumbered(*args))

@@ -27,14 +27,29 @@ def test_admin_lists_only_own_community_rows(client, staff_admin, community, oth
     assert community.name in r.content.decode() and other_community.name not in r.content.decode()
 
 
+def _options(html: str, field: str) -> set[str]:
+    """The values offered by the <select name=field> of an admin form (the empty choice left out)."""
+    import re
+
+    select = re.search(rf'<select[^>]*name="{field}"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None, f"no <select> for {field}"
+    return {v for v in re.findall(r'<option value="([^"]*)"', select.group(1)) if v}
+
+
 def test_admin_form_choices_are_scoped(client, staff_admin, community, other_community):
+    from cad.core.models import Department
+
+    foreign = Department.objects.create(community=other_community, name="Bravo Sheriff Office",
+                                        short_name="BSO", type="sheriff")
     client.force_login(staff_admin)
     r = client.get("/admin/core/division/add/")
     assert r.status_code == 200
     body = r.content.decode()
-    assert other_community.name not in body
-    foreign_dept = other_community and services.community_create(name="Charlie RP")
-    assert foreign_dept.name not in body
+    # the dropdowns offer exactly this admin's community and its departments: a leak shows up as an option
+    assert _options(body, "community") == {str(community.pk)}
+    own = {str(pk) for pk in Department.objects.for_community(community).values_list("pk", flat=True)}
+    assert own and _options(body, "department") == own
+    assert str(foreign.pk) not in body and other_community.name not in body
 
 
 def test_superuser_sees_everything(client, db, community, other_community):

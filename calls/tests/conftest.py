@@ -94,12 +94,5 @@ def sse_events():
     from cad import events as ev
 
     sent: list[tuple[str, object]] = []
-    original = ev._send
-
-    def capture(community_id, names, data, sse):
-        sent.extend((name, body) for name, body in sse)
-        return original(community_id, names, data, sse)
-
-    ev._send = capture
-    yield sent
-    ev._send = original
+    with ev.recorder(lambda event: sent.extend(event.sse)):
+        yield sent
