@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from bolos.models import Bolo
 from characters.models import Character, Vehicle
-
-_seq = itertools.count(1)
+from tests.factories import CharacterFactory, VehicleFactory
 
 
 @pytest.fixture
@@ -23,10 +20,8 @@ def make_bolo():
 @pytest.fixture
 def make_character():
     def make(community, **kw) -> Character:
-        n = next(_seq)
         kw.setdefault("first_name", "Jo")
-        kw.setdefault("last_name", f"Tester{n}")
-        return Character.objects.create(community=community, ssn=f"{n:03d}-00-0000", license_number=f"L{n:07d}", **kw)
+        return CharacterFactory(community=community, **kw)
 
     return make
 
@@ -34,11 +29,7 @@ def make_character():
 @pytest.fixture
 def make_vehicle():
     def make(community, **kw) -> Vehicle:
-        kw.setdefault("plate", f"TST{next(_seq):04d}")
-        kw.setdefault("make", "Vapid")
-        kw.setdefault("model", "Dominator")
-        kw.setdefault("color", "Black")
-        return Vehicle.objects.create(community=community, **kw)
+        return VehicleFactory(community=community, **kw)
 
     return make
 

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from calls import services
-from characters.models import Character, Vehicle
+from characters.models import Vehicle
 from dispatch.models import Unit
-
-_seq = itertools.count(1)
+from tests.factories import CharacterFactory
 
 
 @pytest.fixture
 def make_character():
     def make(community, *, type="leo", callsign="", first=None, last=None, user=None):
-        n = next(_seq)
-        return Character.objects.create(
-            community=community, user=user, type=type, first_name=first or f"First{n}", last_name=last or f"Last{n}",
-            ssn=f"100-00-{n:04d}", license_number=f"DL-{n:05d}", callsign=callsign)
+        names = {k: v for k, v in (("first_name", first), ("last_name", last)) if v}
+        return CharacterFactory(community=community, user=user, type=type, callsign=callsign, **names)
 
     return make
 

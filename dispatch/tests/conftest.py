@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from cad.core.models import Department
-from characters.models import Character
 from dispatch import services
-
-_seq = itertools.count(1)
+from tests.factories import CharacterFactory
 
 
 @pytest.fixture(autouse=True)
@@ -21,10 +17,8 @@ def _publish_positions_at_once(settings):
 @pytest.fixture
 def make_character():
     def make(community, *, user=None, type="leo", callsign="", department=None, **extra):
-        n = next(_seq)
-        return Character.objects.create(
-            community=community, user=user, type=type, first_name=f"First{n}", last_name=f"Last{n}",
-            ssn=f"000-00-{n:04d}", license_number=f"L{n:07d}", callsign=callsign, department=department, **extra)
+        return CharacterFactory(community=community, user=user, type=type, callsign=callsign,
+                                department=department, **extra)
 
     return make
 
