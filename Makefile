@@ -30,6 +30,11 @@ run: migrate
 lint: install
 	$(VENV)/bin/ruff check .
 
+# Every app's services and selectors, and the core's access/errors/time primitives ([tool.mypy]).
+typecheck: install
+	$(VENV)/bin/mypy $(wildcard */services.py */selectors.py) cad/core/access.py cad/core/errors.py \
+		cad/core/isotime.py cad/core/forms.py cad/core/seeding.py characters/plates.py
+
 node-deps:
 	@if command -v npm >/dev/null 2>&1; then \
 		{ [ -d tests/node/node_modules/socket.io-client ] && [ -f tests/node/node_modules/axe-core/axe.min.js ]; } \
@@ -48,7 +53,7 @@ browser-deps:
 pytest: install node-deps browser-deps
 	$(PY) -m pytest
 
-test: lint pytest
+test: lint typecheck pytest
 
 bench: install
 	@ls bench/*.py

@@ -133,7 +133,7 @@ def _progress_status(call: Call, *, allow_regress: bool) -> str:
         implied = CallStatus.PENDING
     if allow_regress:
         return implied if call.status != CallStatus.PENDING else call.status
-    return max(call.status, implied, key=PROGRESS_ORDER.index)
+    return max(call.status, implied, key=PROGRESS_ORDER.index)  # type: ignore[arg-type]
 
 
 def _publish_update(call: Call, by, old_status: str) -> None:
@@ -587,6 +587,7 @@ def call_unit_progress(*, call: Call, unit, state: str, by=None) -> Call:
         if state != AssignmentState.ENROUTE:
             raise Conflict(f"{unit.name} is not on this call; respond to it first.")
         assignment = added = _add_assignment(call, unit, by or unit)
+    assert assignment is not None
     if state in (AssignmentState.ENROUTE, AssignmentState.ON_SCENE) and assignment.state != state:
         assignment.state = state
         assignment.save(update_fields=["state"])

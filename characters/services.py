@@ -364,7 +364,7 @@ def active_character(user, community) -> Character | None:
 
 # --- mugshots -------------------------------------------------------------------------------------------
 
-_PIL_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"),
+_PIL_TYPES: dict[str | None, tuple[str | None, str | None]] = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"),
               "GIF": ("image/gif", "gif")}
 MAX_MUGSHOT_PIXELS = 40_000_000
 
@@ -402,7 +402,7 @@ def mugshot_validate(*, community: Community, upload) -> tuple[str, str]:
     mime, ext = _PIL_TYPES.get(kind, (None, None))
     if mime is None or mime not in allowed:
         raise Invalid({"mugshot": [f"Allowed image types: {', '.join(allowed) or 'none'}."]})
-    return mime, ext
+    return mime, ext  # type: ignore[return-value]
 
 
 def _reencode(upload, kind: str):
@@ -422,7 +422,7 @@ def _reencode(upload, kind: str):
         if kind == "JPEG":
             params["quality"] = 90
             if image.mode not in ("RGB", "L", "CMYK"):
-                image = image.convert("RGB")
+                image = image.convert("RGB")  # type: ignore[assignment]
         buf = io.BytesIO()
         image.save(buf, format=kind, **params)
     return ContentFile(buf.getvalue())
@@ -437,7 +437,7 @@ def character_set_mugshot(*, character: Character, upload, by=None) -> Character
     mime, ext = mugshot_validate(community=community, upload=upload)
     kind = next(k for k, (m, _) in _PIL_TYPES.items() if m == mime)
     try:
-        content = _reencode(upload, kind)
+        content = _reencode(upload, kind)  # type: ignore[arg-type]
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise Invalid({"mugshot": ["Not a readable image."]}) from None
     old = character.mugshot.name if character.mugshot else None
@@ -602,7 +602,7 @@ def vehicle_mark_stolen(*, vehicle: Vehicle, stolen: bool, by=None, role: Role |
     vehicle_set_stolen(vehicle=vehicle, stolen=stolen, by=access.person(by))
     responses = signals.vehicle_stolen_marked.send(sender=Vehicle, vehicle=vehicle, stolen=stolen, by=by, role=role,
                                                    color=color, plate=plate)
-    return StolenMark(vehicle=vehicle, effects=dict(r for _, r in responses if r))
+    return StolenMark(vehicle=vehicle, effects=dict(r for _, r in responses if r))  # type: ignore[misc]
 
 
 @transaction.atomic
@@ -781,9 +781,9 @@ def _recalculate_locked(lic: DrivingLicense, community: Community, now: datetime
         lic.save(update_fields=["points", "status", "suspended_at", "suspended_until", "points_cleared_at",
                                 "override", "updated_at"])
         publish(lic.community_id, "license-updated", license_payload(lic))
-        lic._recalc_changed = True
+        lic._recalc_changed = True  # type: ignore[attr-defined]
     else:
-        lic._recalc_changed = False
+        lic._recalc_changed = False  # type: ignore[attr-defined]
     return lic
 
 
@@ -852,7 +852,7 @@ def licenses_recalculate_all(*, now: datetime | None = None) -> int:
             if lic is None:
                 continue  # another worker holds it (and reaches the same answer) or it was archived
             lic = _recalculate_locked(lic, communities[community_id], now)
-            changed += int(lic._recalc_changed)
+            changed += int(lic._recalc_changed)  # type: ignore[attr-defined]
     return changed
 
 

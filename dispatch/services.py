@@ -36,8 +36,8 @@ JOB_BY_DEPARTMENT = {DepartmentType.POLICE: UnitJob.POLICE, DepartmentType.SHERI
                      DepartmentType.FIRE: UnitJob.FIRE, DepartmentType.TOW: UnitJob.TOW}
 JOB_BY_CHARACTER = {CharacterType.LEO: UnitJob.POLICE, CharacterType.EMS: UnitJob.EMS,
                     CharacterType.FD: UnitJob.FIRE, CharacterType.TOW: UnitJob.TOW}
-CALLSIGN_PREFIX = {UnitJob.POLICE: "ADAM", UnitJob.EMS: "MEDIC", UnitJob.FIRE: "ENGINE", UnitJob.TOW: "TOW"}
-STATE_BY_MEANING = {StatusCodeMeaning.AVAILABLE: UnitState.AVAILABLE, StatusCodeMeaning.ENROUTE: UnitState.ENROUTE,
+CALLSIGN_PREFIX: dict[str, str] = {UnitJob.POLICE: "ADAM", UnitJob.EMS: "MEDIC", UnitJob.FIRE: "ENGINE", UnitJob.TOW: "TOW"}
+STATE_BY_MEANING: dict[str, str] = {StatusCodeMeaning.AVAILABLE: UnitState.AVAILABLE, StatusCodeMeaning.ENROUTE: UnitState.ENROUTE,
                     StatusCodeMeaning.ON_SCENE: UnitState.ON_SCENE, StatusCodeMeaning.BUSY: UnitState.BUSY,
                     StatusCodeMeaning.OUT_OF_SERVICE: UnitState.BUSY}
 AUTO_OFFLINE_REASON = "4hr inactivity timeout"
@@ -49,7 +49,7 @@ def unit_status_label(unit: Unit) -> str:
     server sent, else the canonical state; `offline` once off duty."""
     if not unit.on_duty:
         return "offline"
-    if unit.status_code_id:
+    if unit.status_code is not None:
         return unit.status_code.code
     return unit.status_text or unit.state
 
@@ -61,7 +61,7 @@ def unit_status_payload(unit: Unit) -> payloads.UnitStatus:
         "userId": str(unit.user_id) if unit.user_id else None,
         "characterId": str(unit.character_id) if unit.character_id else None,
         "status": unit_status_label(unit), "state": unit.state, "job": unit.job, "onDuty": unit.on_duty,
-        "statusCode": unit.status_code.code if unit.status_code_id else None,
+        "statusCode": unit.status_code.code if unit.status_code else None,
         "updatedAt": unit.updated_at,
     }
 
@@ -100,6 +100,8 @@ def unit_set_status(*, unit: Unit, status: str, by=None, now: datetime | None = 
     if status in UnitState.values:
         return unit_set_state(unit=unit, state=status, by=by, now=now)
     code = resolve_status_code(unit.community_id, status)
+    if code is None:  # an empty status: resolve_status_code answers None only for None
+        raise Invalid({"status": ["A status is required."]})
     return unit_set_state(unit=unit, state=state_for_status_code(code), status_code=code, by=by, now=now)
 
 
@@ -251,7 +253,7 @@ def duty_webhook_send(*, unit: Unit, on: bool) -> int | None:
     url = Community.objects.filter(pk=unit.community_id).values_list("duty_webhook_url", flat=True).first()
     if not url:
         return None
-    who = unit.character.full_name if unit.character_id else (unit.user.username if unit.user_id else "")
+    who = unit.character.full_name if unit.character else (unit.user.username if unit.user else "")
     body = {
         "content": f"**{unit.name}**{f' ({who})' if who else ''} is now {'on' if on else 'off'} duty.",
         "event": "duty_change", "on_duty": on, "unit_id": str(unit.pk), "unit_name": unit.name, "job": unit.job,

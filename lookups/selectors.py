@@ -158,7 +158,7 @@ def smart_search(community, query: str, types: Sequence[str]) -> tuple[list[Char
         for v in found_v:
             vehicles.setdefault(v.pk, v)
     for v in vehicles.values():  # the owner came with the vehicle (select_related)
-        if v.owner_id and v.owner.archived_at is None:
+        if v.owner is not None and v.owner.archived_at is None:
             civilians.setdefault(v.owner_id, v.owner)
     person_ids = list(civilians)[:CIVILIAN_LIMIT]
     if person_ids and len(vehicles) < VEHICLE_LIMIT:
@@ -256,7 +256,7 @@ def vehicle_cards(community, vehicles: Sequence[Vehicle]) -> list[dict]:
 def _vehicle_card(v: Vehicle, bolo: dict | None) -> dict:
     return {
         "_id": str(v.pk), "id": str(v.pk), "plate": v.plate, "make": v.make, "model": v.model, "color": v.color,
-        "year": v.year, "owner": v.owner.full_name if v.owner_id else "",
+        "year": v.year, "owner": v.owner.full_name if v.owner else "",
         "owner_id": str(v.owner_id) if v.owner_id else None, "is_stolen": v.is_stolen,
         "registration_status": v.registration_status, "insurance_status": v.insurance_status,
         "has_bolo": bolo is not None, "bolo": bolo,
@@ -284,9 +284,9 @@ def civilian_profile(community, character: Character) -> dict:
     return {
         **card,
         "gender": character.gender, "callsign": character.callsign, "rank": character.rank,
-        "department": character.department.name if character.department_id else "",
+        "department": character.department.name if character.department else "",
         "mugshot": character.mugshot.url if character.mugshot else None,
-        "licenses": [{**license_summary(lic), "archived": lic.archived_at is not None,
+        "licenses": [{**(license_summary(lic) or {}), "archived": lic.archived_at is not None,
                       "issued_at": lic.issued_at, "point_entries": entries.get(lic.pk, [])} for lic in licenses],
         "points": live.points if live else 0,
         "warrants": [{"_id": str(w.pk), "id": str(w.pk), "title": w.title, "description": w.description,
@@ -301,7 +301,7 @@ def civilian_profile(community, character: Character) -> dict:
 def vehicle_profile(community, vehicle: Vehicle) -> dict:
     """000 `GET /api/lookup/vehicle/:id`: registration, owner, stolen, insurance and the active BOLO."""
     owner = None
-    if vehicle.owner_id:
+    if vehicle.owner is not None:
         owner = civilian_cards(community, [vehicle.owner])[0]
     bolo = bolo_for_plate(community, vehicle.plate)
     return {**_vehicle_card(vehicle, bolo), "vin": vehicle.vin, "owner_details": owner}
@@ -329,7 +329,7 @@ def fivem_characters(community, characters: Sequence[Character]) -> list[dict]:
         out.append({
             "id": str(c.pk), "first_name": c.first_name, "last_name": c.last_name,
             "date_of_birth": c.date_of_birth.isoformat() if c.date_of_birth else None, "type": c.type,
-            "department": c.department.name if c.department_id else None, "rank": c.rank,
+            "department": c.department.name if c.department else None, "rank": c.rank,
             "license_number": c.license_number,
             "weapons_license": weapons.get(c.pk) == "approved",
             "flags": {"has_warrants": bool(mine), "warrant_count": len(mine), "character_flags": list(c.flags or [])},

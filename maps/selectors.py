@@ -75,7 +75,7 @@ def live_units(community) -> list[dict]:
         keys = [str(unit.pk)] + [str(k) for k in (unit.external_id, unit.character_id) if k]
         out.append({"id": str(unit.pk), "callsign": unit.name, "job": unit.job, "color": unit_color(unit),
                     "status": unit_status_label(unit), "state": unit.state,
-                    "department": unit.department.short_name or unit.department.name if unit.department_id else "",
+                    "department": unit.department.short_name or unit.department.name if unit.department else "",
                     "keys": keys})
     return out
 

@@ -283,7 +283,7 @@ def parse_charges(value: Any) -> list[str]:
     if isinstance(value, str):
         items = value.split(",")
     elif isinstance(value, list | tuple):
-        items = value
+        items = list(value)
     else:
         raise Invalid({"charges": ["A list of charges or a comma-separated string."]})
     out = []
@@ -407,7 +407,7 @@ def arrest_photo_add(*, arrest: Arrest, upload: UploadedFile, by=None) -> Arrest
     Arrest.objects.select_for_update().filter(community_id=arrest.community_id, pk=arrest.pk).first()
     if arrest.photos.count() >= MAX_ARREST_PHOTOS:
         raise Invalid({"photo": [f"At most {MAX_ARREST_PHOTOS} photos per arrest."]})
-    photo = ArrestPhoto(community_id=arrest.community_id, arrest=arrest, content_type=content_type,
+    photo = ArrestPhoto(community_id=arrest.community_id, arrest=arrest, content_type=content_type,  # type: ignore[misc]
                         size=upload.size, uploaded_by=access.person(by))
     photo.image.save("photo", upload, save=False)
     photo.save()

@@ -38,7 +38,7 @@ class ServicePrincipal(AnonymousUser):
     def __init__(self, token: ApiToken):
         super().__init__()
         self.token = token
-        self.username = f"api-token:{token.name}"
+        self.username = f"api-token:{token.name}"  # type: ignore[assignment]
 
     @property
     def is_authenticated(self) -> bool:  # type: ignore[override]
