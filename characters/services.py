@@ -36,7 +36,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from cad.core import access
+from cad.core import access, updates
 from cad.core.choices import Role
 from cad.core.errors import Conflict, Forbidden, Invalid
 from cad.core.models import Community, Department, LicenseClass
@@ -272,46 +272,47 @@ def character_create(
     raise Conflict("Could not allocate a unique SSN and license number; try again")
 
 
-CHARACTER_UPDATABLE = ("first_name", "last_name", "type", "date_of_birth", "gender", "address", "phone", "ssn",
-                       "license_number", "callsign", "department", "rank", "flags")
 
 
 @transaction.atomic
+def _text_cleaner(name: str, max_length: int, *, required: bool = False) -> updates.Cleaner:
+    return lambda value: _text(name, value, max_length=max_length, required=required)
+
+
+def _in_community(name: str, community_id) -> updates.Cleaner:
+    def clean(value):
+        _same_community(name, value, community_id)
+        return value
+    return clean
+
+
+def _character_cleaners(character: Character) -> dict[str, updates.Cleaner]:
+    return {
+        "first_name": _text_cleaner("first_name", 60, required=True),
+        "last_name": _text_cleaner("last_name", 60, required=True),
+        "type": lambda value: _choice("type", value, CharacterType),
+        "date_of_birth": _date_of_birth,
+        "gender": _text_cleaner("gender", 20),
+        "address": _text_cleaner("address", 200),
+        "phone": _text_cleaner("phone", 32),
+        "ssn": lambda value: _ssn(value) or character.ssn,
+        "license_number": lambda value: _license_number(value) or character.license_number,
+        "flags": _flags,
+        "department": _in_community("department_id", character.community_id),
+        "callsign": _text_cleaner("callsign", 32),
+        "rank": _text_cleaner("rank", 60),
+    }
+
+
 def character_update(*, character: Character, **changes) -> Character:
-    """Change the given fields (any of CHARACTER_UPDATABLE). SSN / license number clashes are 409."""
-    unknown = set(changes) - set(CHARACTER_UPDATABLE)
-    if unknown:
-        raise Invalid({name: ["Cannot be changed."] for name in sorted(unknown)})
-    clean: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name in ("first_name", "last_name"):
-            clean[name] = _text(name, value, max_length=60, required=True)
-        elif name in ("gender", "phone", "callsign"):
-            clean[name] = _text(name, value, max_length={"gender": 20, "phone": 32, "callsign": 32}[name])
-        elif name == "address":
-            clean[name] = _text(name, value, max_length=200)
-        elif name == "rank":
-            clean[name] = _text(name, value, max_length=60)
-        elif name == "type":
-            clean[name] = _choice("type", value, CharacterType)
-        elif name == "date_of_birth":
-            clean[name] = _date_of_birth(value)
-        elif name == "flags":
-            clean[name] = _flags(value)
-        elif name == "department":
-            _same_community("department_id", value, character.community_id)
-            clean[name] = value
-        elif name == "ssn":
-            clean[name] = _ssn(value) or character.ssn
-        elif name == "license_number":
-            clean[name] = _license_number(value) or character.license_number
+    """Change the given fields (those `_character_cleaners` lists). SSN / license number clashes are 409."""
+    clean = updates.clean_changes(changes, _character_cleaners(character))
     _ensure_unique_identity(character.community_id, ssn=clean.get("ssn"), license_number=clean.get("license_number"),
                             exclude=character.pk)
-    for name, value in clean.items():
-        setattr(character, name, value)
+    fields = updates.apply(character, clean)
     try:
         with transaction.atomic():
-            character.save(update_fields=[*clean, "updated_at"])
+            character.save(update_fields=[*fields, "updated_at"])
     except IntegrityError:
         raise Conflict("SSN or license number is already in use in this community") from None
     publish(character.community_id, "character-updated", character_payload(character))
@@ -521,47 +522,45 @@ def vehicle_register(
     return vehicle
 
 
-VEHICLE_UPDATABLE = ("owner", "plate", "make", "model", "color", "year", "vin", "registration_status",
-                     "insurance_status", "is_stolen")
+
+
+def _live_owner(community_id) -> updates.Cleaner:
+    def clean(value):
+        if value is not None:
+            _same_community("character_id", value, community_id)
+            _live_character(value)
+        return value
+    return clean
+
+
+def _vehicle_cleaners(vehicle: Vehicle) -> dict[str, updates.Cleaner]:
+    return {
+        "owner": _live_owner(vehicle.community_id),
+        "plate": clean_plate,
+        "make": _text_cleaner("make", 60),
+        "model": _text_cleaner("model", 60),
+        "color": _text_cleaner("color", 40),
+        "year": _year,
+        "vin": _vin,
+        "registration_status": lambda value: _choice("registration_status", value, RegistrationStatus),
+        "insurance_status": lambda value: _choice("insurance_status", value, InsuranceStatus),
+        "is_stolen": lambda value: value,
+    }
 
 
 def vehicle_update(*, vehicle: Vehicle, by=None, role=None, **changes) -> Vehicle:
     """Change a registration. A change of `is_stolen` goes through `vehicle_mark_stolen`
     (as 004's PATCH /stolen and 001's mark-stolen do): stolen opens a vehicle BOLO when `role` may
     manage BOLOs, recovered closes it, whichever dialect opened it."""
-    unknown = set(changes) - set(VEHICLE_UPDATABLE)
-    if unknown:
-        raise Invalid({name: ["Cannot be changed."] for name in sorted(unknown)})
-    clean: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name == "plate":
-            clean[name] = clean_plate(value)
-        elif name == "owner":
-            if value is not None:
-                _same_community("character_id", value, vehicle.community_id)
-                _live_character(value)
-            clean[name] = value
-        elif name in ("make", "model"):
-            clean[name] = _text(name, value, max_length=60)
-        elif name == "color":
-            clean[name] = _text(name, value, max_length=40)
-        elif name == "year":
-            clean[name] = _year(value)
-        elif name == "vin":
-            clean[name] = _vin(value)
-        elif name == "registration_status":
-            clean[name] = _choice(name, value, RegistrationStatus)
-        elif name == "insurance_status":
-            clean[name] = _choice(name, value, InsuranceStatus)
     stolen = changes.get("is_stolen")
+    clean = updates.clean_changes(changes, _vehicle_cleaners(vehicle))
+    clean.pop("is_stolen", None)  # through vehicle_mark_stolen below
     if "plate" in clean:
         _plate_conflict(vehicle.community_id, clean["plate"], exclude=vehicle.pk)
     try:
         with transaction.atomic():
-            for name, value in clean.items():
-                setattr(vehicle, name, value)
-            if clean:
-                vehicle.save(update_fields=[*clean, "updated_at"])
+            if fields := updates.apply(vehicle, clean):
+                vehicle.save(update_fields=[*fields, "updated_at"])
                 publish(vehicle.community_id, "vehicle-updated", vehicle_payload(vehicle))
             if stolen is not None and (not stolen or not vehicle.is_stolen):
                 vehicle = vehicle_mark_stolen(vehicle=vehicle, stolen=bool(stolen), by=by, role=role).vehicle
