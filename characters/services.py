@@ -910,34 +910,37 @@ def weapon_register(
     return weapon
 
 
-WEAPON_UPDATABLE = ("owner", "serial_number", "make", "model", "caliber")
+
+
+def _required_owner(community_id) -> updates.Cleaner:
+    live_owner = _live_owner(community_id)
+
+    def clean(value):
+        if value is None:
+            raise Invalid({"character_id": ["This field is required."]})
+        return live_owner(value)
+    return clean
+
+
+def _weapon_cleaners(weapon: Weapon) -> dict[str, updates.Cleaner]:
+    return {
+        "owner": _required_owner(weapon.community_id),
+        "serial_number": _serial,
+        "make": _text_cleaner("make", 60),
+        "model": _text_cleaner("model", 60),
+        "caliber": _text_cleaner("caliber", 30),
+    }
 
 
 def weapon_update(*, weapon: Weapon, by=None, **changes) -> Weapon:
     require_weapons(Community.objects.get(pk=weapon.community_id))
-    unknown = set(changes) - set(WEAPON_UPDATABLE)
-    if unknown:
-        raise Invalid({name: ["Cannot be changed."] for name in sorted(unknown)})
-    clean: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name == "owner":
-            if value is None:
-                raise Invalid({"character_id": ["This field is required."]})
-            _same_community("character_id", value, weapon.community_id)
-            _live_character(value)
-            clean[name] = value
-        elif name == "serial_number":
-            clean[name] = _serial(value)
-        else:
-            clean[name] = _text(name, value, max_length=30 if name == "caliber" else 60)
+    clean = updates.clean_changes(changes, _weapon_cleaners(weapon))
     if "serial_number" in clean:
         _serial_conflict(weapon.community_id, clean["serial_number"], exclude=weapon.pk)
     try:
         with transaction.atomic():
-            for name, value in clean.items():
-                setattr(weapon, name, value)
-            if clean:
-                weapon.save(update_fields=[*clean, "updated_at"])
+            if fields := updates.apply(weapon, clean):
+                weapon.save(update_fields=[*fields, "updated_at"])
                 publish(weapon.community_id, "weapon-updated", weapon_payload(weapon))
     except IntegrityError:
         _serial_conflict(weapon.community_id, clean.get("serial_number", weapon.serial_number), exclude=weapon.pk)
