@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from cad.core.tenancy import CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned
 
 from .choices import AssignmentState, CallApproval, CallOrigin, CallPriority, CallStatus
 
 
-class Call(CommunityOwned):
+class Call(CommunityOwned, Archivable):
     """A call for service, whichever dialect created it."""
 
     number = models.PositiveIntegerField(help_text="Sequential per community; never reset or reused.")
@@ -51,7 +51,6 @@ class Call(CommunityOwned):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
     archive_reason = models.CharField(max_length=200, blank=True, default="")
     # A name, not a FK: game-server tokens and the expiry sweep archive calls too (003 `deletedBy`).
     archived_by_name = models.CharField(max_length=150, blank=True, default="")

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
 
-from cad.core.tenancy import CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned
 
 from .choices import (
     FIRST_RESPONDER_TYPES,
@@ -17,7 +17,7 @@ from .choices import (
 )
 
 
-class Character(CommunityOwned):
+class Character(CommunityOwned, Archivable):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="characters")
     type = models.CharField(max_length=16, choices=CharacterType.choices, default=CharacterType.CIVILIAN)
@@ -37,7 +37,6 @@ class Character(CommunityOwned):
     mugshot = models.ImageField(upload_to="mugshots/%Y/%m/", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["last_name", "first_name"]
@@ -67,7 +66,7 @@ class Character(CommunityOwned):
         return self.type in FIRST_RESPONDER_TYPES
 
 
-class Vehicle(CommunityOwned):
+class Vehicle(CommunityOwned, Archivable):
     owner = models.ForeignKey(Character, null=True, blank=True, on_delete=models.SET_NULL, related_name="vehicles")
     plate = models.CharField(max_length=8)
     make = models.CharField(max_length=60, blank=True, default="")
@@ -81,7 +80,6 @@ class Vehicle(CommunityOwned):
     is_stolen = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["plate"]
@@ -111,7 +109,7 @@ class ActiveCharacter(CommunityOwned):
         return f"{self.user} plays {self.character_id}"
 
 
-class DrivingLicense(CommunityOwned):
+class DrivingLicense(CommunityOwned, Archivable):
     """A character's driving license (DMV module). At most one live (unarchived) license per character.
 
     `points` is derived: the sum of the unexpired `LicensePointEntry` rows, written by `license_recalculate`.
@@ -131,7 +129,6 @@ class DrivingLicense(CommunityOwned):
                                   related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-issued_at"]
@@ -160,7 +157,7 @@ class LicensePointEntry(CommunityOwned):
         return f"{self.points} pt on {self.license_id}"
 
 
-class Weapon(CommunityOwned):
+class Weapon(CommunityOwned, Archivable):
     """A registered firearm. The serial is unique among the community's live registrations."""
 
     owner = models.ForeignKey(Character, null=True, blank=True, on_delete=models.SET_NULL, related_name="weapons")
@@ -170,7 +167,6 @@ class Weapon(CommunityOwned):
     caliber = models.CharField(max_length=30, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["serial_number"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from cad.core.tenancy import CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned
 
 from .choices import ToneType, UnitJob, UnitState
 
@@ -69,7 +69,7 @@ class ActiveDispatcher(CommunityOwned):
         return f"dispatcher {self.user_id}"
 
 
-class Tone(CommunityOwned):
+class Tone(CommunityOwned, Archivable):
     """001's active tone: at most one live tone per audience (LEO, EMS/FD); deleting archives it."""
 
     type = models.CharField(max_length=8, choices=ToneType.choices)
@@ -78,7 +78,6 @@ class Tone(CommunityOwned):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["type"]

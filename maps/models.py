@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from cad.core.tenancy import CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned
 
 from .choices import TileSetStatus, TileSourceKind
 
 
-class MapTileSet(CommunityOwned):
+class MapTileSet(CommunityOwned, Archivable):
     """A community's map background: the pictures or tile archive an admin uploaded and the 256-px tile
     pyramid cut from them (files under MEDIA_ROOT/maps/<community>/<id>/). The newest ready, unarchived set
     is the one drawn; a newer upload archives the older sets (their files stay)."""
@@ -29,7 +29,6 @@ class MapTileSet(CommunityOwned):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]

@@ -5,10 +5,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from cad.core.tenancy import CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned
 
 
-class PostalTable(CommunityOwned):
+class PostalTable(CommunityOwned, Archivable):
     """A community's postal map: the common nearest-postal JSON (`[{"code", "x", "y"}, ...]`, raw GTA V
     world coordinates). Replacing it archives the previous table (nothing is lost); one is active."""
 
@@ -20,7 +20,6 @@ class PostalTable(CommunityOwned):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from cad.core.tenancy import CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned
 
 from .choices import ReportKind, ReportStatus, SuspectStatus, WarrantStatus
 
 
-class Report(CommunityOwned):
+class Report(CommunityOwned, Archivable):
     """An incident / use-of-force / crash / fire / medical / tow / other report in the review queue."""
 
     number = models.PositiveIntegerField(help_text="Sequential per community; never reset or reused.")
@@ -36,7 +36,6 @@ class Report(CommunityOwned):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]
@@ -50,7 +49,7 @@ class Report(CommunityOwned):
         return f"#{self.number} {self.title}"
 
 
-class Arrest(CommunityOwned):
+class Arrest(CommunityOwned, Archivable):
     """`charges` is a list of {penal_code_id, code, name}: penal codes of the community or free text
     (penal_code_id null)."""
 
@@ -64,7 +63,6 @@ class Arrest(CommunityOwned):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]
@@ -100,7 +98,7 @@ class ArrestPhoto(CommunityOwned):
             self.content_type, "bin")
 
 
-class Citation(CommunityOwned):
+class Citation(CommunityOwned, Archivable):
     character = models.ForeignKey("characters.Character", on_delete=models.RESTRICT, related_name="citations")
     issued_by = models.ForeignKey("characters.Character", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="citations_issued")
@@ -112,7 +110,6 @@ class Citation(CommunityOwned):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]
@@ -122,7 +119,7 @@ class Citation(CommunityOwned):
         return self.violation
 
 
-class Warrant(CommunityOwned):
+class Warrant(CommunityOwned, Archivable):
     character = models.ForeignKey("characters.Character", on_delete=models.RESTRICT, related_name="warrants")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
@@ -133,7 +130,6 @@ class Warrant(CommunityOwned):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]
@@ -143,7 +139,7 @@ class Warrant(CommunityOwned):
         return self.title
 
 
-class Suspect(CommunityOwned):
+class Suspect(CommunityOwned, Archivable):
     """000 §5: a person of interest, possibly not (yet) a known character; linkable to a call, a
     character and reports (BOLOs link to it from their side)."""
 
@@ -159,7 +155,6 @@ class Suspect(CommunityOwned):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from .choices import BoloPermission, DepartmentType, Role, StatusCodeMeaning
-from .tenancy import CommunityOwned
+from .tenancy import Archivable, CommunityOwned
 
 
 class User(AbstractUser):
@@ -128,11 +128,10 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
-class Department(CommunityOwned):
+class Department(CommunityOwned, Archivable):
     name = models.CharField(max_length=120)
     short_name = models.CharField(max_length=16, blank=True, default="")
     type = models.CharField(max_length=16, choices=DepartmentType.choices, default=DepartmentType.POLICE)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["name"]
@@ -141,10 +140,9 @@ class Department(CommunityOwned):
         return self.short_name or self.name
 
 
-class Division(CommunityOwned):
+class Division(CommunityOwned, Archivable):
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="divisions")
     name = models.CharField(max_length=120)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["name"]
@@ -153,12 +151,11 @@ class Division(CommunityOwned):
         return self.name
 
 
-class ValueEntry(CommunityOwned):
+class ValueEntry(CommunityOwned, Archivable):
     """Base of the configurable per-community value lists (call types, status codes, ...)."""
 
     name = models.CharField(max_length=120)
     position = models.PositiveIntegerField(default=0)
-    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(CommunityOwned.Meta):
         abstract = True

@@ -33,6 +33,10 @@ class CommunityQuerySet(models.QuerySet):
         qs = self.filter(community_id=getattr(community, "pk", community))
         return qs
 
+    def live(self) -> CommunityQuerySet:
+        """The rows nobody archived (models built on `Archivable`)."""
+        return self.filter(archived_at__isnull=True)
+
     def all_communities(self) -> CommunityQuerySet:
         """Explicitly cross-community: system jobs and superuser admin only."""
         clone = self._chain()
@@ -111,3 +115,17 @@ class CommunityOwned(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "_plain"
+
+
+class Archivable(models.Model):
+    """A row that is archived, never deleted, unless a user asked for a permanent deletion: `archived_at`
+    is when. Lists read `.live()`; archiving is the app's service (it publishes the change)."""
+
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
