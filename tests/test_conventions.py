@@ -63,17 +63,10 @@ def test_services_and_selectors_speak_no_drf_and_no_forms():
     assert not offenders, "\n".join(offenders)
 
 
-# Files of the kernel that still reach into domain apps, each on its way out (issue 16, items 4-5: the
-# realtime kernel's socket handlers move to <app>/sockets.py and the ingest route is registered by
-# dispatch). Do not add to this list; take a file off when it is fixed.
-KERNEL_PENDING = {"cad/realtime/domain.py", "cad/realtime/asgi.py"}
-
-
 def test_the_kernel_imports_no_domain_app():
     domain = domain_apps()
     offenders = [f"{path.relative_to(ROOT)}:{line} imports {module}"
                  for path in python_files(KERNEL) if "tests" not in path.parts
-                 and str(path.relative_to(ROOT)) not in KERNEL_PENDING
                  for module, line in imported_modules(path) if module.split(".")[0] in domain]
     assert not offenders, "\n".join(offenders)
 
