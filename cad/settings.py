@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "administration",
     "web",
     "mdt",
+    "board",
 ]
 
 MIDDLEWARE = [

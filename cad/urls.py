@@ -60,4 +60,5 @@ urlpatterns = [
     path("", include("records.urls_pages")),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", MediaView.as_view(), name="media"),
     path("", include("web.urls")),
+    path("", include("board.urls")),
 ]

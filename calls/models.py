@@ -105,3 +105,30 @@ class CallAssignment(CommunityOwned):
             models.UniqueConstraint(fields=["call"], condition=models.Q(is_primary=True),
                                     name="assignment_one_primary_per_call"),
         ]
+
+
+class PanicAlert(CommunityOwned):
+    """A panic (004 /fivem/panic, 003 panic-button, the dashboard): its call, who raised it, and whether a
+    dispatcher has acknowledged it. Unacknowledged panics stay on every board, a refresh included."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="panic")
+    unit = models.ForeignKey("dispatch.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    character = models.ForeignKey("characters.Character", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    officer_name = models.CharField(max_length=120, blank=True, default="")
+    callsign = models.CharField(max_length=60, blank=True, default="")
+    location = models.CharField(max_length=200, blank=True, default="")
+    postal = models.CharField(max_length=20, blank=True, default="")
+    source = models.CharField(max_length=16, default="fivem", help_text="fivem | dispatch")
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    acknowledged_by_name = models.CharField(max_length=150, blank=True, default="")
+
+    class Meta(CommunityOwned.Meta):
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["community", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"panic {self.callsign or self.officer_name} ({self.created_at:%H:%M:%S})"

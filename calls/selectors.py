@@ -114,3 +114,10 @@ def call_of_unit(community, unit) -> Call | None:
         if current is not None:
             return current
     return qs.order_by("-created_at").first()
+
+
+def active_panics(community) -> QuerySet:
+    """Panics no dispatcher has acknowledged yet, oldest first (none is ever hidden by a newer one)."""
+    from .models import PanicAlert
+
+    return PanicAlert.objects.for_community(community).filter(acknowledged_at__isnull=True).order_by("created_at")

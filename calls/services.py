@@ -38,7 +38,7 @@ from .choices import (
     parse_priority,
     parse_status,
 )
-from .models import Call, CallAssignment, CallNote
+from .models import Call, CallAssignment, CallNote, PanicAlert
 
 EXPIRING_STATUSES = (CallStatus.PENDING, CallStatus.ASSIGNED)  # 000: "pending, active, or dispatched"
 PROGRESS_ORDER = [CallStatus.PENDING, CallStatus.ASSIGNED, CallStatus.ENROUTE, CallStatus.ON_SCENE]
@@ -356,8 +356,11 @@ def call_decline(*, call: Call, by=None, reason: str = "") -> Call:
 
 # --- update and status ----------------------------------------------------------------------------
 
-def call_update(*, call: Call, by=None, **changes) -> Call:
-    """Change any of UPDATABLE_FIELDS; a status that ends the call goes through call_close/call_cancel."""
+def call_update(*, call: Call, by=None, if_unchanged_since: datetime | None = None, **changes) -> Call:
+    """Change any of UPDATABLE_FIELDS; a status that ends the call goes through call_close/call_cancel.
+
+    `if_unchanged_since`: the call's `updated_at` the editor saw; if it has changed since (someone else
+    saved first) nothing is written and `Conflict` says so, so no edit silently overwrites another."""
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"call_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -374,6 +377,9 @@ def call_update(*, call: Call, by=None, **changes) -> Call:
     with transaction.atomic():
         call = _lock(call)
         _ensure_not_archived(call)
+        if if_unchanged_since is not None and call.updated_at != if_unchanged_since:
+            raise Conflict("Someone else changed this call after you opened it. Review the current values "
+                           "and save again.", callId=str(call.pk))
         _ensure_same_community(call, changes.get("department"), changes.get("division"))
         if "call_type" in changes or "call_type_id" in changes:
             name, ref = _resolve_call_type(call.community, changes.pop("call_type", ""),
@@ -688,9 +694,32 @@ def panic_trigger(*, community: Community, character=None, unit=None, name: str 
         )
         alert = dict(character=character, unit=unit, name=officer, location=location, postal=postal,
                      coords=coords or None)
+        PanicAlert.objects.create(community=community, call=call, unit=unit, character=character,
+                                  officer_name=officer[:120], callsign=callsign[:60],
+                                  location=(location or "")[:200], postal=(postal or "")[:20], source=source[:16])
         publish(community.pk, "panic-button", payloads.panic_003(call, source=source, community=community, **alert),
                 sse=[("panic", payloads.panic_004(call, **alert))])
     return call
+
+
+def panic_acknowledge(*, panic: PanicAlert, by) -> PanicAlert:
+    """A dispatcher has seen the panic: recorded once (a second acknowledgement changes nothing), written
+    into the call's narrative, and announced so every board clears its alarm for it."""
+    with transaction.atomic():
+        locked = PanicAlert.objects.for_community(panic.community_id).select_for_update().get(pk=panic.pk)
+        if locked.acknowledged_at is not None:
+            return locked
+        locked.acknowledged_at = timezone.now()
+        locked.acknowledged_by = access.person(by)
+        locked.acknowledged_by_name = payloads.actor_name(by)[:150]
+        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledged_by_name"])
+        call = Call.objects.for_community(locked.community_id).get(pk=locked.call_id)
+        _narrative(call, f"Panic acknowledged by {locked.acknowledged_by_name}.", by)
+        publish(locked.community_id, "panic-acknowledged", {
+            "panicId": str(locked.pk), "callId": str(locked.call_id), "callsign": locked.callsign,
+            "acknowledgedBy": locked.acknowledged_by_name, "acknowledgedAt": payloads.iso(locked.acknowledged_at),
+        })
+    return locked
 
 
 # --- expiry ---------------------------------------------------------------------------------------

@@ -1,0 +1,209 @@
+"""The board's pages and actions without a browser: roles, tenancy, bad input, query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from calls import services as calls
+from calls.models import Call, CallNote, PanicAlert
+from dispatch.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def call(community, dispatcher):
+    return calls.call_create(community=community, by_user=dispatcher, call_type="Traffic stop", location="Main St")
+
+
+@pytest.fixture
+def their_call(other_community):
+    return calls.call_create(community=other_community, call_type="Their call", location="Elsewhere")
+
+
+def test_board_roles(client, community, dispatcher, supervisor, admin, officer, civilian):
+    assert client.get("/dispatch")["Location"].startswith("/login")
+    for user in (dispatcher, supervisor, admin, officer):
+        response = client_for(user).get("/dispatch")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'aria-label="Call queue"' in html and 'aria-label="Units"' in html
+        assert ("New call" in html) == (user != officer)
+    assert client_for(civilian).get("/dispatch").status_code == 403
+    for path in ("/dispatch/queue", "/dispatch/units", "/dispatch/header", "/dispatch/panics", "/dispatch/bolos"):
+        assert client_for(civilian).get(path).status_code == 403
+        assert client_for(officer).get(path).status_code == 200
+
+
+def test_board_query_count_does_not_grow_with_calls_or_units(community, dispatcher, make_unit):
+    client = client_for(dispatcher)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/dispatch").status_code == 200
+        return len(queries)
+
+    def add(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            unit = make_unit(community, f"U-{i}", job=("police", "fire", "ems", "tow")[i % 4])
+            call = calls.call_create(community=community, by_user=dispatcher, call_type=f"Call {i}", location="X",
+                                     priority=1 + i % 3)
+            calls.call_assign_units(call=call, units=[unit], by=dispatcher)
+
+    add(3, 0)
+    small = count()
+    add(12, 3)
+    assert count() == small
+
+
+def test_another_communitys_call_is_404_everywhere(community, dispatcher, their_call, make_unit, other_community):
+    client = client_for(dispatcher)
+    assert client.get(f"/dispatch?call={their_call.pk}").status_code == 404
+    assert client.get("/dispatch?call=not-a-uuid").status_code == 404
+    assert client.get(f"/dispatch/calls/{their_call.pk}", **HTMX).status_code == 404
+    assert client.get(f"/dispatch/calls/{their_call.pk}/row").status_code == 404
+    for action in ("notes", "assign", "status", "close", "edit", "attach-self"):
+        response = client.post(f"/dispatch/calls/{their_call.pk}/{action}", {"text": "x", "status": "enroute"}, **HTMX)
+        assert response.status_code == 404, action
+    their_unit = make_unit(other_community, "X-1")
+    assert client.post(f"/dispatch/units/{their_unit.pk}/status", {"status": "busy"}, **HTMX).status_code == 404
+    assert not CallNote.objects.for_community(other_community).filter(text="x").exists()
+    html = client.get("/dispatch").content.decode()
+    assert "Their call" not in html and "X-1" not in html
+
+
+def test_note_add_and_bad_input(community, dispatcher, officer, call):
+    client = client_for(dispatcher)
+    response = client.post(f"/dispatch/calls/{call.pk}/notes", {"text": "   "}, **HTMX)
+    assert response.status_code == 422 and "This field is required" in response.content.decode()
+    assert not call.notes.filter(kind="text").exists()
+    response = client.post(f"/dispatch/calls/{call.pk}/notes", {"text": "Suspect fled"}, **HTMX)
+    assert response.status_code == 200 and "Suspect fled" in response.content.decode()
+    assert call.notes.filter(text="Suspect fled", author=dispatcher).exists()
+    assert client_for(officer).post(f"/dispatch/calls/{call.pk}/notes", {"text": "no"}, **HTMX).status_code == 403
+    # Without htmx the form post redirects back to the board with the call open.
+    response = client.post(f"/dispatch/calls/{call.pk}/notes", {"text": "Plain post"})
+    assert response.status_code == 302 and response["Location"] == f"/dispatch?call={call.pk}"
+
+
+def test_assign_remove_and_officer_attaches_self(community, dispatcher, officer, call, make_unit, other_community):
+    unit = make_unit(community, "1-A-1")
+    their = make_unit(other_community, "9-Z-9")
+    client = client_for(dispatcher)
+    for bad in ("", "not-a-uuid", str(their.pk)):
+        response = client.post(f"/dispatch/calls/{call.pk}/assign", {"unit": bad}, **HTMX)
+        assert response.status_code in (404, 422), bad
+    assert not call.assignments.exists()
+    assert client.post(f"/dispatch/calls/{call.pk}/assign", {"unit": str(unit.pk)}, **HTMX).status_code == 200
+    assert call.assignments.filter(unit=unit).exists()
+    assert client_for(officer).post(f"/dispatch/calls/{call.pk}/assign", {"unit": str(unit.pk)},
+                                    **HTMX).status_code == 403
+    assert client.post(f"/dispatch/calls/{call.pk}/units/{unit.pk}/remove", **HTMX).status_code == 200
+    assert not call.assignments.filter(unit=unit).exists()
+
+    mine = make_unit(community, "1-A-2", user=officer)
+    officer_client = client_for(officer)
+    assert officer_client.post(f"/dispatch/calls/{call.pk}/attach-self", **HTMX).status_code == 200
+    assert call.assignments.filter(unit=mine).exists()
+
+
+def test_call_create_status_close_and_edit_conflict(community, dispatcher, officer, call):
+    client = client_for(dispatcher)
+    response = client.post("/dispatch/calls", {"location": "", "priority": "9"}, **HTMX)
+    assert response.status_code == 422 and response["HX-Retarget"] == "#new-call-form-holder"
+    assert Call.objects.for_community(community).count() == 1
+    response = client.post("/dispatch/calls", {"call_type": "Robbery", "location": "Bank", "postal": "101",
+                                                "priority": "1", "origin": "CALLER", "description": "Armed"}, **HTMX)
+    assert response.status_code == 200
+    robbery = Call.objects.for_community(community).get(call_type="Robbery")
+    assert (robbery.priority, robbery.origin, robbery.created_by) == (1, "CALLER", dispatcher)
+    assert client_for(officer).post("/dispatch/calls", {"call_type": "X", "location": "Y", "priority": "2",
+                                                        "origin": "CALLER"}, **HTMX).status_code == 403
+
+    assert client.post(f"/dispatch/calls/{call.pk}/status", {"status": "bogus"}, **HTMX).status_code == 422
+    assert client.post(f"/dispatch/calls/{call.pk}/status", {"status": "enroute"}, **HTMX).status_code == 200
+    call.refresh_from_db()
+    assert call.status == "enroute"
+
+    # Two dispatchers open the editor; the second save does not overwrite the first.
+    version = call.updated_at.isoformat()
+    form = {"call_type": call.call_type, "location": "First edit", "postal": "", "priority": "2", "caller": "",
+            "description": "", "title": "", "version": version}
+    assert client.post(f"/dispatch/calls/{call.pk}/edit", form, **HTMX).status_code == 200
+    response = client.post(f"/dispatch/calls/{call.pk}/edit", {**form, "location": "Second edit"}, **HTMX)
+    assert response.status_code == 422 and "Someone else changed this call" in response.content.decode()
+    call.refresh_from_db()
+    assert call.location == "First edit"
+
+    assert client.post(f"/dispatch/calls/{call.pk}/close", {"disposition": ""}, **HTMX).status_code == 422
+    assert client.post(f"/dispatch/calls/{call.pk}/close", {"disposition": "Handled"}, **HTMX).status_code == 200
+    call.refresh_from_db()
+    assert (call.status, call.disposition) == ("closed", "Handled")
+    assert client.get(f"/dispatch/calls/{call.pk}/row").status_code == 204  # off the queue
+
+
+def test_unit_status_from_the_units_column(community, dispatcher, officer, make_unit):
+    unit = make_unit(community, "1-A-7")
+    client = client_for(dispatcher)
+    assert client.post(f"/dispatch/units/{unit.pk}/status", {"status": "10-99-nope"}, **HTMX).status_code == 422
+    unit.refresh_from_db()
+    assert unit.state == "available"
+    assert client.post(f"/dispatch/units/{unit.pk}/status", {"status": "busy"}, **HTMX).status_code == 200
+    assert Unit.objects.for_community(community).get(pk=unit.pk).state == "busy"
+    assert client_for(officer).post(f"/dispatch/units/{unit.pk}/status", {"status": "available"},
+                                    **HTMX).status_code == 403
+
+
+def test_panic_acknowledge_once_roles_and_tenancy(community, other_community, dispatcher, officer, make_unit,
+                                                  outsider, events, django_capture_on_commit_callbacks):
+    unit = make_unit(community, "1-A-9")
+    with django_capture_on_commit_callbacks(execute=True):
+        call = calls.panic_trigger(community=community, character=unit.character, location="Paleto", postal="1")
+    panic = PanicAlert.objects.for_community(community).get(call=call)
+    html = client_for(dispatcher).get("/dispatch").content.decode()
+    assert 'role="alertdialog"' in html and "1-A-9" in html and "Acknowledge" in html
+
+    assert client_for(officer).post(f"/dispatch/panics/{panic.pk}/acknowledge", **HTMX).status_code == 403
+    assert client_for(outsider).post(f"/dispatch/panics/{panic.pk}/acknowledge", **HTMX).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(dispatcher).post(f"/dispatch/panics/{panic.pk}/acknowledge", **HTMX)
+    assert response.status_code == 200 and "alertdialog" not in response.content.decode()
+    panic.refresh_from_db()
+    assert panic.acknowledged_by == dispatcher and panic.acknowledged_at is not None
+    first = panic.acknowledged_at
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(dispatcher).post(f"/dispatch/panics/{panic.pk}/acknowledge", **HTMX)
+    panic.refresh_from_db()
+    assert panic.acknowledged_at == first
+    assert [names for names, _ in events].count(("panic-acknowledged",)) == 1
+    assert call.notes.filter(text__startswith="Panic acknowledged by").count() == 1
+
+
+def test_command_line(community, dispatcher, officer, make_unit, call):
+    make_unit(community, "4-D-4")
+    client = client_for(dispatcher)
+    response = client.post("/dispatch/command", {"line": "frobnicate"}, **HTMX)
+    assert response.status_code == 422 and "Unknown command" in response.content.decode()
+    response = client.post("/dispatch/command", {"line": f"assign {call.number} 4-D-4"}, **HTMX)
+    assert response.status_code == 200 and "Assigned 4-D-4" in response.content.decode()
+    response = client.post("/dispatch/command", {"line": "status 4-d-4 busy"}, **HTMX)
+    assert response.status_code == 200
+    response = client.post("/dispatch/command", {"line": "new Fight @ Pier #22 p1"}, **HTMX)
+    assert response.status_code == 200
+    assert Call.objects.for_community(community).filter(call_type="Fight", postal="22", priority=1).exists()
+    response = client.post("/dispatch/command", {"line": f"note {call.number} on my way"}, **HTMX)
+    assert call.notes.filter(text="on my way").exists()
+    response = client.post("/dispatch/command", {"line": "ack"}, **HTMX)
+    assert response.status_code == 422 and "No panic" in response.content.decode()
+    assert client_for(officer).post("/dispatch/command", {"line": "ack"}, **HTMX).status_code == 403
