@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from cad.core.admin import CommunityAdmin
 
-from .models import Call, CallAssignment, CallNote
+from .models import Call, CallAssignment, CallNote, PanicAlert
 
 
 class CallNoteInline(admin.TabularInline):
@@ -29,6 +29,18 @@ class CallAssignmentInline(admin.TabularInline):
         return CallAssignment.objects.all_communities().select_related("unit")
 
 
+class PanicAlertInline(admin.StackedInline):
+    model = PanicAlert
+    extra = 0
+    can_delete = False
+    fields = ("callsign", "officer_name", "location", "postal", "source", "created_at", "acknowledged_at",
+              "acknowledged_by_name")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return PanicAlert.objects.all_communities()
+
+
 @admin.register(Call)
 class CallAdmin(CommunityAdmin):
     list_display = ("number", "title", "call_type", "status", "priority", "origin", "community", "created_at",
@@ -40,7 +52,7 @@ class CallAdmin(CommunityAdmin):
                        "archive_reason", "archived_by_name", "created_by", "closed_by", "created_by_character",
                        "scene_commander")
     exclude = ("attached_civilians", "attached_vehicles")
-    inlines = [CallAssignmentInline, CallNoteInline]
+    inlines = [CallAssignmentInline, CallNoteInline, PanicAlertInline]
     ordering = ("-created_at",)
 
     def has_add_permission(self, request):
