@@ -152,3 +152,22 @@ def bolos(community, user) -> list:
 
 def panics(community) -> list:
     return list(active_panics(community).select_related("call"))
+
+
+def attach_candidates(community, query: str) -> tuple[list, list]:
+    """People (by licence number, or first and last name) and vehicles (by plate) matching what a
+    dispatcher typed to attach to a call; at most a few of each, exact matches first."""
+    from django.db.models import Q, Value
+    from django.db.models.functions import Concat
+
+    from characters.models import Character
+    from characters.selectors import vehicle_for_plate
+
+    text = " ".join(query.split())
+    if not text:
+        return [], []
+    people = list(Character.objects.for_community(community).filter(archived_at__isnull=True)
+                  .annotate(full=Concat("first_name", Value(" "), "last_name"))
+                  .filter(Q(license_number__iexact=text) | Q(full__iexact=text))[:5])
+    vehicle = vehicle_for_plate(community, text)
+    return people, [vehicle] if vehicle is not None else []

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dispatch/calls/<uuid:call_id>/suggestions", views.suggestions, name="board-suggestions"),
     path("dispatch/calls/<uuid:call_id>/notes", views.call_note, name="board-call-note"),
     path("dispatch/calls/<uuid:call_id>/assign", views.call_assign, name="board-call-assign"),
+    path("dispatch/calls/<uuid:call_id>/attach", views.call_attach, name="board-call-attach"),
     path("dispatch/calls/<uuid:call_id>/attach-self", views.call_attach_self, name="board-call-attach-self"),
     path("dispatch/calls/<uuid:call_id>/units/<uuid:unit_id>/remove", views.call_unassign, name="board-call-unassign"),
     path("dispatch/calls/<uuid:call_id>/units/<uuid:unit_id>/scene-command", views.call_scene_command,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bolos.models import Bolo
 from bolos.services import bolo_mark_viewed
 from cad.core.choices import Role
-from cad.core.errors import DomainError, NotFound
+from cad.core.errors import DomainError, Invalid, NotFound
 from cad.core.forms import add_domain_error
 from calls import services as calls
 from calls.models import Call, PanicAlert
@@ -32,6 +32,7 @@ from .commands import run_command
 from .forms import (
     AopForm,
     AssignForm,
+    AttachForm,
     CallStatusForm,
     CloseCallForm,
     EditCallForm,
@@ -130,6 +131,7 @@ def _incident_context(request, call: Call, **forms) -> dict:
         "assign_form": forms.get("assign_form") or AssignForm(),
         "status_form": forms.get("status_form") or CallStatusForm(initial={"status": call.status}),
         "close_form": forms.get("close_form") or CloseCallForm(),
+        "attach_form": forms.get("attach_form") or AttachForm(),
         "edit_form": forms.get("edit_form") or EditCallForm(initial={
             "call_type": call.call_type, "title": call.title, "location": call.location, "postal": call.postal,
             "priority": call.priority, "caller": call.caller, "description": call.description,
@@ -321,6 +323,27 @@ def call_attach_self(request, call_id):
     except DomainError as exc:
         return HttpResponse(exc.message, status=409, content_type="text/plain")
     return _render_incident(request, call.pk) if request.htmx else _back(request, call.pk)
+
+
+@require_POST
+@page(Role.DISPATCHER)
+def call_attach(request, call_id):
+    """Attach a person (licence number or full name) or a vehicle (plate) to the call; exactly one match
+    is attached, several or none are a form error naming the problem."""
+    def attach(call, data):
+        people, vehicles = selectors.attach_candidates(request.community, data["query"])
+        matches = [("person", p) for p in people] + [("vehicle", v) for v in vehicles]
+        if not matches:
+            raise Invalid({"query": ["No person or vehicle matches that name, licence number or plate."]})
+        if len(matches) > 1:
+            raise Invalid({"query": ["Several people or vehicles match; use the licence number or the plate."]})
+        kind, row = matches[0]
+        if kind == "person":
+            calls.call_attach_civilian(call=call, civilian=row, by=request.user)
+        else:
+            calls.call_attach_vehicle(call=call, vehicle=row, by=request.user)
+
+    return _call_action(request, call_id, AttachForm, "attach_form", attach)
 
 
 @require_POST

@@ -207,3 +207,24 @@ def test_command_line(community, dispatcher, officer, make_unit, call):
     response = client.post("/dispatch/command", {"line": "ack"}, **HTMX)
     assert response.status_code == 422 and "No panic" in response.content.decode()
     assert client_for(officer).post("/dispatch/command", {"line": "ack"}, **HTMX).status_code == 403
+
+
+def test_attach_person_and_vehicle(community, other_community, dispatcher, officer, call):
+    from characters.models import Character, Vehicle
+
+    jane = Character.objects.create(community=community, type="civilian", first_name="Jane", last_name="Doe",
+                                     ssn="300-00-0001", license_number="DL-777")
+    Character.objects.create(community=community, type="civilian", first_name="John", last_name="Roe",
+                             ssn="300-00-0002", license_number="DL-778")
+    car = Vehicle.objects.create(community=community, owner=jane, plate="CAD123", make="Vapid", model="Stanier")
+    theirs = Character.objects.create(community=other_community, type="civilian", first_name="Far", last_name="Away",
+                                      ssn="300-00-0003", license_number="DL-999")
+    client = client_for(dispatcher)
+    url = f"/dispatch/calls/{call.pk}/attach"
+    for bad in ("", "Nobody Here", "DL-999", theirs.full_name):
+        assert client.post(url, {"query": bad}, **HTMX).status_code == 422, bad
+    assert not call.attached_civilians.exists()
+    assert client.post(url, {"query": "jane doe"}, **HTMX).status_code == 200
+    assert client.post(url, {"query": "cad 123"}, **HTMX).status_code == 200
+    assert list(call.attached_civilians.all()) == [jane] and list(call.attached_vehicles.all()) == [car]
+    assert client_for(officer).post(url, {"query": "DL-778"}, **HTMX).status_code == 403
