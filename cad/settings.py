@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "sequences",
     "allauth",
@@ -289,6 +290,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Dispatch, MDT and game-server API (CDE, SnailyCAD, Sonoran and FiveM CAD dialects).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["cad.core.api.schema.without_mirrors"],
     "POSTPROCESSING_HOOKS": [

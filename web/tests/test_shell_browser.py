@@ -40,3 +40,11 @@ def test_sign_in_by_the_form_switch_community_and_sign_out(page, community, othe
     expect(page.get_by_role("heading", name="Signed out")).to_be_visible()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_api_docs_run_under_the_csp_from_our_own_files(page, live_server_url):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto("/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("CAD/MDT API", timeout=30_000)
+    assert all(url.startswith(live_server_url) for url in requests), [u for u in requests if not u.startswith(live_server_url)]
