@@ -19,10 +19,23 @@ class Suggestion:
 
 
 def call_point(call) -> tuple[float, float] | None:
-    """Where the call is: its coordinates. (A postal alone cannot be placed until the community has a
-    postal map; the panel says so.)"""
+    """Where the call is: its coordinates, else its postal's place in the community's postal table
+    (None when neither is known)."""
     if call.x is not None and call.y is not None:
         return float(call.x), float(call.y)
+    code = (call.postal or "").strip().lower()
+    if not code:
+        return None
+    from postals.models import PostalTable
+
+    entries = (PostalTable.objects.for_community(call.community_id).filter(archived_at__isnull=True)
+               .values_list("entries", flat=True).first()) or []
+    for entry in entries:
+        if isinstance(entry, dict) and str(entry.get("code", "")).strip().lower() == code:
+            try:
+                return float(entry["x"]), float(entry["y"])
+            except (KeyError, TypeError, ValueError):
+                return None
     return None
 
 

@@ -228,3 +228,27 @@ def test_attach_person_and_vehicle(community, other_community, dispatcher, offic
     assert client.post(url, {"query": "cad 123"}, **HTMX).status_code == 200
     assert list(call.attached_civilians.all()) == [jane] and list(call.attached_vehicles.all()) == [car]
     assert client_for(officer).post(url, {"query": "DL-778"}, **HTMX).status_code == 403
+
+
+def test_suggestions_nearest_available_units_by_live_position(community, dispatcher, make_unit):
+    from dispatch.services import position_update
+    from postals.services import postal_table_replace
+
+    near, far, busy = make_unit(community, "N-1"), make_unit(community, "F-2"), make_unit(community, "B-3",
+                                                                                          state="busy")
+    for unit, x in ((near, 110.0), (far, 900.0), (busy, 100.0)):
+        position_update(community_id=community.pk, unit_id=str(unit.pk), x=x, y=0.0, z=0.0)
+    client = client_for(dispatcher)
+    placed = calls.call_create(community=community, by_user=dispatcher, call_type="Fight", location="X", x=100.0,
+                               y=0.0)
+    html = client.get(f"/dispatch/calls/{placed.pk}/suggestions", **HTMX).content.decode()
+    assert html.index("N-1") < html.index("F-2") and "B-3" not in html
+    assert "Dispatch N-1" in html and 'data-suggestion="1"' in html
+
+    by_postal = calls.call_create(community=community, by_user=dispatcher, call_type="Fight", location="Y",
+                                  postal="2000")
+    html = client.get(f"/dispatch/calls/{by_postal.pk}/suggestions", **HTMX).content.decode()
+    assert "no coordinates" in html
+    postal_table_replace(community=community, entries=[{"code": "2000", "x": 880.0, "y": 0.0}])
+    html = client.get(f"/dispatch/calls/{by_postal.pk}/suggestions", **HTMX).content.decode()
+    assert html.index("F-2") < html.index("N-1")
