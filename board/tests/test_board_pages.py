@@ -252,3 +252,16 @@ def test_suggestions_nearest_available_units_by_live_position(community, dispatc
     postal_table_replace(community=community, entries=[{"code": "2000", "x": 880.0, "y": 0.0}])
     html = client.get(f"/dispatch/calls/{by_postal.pk}/suggestions", **HTMX).content.decode()
     assert html.index("F-2") < html.index("N-1")
+
+
+def test_board_carries_the_communitys_sound_settings(community, dispatcher):
+    from cad.core import services as core
+
+    sounds = [{"event": "new_call", "enabled": True, "volume": 0.5, "custom_url": "/media/sounds/ding.ogg"},
+              {"event": "panic", "enabled": True, "volume": 0.9, "custom_url": None},
+              {"event": "bolo", "enabled": False, "volume": 0.6, "custom_url": None},
+              {"event": "announcement", "enabled": True, "volume": 0.3, "custom_url": "https://evil.example/x.mp3"}]
+    core.community_update(community=community, sounds=sounds)
+    html = client_for(dispatcher).get("/dispatch").content.decode()
+    assert 'data-sound-volume="90"' in html and 'data-sounds-off="bolo"' in html
+    assert 'data-sound-urls="{&quot;call&quot;: &quot;/media/sounds/ding.ogg&quot;}"' in html

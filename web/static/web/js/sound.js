@@ -7,6 +7,9 @@
 //   sound.stopAlarm(key)
 //   sound.attention(title, body)     // when the tab is hidden: notification + flashing title
 //
+// `data-sound-urls` on <body> ({"call": "/media/...", "panic": ...}) names the community's own uploaded
+// sounds, played instead of the synthesized ones.
+//
 // Browsers keep audio blocked until the user interacts with the page, so every element marked
 // `data-sound-enable` (the "Enable sound" button) is shown until the AudioContext runs. The volume
 // is per user (this browser, keyed by username) within the community's level (`data-sound-volume`
@@ -19,6 +22,7 @@ class Sound {
     this.context = null;
     this.alarms = new Set();
     this.alarmTimer = null;
+    this.alarmAudio = null;
     this.titleTimer = null;
     this.baseTitle = document.title;
     this.heard = []; // what played, newest last (for tests and the console)
@@ -39,6 +43,23 @@ class Sound {
 
   set volume(value) {
     localStorage.setItem(VOLUME_KEY(), String(Math.max(0, Math.min(1, Number(value) || 0))));
+  }
+
+  customUrl(kind) {
+    try {
+      const url = JSON.parse(document.body.dataset.soundUrls || "{}")[kind];
+      return typeof url === "string" && url.startsWith("/") ? url : null;
+    } catch {
+      return null;
+    }
+  }
+
+  _playFile(url, { loop = false } = {}) {
+    const audio = new Audio(url);
+    audio.volume = Math.max(0, Math.min(1, this.volume * this.communityLevel));
+    audio.loop = loop;
+    audio.play().catch(() => {});
+    return audio;
   }
 
   kindEnabled(kind) {
@@ -93,6 +114,11 @@ class Sound {
   alert(priority = 2) {
     this.heard.push({ kind: "alert", priority, at: Date.now() });
     if (!this.enabled || !this.kindEnabled("call")) return false;
+    const custom = this.customUrl("call");
+    if (custom) {
+      this._playFile(custom);
+      return true;
+    }
     const p = Math.max(1, Math.min(3, Number(priority) || 2));
     const [low, high, repeats] = { 1: [880, 1320, 3], 2: [660, 990, 2], 3: [523, 784, 1] }[p];
     let at = this.context.currentTime + 0.02;
@@ -128,6 +154,10 @@ class Sound {
     if (this.alarms.size === 0 && this.alarmTimer !== null) {
       clearInterval(this.alarmTimer);
       this.alarmTimer = null;
+      if (this.alarmAudio) {
+        this.alarmAudio.pause();
+        this.alarmAudio = null;
+      }
     }
   }
 
@@ -137,6 +167,11 @@ class Sound {
 
   _alarmCycle() {
     if (!this.enabled || !this.kindEnabled("panic")) return;
+    const custom = this.customUrl("panic");
+    if (custom) {
+      if (!this.alarmAudio) this.alarmAudio = this._playFile(custom, { loop: true });
+      return;
+    }
     const at = this.context.currentTime + 0.02;
     this._beep(at, 700, 0.6, { type: "sawtooth", level: 0.35, slideTo: 1500 });
     this._beep(at + 0.65, 1500, 0.6, { type: "sawtooth", level: 0.35, slideTo: 700 });
