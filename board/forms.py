@@ -94,6 +94,14 @@ class AopForm(BoardForm):
     aop = forms.CharField(label="Area of play", max_length=200)
 
 
+class ToneForm(BoardForm):
+    id_prefix = "tone"
+
+    description = forms.CharField(label="Tone", max_length=200)
+    leo = forms.BooleanField(label="LEO", required=False, initial=True)
+    ems_fd = forms.BooleanField(label="EMS / Fire", required=False)
+
+
 class AttachForm(BoardForm):
     id_prefix = "attach"
 

@@ -17,7 +17,7 @@ from calls.models import Call, CallAssignment, CallNote
 from calls.selectors import active_panics
 from dispatch.choices import UnitJob
 from dispatch.models import Unit
-from dispatch.selectors import active_dispatchers
+from dispatch.selectors import active_dispatchers, active_tones
 
 # Minutes a call may stay in a status before the queue flags it overdue.
 OVERDUE_MINUTES = {"pending": 2, "assigned": 5, "enroute": 10, "on-scene": 30}
@@ -140,6 +140,7 @@ def header(community, user) -> dict:
         "announcements": list(active_announcements(community)),
         "dispatchers": dispatchers,
         "i_am_active": any(d.user_id == user.pk for d in dispatchers),
+        "tones": list(active_tones(community).order_by("type")),
     }
 
 

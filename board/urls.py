@@ -12,6 +12,7 @@ urlpatterns = [
     path("dispatch/bolos", views.bolos, name="board-bolos"),
     path("dispatch/command", views.command, name="board-command"),
     path("dispatch/aop", views.aop, name="board-aop"),
+    path("dispatch/tone", views.tone, name="board-tone"),
     path("dispatch/signal100", views.signal100, name="board-signal100"),
     path("dispatch/active", views.active_dispatcher, name="board-active"),
     path("dispatch/calls", views.call_create, name="board-call-create"),

@@ -38,6 +38,7 @@ from .forms import (
     EditCallForm,
     NewCallForm,
     NoteForm,
+    ToneForm,
     UnitStatusForm,
 )
 from .suggestions import nearest_units
@@ -95,6 +96,7 @@ def board(request):
         "can_dispatch": _can_dispatch(request),
         "is_admin": has_role(request, Role.ADMIN),
         "aop_form": AopForm(initial={"aop": community.area_of_play}),
+        "tone_form": ToneForm(),
         **selectors.header(community, request.user),
         **(_incident_context(request, selected) if selected else {}),
     }
@@ -207,10 +209,11 @@ def _units(request, status: int = 200):
         status=status)
 
 
-def _header(request, aop_form=None, status: int = 200):
+def _header(request, aop_form=None, tone_form=None, status: int = 200):
     return render(request, "board/parts/header.html", {
         **selectors.header(request.community, request.user), "can_dispatch": _can_dispatch(request),
-        "aop_form": aop_form or AopForm(initial={"aop": request.community.area_of_play})}, status=status)
+        "aop_form": aop_form or AopForm(initial={"aop": request.community.area_of_play}),
+        "tone_form": tone_form or ToneForm()}, status=status)
 
 
 def _panics(request):
@@ -451,6 +454,24 @@ def aop(request):
         return _back(request)
     if form.errors:
         return _header(request, aop_form=form, status=INVALID)
+    return _header(request)
+
+
+@require_POST
+@page(Role.DISPATCHER)
+def tone(request):
+    """Sound a tone (001): the active LEO and/or EMS-Fire tone now says the description."""
+    form = ToneForm(request.POST)
+    if form.is_valid():
+        try:
+            units_service.tone_set(community=request.community, description=form.cleaned_data["description"],
+                                   leo=form.cleaned_data["leo"], ems_fd=form.cleaned_data["ems_fd"], by=request.user)
+        except DomainError as exc:
+            add_domain_error(form, exc, field_map={"leoTone": "leo", "emsFdTone": "ems_fd"})
+    if not request.htmx:
+        return _back(request)
+    if form.errors:
+        return _header(request, tone_form=form, status=INVALID)
     return _header(request)
 
 

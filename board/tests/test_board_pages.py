@@ -265,3 +265,28 @@ def test_board_carries_the_communitys_sound_settings(community, dispatcher):
     html = client_for(dispatcher).get("/dispatch").content.decode()
     assert 'data-sound-volume="90"' in html and 'data-sounds-off="bolo"' in html
     assert 'data-sound-urls="{&quot;call&quot;: &quot;/media/sounds/ding.ogg&quot;}"' in html
+
+
+def test_tones_and_header_actions(community, dispatcher, officer):
+    from dispatch.models import ActiveDispatcher, Tone
+
+    client = client_for(dispatcher)
+    assert client.post("/dispatch/tone", {"description": ""}, **HTMX).status_code == 422
+    assert client.post("/dispatch/tone", {"description": "Structure fire"}, **HTMX).status_code == 422  # no audience
+    assert not Tone.objects.for_community(community).exists()
+    response = client.post("/dispatch/tone", {"description": "Structure fire", "ems_fd": "on"}, **HTMX)
+    assert response.status_code == 200 and "EMS / Fire: Structure fire" in response.content.decode()
+    assert client_for(officer).post("/dispatch/tone", {"description": "x", "leo": "on"}, **HTMX).status_code == 403
+
+    assert client.post("/dispatch/aop", {"aop": ""}, **HTMX).status_code == 422
+    assert client.post("/dispatch/aop", {"aop": "Los Santos"}, **HTMX).status_code == 200
+    community.refresh_from_db()
+    assert community.area_of_play == "Los Santos"
+    assert client.post("/dispatch/signal100", {"value": "1"}, **HTMX).status_code == 200
+    community.refresh_from_db()
+    assert community.signal100 is True
+    assert "SIGNAL 100 in effect" in client.get("/dispatch/header").content.decode()
+    assert client.post("/dispatch/active", {"value": "1"}, **HTMX).status_code == 200
+    assert ActiveDispatcher.objects.for_community(community).filter(user=dispatcher).exists()
+    for path in ("/dispatch/aop", "/dispatch/signal100", "/dispatch/active"):
+        assert client_for(officer).post(path, {"aop": "x", "value": "0"}, **HTMX).status_code == 403

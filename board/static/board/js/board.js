@@ -21,13 +21,14 @@ const KIND = {
   "unit-status-updated": "units", userStatusUpdate: "units", "unit-auto-offline": "units",
   areaOfPlayUpdated: "header", "aop-updated": "header", signal100: "header", "signal-100": "header",
   activeDispatchersUpdated: "header", "new-announcement": "header", "announcement-removed": "header",
+  tone: "header", toneUpdated: "header",
   "new-bolo": "bolos", "bolo-updated": "bolos", "bolo-removed": "bolos",
 };
 // One name per event is enough for this page (the server may send every alias).
 const WANTED = ["new-call", "911Alert", "callUpdated", "call-status-updated", "call-note-added",
   "unitsAssignedTo911", "unitRemovedFromCall", "911CallClosed", "call-deleted", "panic-button",
   "panic-acknowledged", "unit-status-updated", "unit-auto-offline", "areaOfPlayUpdated", "signal100",
-  "activeDispatchersUpdated", "new-announcement", "announcement-removed", "new-bolo", "bolo-updated", "bolo-removed"];
+  "activeDispatchersUpdated", "toneUpdated", "new-announcement", "announcement-removed", "new-bolo", "bolo-updated", "bolo-removed"];
 
 const callIdOf = (data) => (data && (data.callId || data._id || data.id)) || null;
 const selectedCall = () => body.dataset.selected || null;
