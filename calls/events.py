@@ -25,6 +25,9 @@ UNITS_ASSIGNED = EventType("unitsAssignedTo911", payloads.units_assigned)
 UNIT_REMOVED = EventType("unitRemovedFromCall", payloads.unit_removed, aliases=("unitDetachedFromCall",),
                          doc="unitDetachedFromCall too when the unit cleared itself.")
 PANIC = EventType("panic-button", payloads.panic_003, lane=Lane.PRIORITY, sse="panic", sse_build=payloads.panic_004)
+PANIC_ACKNOWLEDGED = EventType(
+    "panic-acknowledged", payloads.panic_acknowledged, lane=Lane.PRIORITY,
+    doc="A dispatcher acknowledged a panic: every board clears its overlay and alarm for it.")
 
 declare(NEW_CALL, CALL_UPDATED, CALL_STATUS_UPDATED, CALL_CLOSED, CALL_DELETED, CALL_NOTE_ADDED, ALERT_911,
-        UNITS_ASSIGNED, UNIT_REMOVED, PANIC)
+        UNITS_ASSIGNED, UNIT_REMOVED, PANIC, PANIC_ACKNOWLEDGED)

@@ -59,6 +59,14 @@ class Call003(TypedDict):
     updatedAt: str | None
 
 
+class PanicAcknowledged(TypedDict):
+    panicId: str
+    callId: str
+    callsign: str
+    acknowledgedBy: str
+    acknowledgedAt: str | None
+
+
 class Alert911(TypedDict):
     callId: str
     incidentNumber: str
@@ -245,6 +253,11 @@ def call_003(call, *, assignments=None) -> Call003:
         "createdAt": iso(call.created_at),
         "updatedAt": iso(call.updated_at),
     }
+
+
+def panic_acknowledged(panic) -> PanicAcknowledged:
+    return {"panicId": str(panic.pk), "callId": str(panic.call_id), "callsign": panic.callsign,
+            "acknowledgedBy": panic.acknowledged_by_name, "acknowledgedAt": iso(panic.acknowledged_at)}
 
 
 def alert_911(call) -> Alert911:

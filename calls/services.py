@@ -715,10 +715,7 @@ def panic_acknowledge(*, panic: PanicAlert, by) -> PanicAlert:
         locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledged_by_name"])
         call = Call.objects.for_community(locked.community_id).get(pk=locked.call_id)
         _narrative(call, f"Panic acknowledged by {locked.acknowledged_by_name}.", by)
-        publish(locked.community_id, "panic-acknowledged", {
-            "panicId": str(locked.pk), "callId": str(locked.call_id), "callsign": locked.callsign,
-            "acknowledgedBy": locked.acknowledged_by_name, "acknowledgedAt": payloads.iso(locked.acknowledged_at),
-        })
+        publish(locked.community_id, "panic-acknowledged", payloads.panic_acknowledged(locked))
     return locked
 
 
