@@ -111,7 +111,8 @@ def free_port() -> int:
 
 OBSERVER = """() => {
   window.benchSeen = {};
-  const list = document.getElementById('queue-list');
+  // The queue body, not the list: a resync replaces the list element itself.
+  const list = document.getElementById('queue-body');
   new MutationObserver((mutations) => {
     const at = performance.timeOrigin + performance.now();
     for (const m of mutations) for (const node of m.addedNodes) {
@@ -120,7 +121,7 @@ OBSERVER = """() => {
         if (title && !(title.textContent in window.benchSeen)) window.benchSeen[title.textContent] = at;
       }
     }
-  }).observe(list, {childList: true});
+  }).observe(list, {childList: true, subtree: true});
 }"""
 
 
