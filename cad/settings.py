@@ -262,6 +262,8 @@ REST_FRAMEWORK = {
         "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Every list is bounded (cad.core.api.pagination): `limit`/`offset` or 001's `take`/`skip`.
+    "DEFAULT_PAGINATION_CLASS": "cad.core.api.pagination.DialectPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cad.core.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -319,6 +321,9 @@ SPECTACULAR_SETTINGS = {
         "DepartmentTypeEnum": "cad.core.choices.DepartmentType",
     },
 }
+
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)  # rows in a list page unless the route says otherwise
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "cad.core.api.exceptions.ratelimited_view"

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from announcements import selectors, services
 from announcements.models import Announcement
+from cad.core.api.pagination import paginated
 from cad.core.api.views import UUID_PATTERN, CommunityGenericViewSet
 from cad.core.choices import Role
 
@@ -30,7 +31,8 @@ class AnnouncementViewSet(CommunityGenericViewSet):
 
     @action(detail=False, methods=["get"])
     def active(self, request):
-        return Response(self.get_serializer(selectors.active_announcements(request.community), many=True).data)
+        return paginated(self, request, selectors.active_announcements(request.community),
+                         lambda page: self.get_serializer(page, many=True).data)
 
     def create(self, request):
         body = AnnouncementInputSerializer(data=request.data)

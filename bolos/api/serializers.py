@@ -169,10 +169,6 @@ def wants_upper_case(request) -> bool:
     return isinstance(value, str) and value.strip().isupper()
 
 
-class BoloListQuerySerializer(serializers.Serializer):
-    skip = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000, default=0)
-
-
 class MarkStolenSerializer(serializers.Serializer):
     """001's body: `{value, color, plate}` (`value` defaults to true)."""
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from bolos import selectors, services
 from bolos.filtersets import BoloFilterSet
 from bolos.models import Bolo
+from cad.core.api.pagination import paginated
 from cad.core.api.views import UUID_PATTERN, CommunityAPIView, CommunityGenericViewSet, FivemMixin
 from cad.core.choices import Role
 from characters.models import Vehicle
@@ -22,7 +23,6 @@ from .serializers import (
     DIALECT_001,
     DIALECT_FIVEM,
     BoloInputSerializer,
-    BoloListQuerySerializer,
     BoloSerializer,
     FivemBoloInputSerializer,
     MarkStolenSerializer,
@@ -61,21 +61,26 @@ class BoloViewSet(CommunityGenericViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer
 
+    @property
+    def page_wrapper(self):
+        """001's list is `{bolos, totalCount}`; 000's lists are plain arrays (cad.core.api.pagination)."""
+        return "bolos" if self.action == "list" else None
+
+    @property
+    def page_size(self):
+        return PAGE_SIZE if self.action == "list" else None
+
     # 001: GET /api/bolos?skip=&includeAll=&query=&type= → {bolos, totalCount}
     def list(self, request):
-        params = BoloListQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        skip = params.validated_data["skip"]
         rows = self.filter_queryset(self.get_queryset()).order_by("-created_at", "-id")
-        total = rows.count()
-        page = list(rows.prefetch_related("viewed_by")[skip:skip + PAGE_SIZE])
-        return Response({"bolos": self._out(page, dialect=DIALECT_001, many=True), "total_count": total})
+        return paginated(self, request, rows.prefetch_related("viewed_by"),
+                         lambda page: self._out(page, dialect=DIALECT_001, many=True))
 
     # 000: GET /api/bolos/active
     @action(detail=False, methods=["get"])
     def active(self, request):
         rows = selectors.active_bolos(request.community).prefetch_related("viewed_by")
-        return Response(self._out(rows, many=True))
+        return paginated(self, request, rows, lambda page: self._out(page, many=True))
 
     # 000: GET /api/bolos/search?query=
     @action(detail=False, methods=["get"])

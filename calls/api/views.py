@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from cad.core.api.pagination import paginated
 from cad.core.api.views import CommunityAPIView, CommunityGenericViewSet
 from cad.core.choices import Role
 from characters.models import Character, Vehicle
@@ -67,7 +68,7 @@ class CallViewSet(_CallViews):
     }
 
     def pending(self, request):
-        return Response(self.calls_data(selectors.pending_calls(request.community)))
+        return paginated(self, request, selectors.pending_calls(request.community), self.calls_data)
 
     def create(self, request):
         data = self.valid(s.CallCreateSerializer)
@@ -162,10 +163,11 @@ class Dispatch911ViewSet(_CallViews):
     body_serializers = {"assign": s.AssignUnitsSerializer, "close": s.CloseSerializer}
 
     def list(self, request):
-        return Response(self.calls_data(selectors.active_911_calls_queryset(request.community)))
+        return paginated(self, request, selectors.active_911_calls_queryset(request.community), self.calls_data)
 
     def markers(self, request):
-        return Response([s.marker(c) for c in selectors.active_911_calls_queryset(request.community)])
+        return paginated(self, request, selectors.active_911_calls_queryset(request.community),
+                         lambda page: [s.marker(c) for c in page])
 
     def assign(self, request, call_id):
         from dispatch.selectors import units_by_ids_or_names
@@ -199,17 +201,11 @@ class Calls911ViewSet(_CallViews):
                     "approve": Role.DISPATCHER, "decline": Role.DISPATCHER}
     body_serializers = {"create": s.Call911WriteSerializer, "update": s.Call911WriteSerializer,
                         "decline": s.DeclineSerializer}
-    default_take = 25
     dispatcher_fields = ("origin", "status", "priority", "department", "division", "metadata")
-
-    def _int_param(self, name: str, default: int, maximum: int = MAX_SKIP) -> int:
-        raw = self.request.query_params.get(name)
-        if raw in (None, ""):
-            return default
-        # ASCII digits only ("²".isdigit() is true), and no more than the database's OFFSET/LIMIT can take.
-        if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or int(raw) > maximum:
-            raise exceptions.ValidationError({name: [f"A whole number from 0 to {maximum}."]})
-        return int(raw)
+    # 001's page: `{totalCount, calls}`, `skip`/`take` (cad.core.api.pagination).
+    page_wrapper = "calls"
+    page_size = 25
+    max_page_size = MAX_TAKE
 
     def list(self, request):
         awaiting = request.query_params.get("approval") == CallApproval.PENDING
@@ -219,10 +215,7 @@ class Calls911ViewSet(_CallViews):
         filterset = CallFilterSet(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
-        skip = self._int_param("skip", 0)  # beyond the rows there are, the page is simply empty
-        take = self._int_param("take", self.default_take, MAX_TAKE)
-        queryset = filterset.qs
-        return Response({"total_count": queryset.count(), "calls": self.calls_data(queryset[skip:skip + take])})
+        return paginated(self, request, filterset.qs, self.calls_data)
 
     def create(self, request):
         dispatcher = Role(request.role).at_least(Role.DISPATCHER)

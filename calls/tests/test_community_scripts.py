@@ -197,3 +197,21 @@ def test_cde_calls_accepts_caller_name(server, as_, dispatcher):
     both = server.post("/api/calls", {"callType": "Robbery", "location": "Fleeca", "callerName": "A", "caller": "B"},
                        format="json")
     assert both.json()["call"]["caller"] == "B"
+
+
+def test_snailycad_911_list_pages_with_skip_and_take(snaily_server, community, make_call):
+    for i in range(4):
+        make_call(community, location=f"Spot {i}")
+    page = snaily_server.get("/v1/911-calls?skip=1&take=2").json()
+    assert page["totalCount"] == 4 and len(page["calls"]) == 2
+    assert snaily_server.get("/v1/911-calls?take=101").status_code == 400
+    assert len(snaily_server.get("/api/911-calls").json()["calls"]) == 4
+
+
+def test_cde_lists_are_bounded_plain_arrays(server, community, make_call, settings):
+    settings.API_PAGE_SIZE = 2
+    for i in range(3):
+        make_call(community, location=f"Spot {i}")
+    response = server.get("/api/calls/pending")
+    assert len(response.json()) == 2 and response["X-Total-Count"] == "3"
+    assert len(server.get("/api/calls/pending?offset=2").json()) == 1

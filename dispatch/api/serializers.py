@@ -109,3 +109,26 @@ class ToneSerializer(ApiModelSerializer):
 
     def get_ems_fd_tone(self, tone) -> bool:
         return tone.type == "ems_fd"
+
+
+class LocationSerializer(serializers.Serializer):
+    """000's tracked unit location (GET /api/dispatch/locations), for the OpenAPI description: the view
+    answers `dispatch.selectors.locations` entries as they are."""
+
+    unit_id = serializers.CharField()
+    unit_name = serializers.CharField()
+    od_id = serializers.CharField(allow_null=True, required=False)
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+    z = serializers.FloatField()
+    heading = serializers.FloatField()
+    job = serializers.CharField(allow_blank=True)
+    status = serializers.CharField(allow_blank=True)
+    postal = serializers.CharField(allow_blank=True)
+    community_id = serializers.CharField()
+    character_id = serializers.CharField(allow_null=True)
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    timestamp = serializers.CharField()
+    last_update = serializers.CharField()
+    updated_at = serializers.CharField()

@@ -14,6 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from cad.core import access
+from cad.core.api.pagination import page_parameters, paginated
 from cad.core.api.views import CommunityAPIView, FivemMixin
 from cad.core.choices import Role
 from characters.models import Character
@@ -38,18 +39,28 @@ def _unit_or_404(request, unit_id):
     return unit
 
 
+# A dispatch board or live map shows every unit at once: its pages are large (cad.core.api.pagination).
+BOARD_PAGE = 1000
+
+
 class UnitListView(CommunityAPIView):
     """000: GET /api/dispatch/units — the on-duty units with their open calls."""
 
-    @extend_schema(operation_id="unit_list_get", request=None, responses=s.UnitSerializer(many=True))
+    page_size = max_page_size = BOARD_PAGE
+
+    @extend_schema(operation_id="unit_list_get", request=None, responses=s.UnitSerializer(many=True),
+                   parameters=page_parameters(BOARD_PAGE, BOARD_PAGE))
     def get(self, request):
         units = UnitFilterSet(request.query_params, queryset=selectors.on_duty_units(request.community),
                               request=request)
         if not units.is_valid():
             raise exceptions.ValidationError(units.errors)
-        units = list(units.qs)
-        context = {"assigned_calls": selectors.assigned_call_ids(units)}
-        return Response(s.UnitSerializer(units, many=True, context=context).data)
+
+        def serialize(page):
+            context = {"assigned_calls": selectors.assigned_call_ids(page)}
+            return s.UnitSerializer(page, many=True, context=context).data
+
+        return paginated(self, request, units.qs, serialize)
 
 
 class LocationListView(CommunityAPIView):
@@ -57,10 +68,13 @@ class LocationListView(CommunityAPIView):
     token only (the seed marks it "—": never anonymous, never another community)."""
 
     minimum_role = Role.CIVILIAN
+    page_size = max_page_size = BOARD_PAGE
 
-    @extend_schema(operation_id="location_list_get", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="location_list_get", request=None, responses=s.LocationSerializer(many=True),
+                   parameters=page_parameters(BOARD_PAGE, BOARD_PAGE))
     def get(self, request):
-        return Response([{**e, "updatedAt": e["timestamp"]} for e in selectors.locations(request.community.pk)])
+        return paginated(self, request, selectors.locations(request.community.pk),
+                         lambda page: [{**e, "updatedAt": e["timestamp"]} for e in page])
 
 
 class LocationDeleteView(CommunityAPIView):
