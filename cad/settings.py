@@ -292,17 +292,23 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Dispatch, MDT and game-server API (CDE, SnailyCAD, Sonoran and FiveM CAD dialects).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from this server's static files (drf-spectacular-sidecar): /api/docs works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["cad.core.api.schema.without_mirrors"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cad.core.api.schema.add_routes_outside_drf",
+        "cad.core.api.schema.camelize_api",
+        "cad.core.api.schema.document_errors",
     ],
     # Several apps have a `status` or `type` field with its own choices: name each enum after its owner.
     "ENUM_NAME_OVERRIDES": {
         "CallStatusEnum": "calls.choices.CallStatus",
+        "CallPriorityWordEnum": ["high", "normal", "low"],
+        "AnnouncementPriorityEnum": "announcements.choices.AnnouncementPriority",
         "CallStatusInputEnum": ["pending", "assigned", "enroute", "on-scene", "closed", "cancelled", "active"],
         "AssignmentStateEnum": "calls.choices.AssignmentState",
         "UnitStateEnum": "dispatch.choices.UnitState",

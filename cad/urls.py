@@ -46,6 +46,7 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from our own static files (sidecar), its script a separate file: the CSP allows no inline script.
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema")),
     path("api/", include(api_patterns)),
     path("fivem/", include(fivem_patterns)),
     # A namespace keeps reverse() on the /api/ spelling of these routes.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -9,7 +10,8 @@ from rest_framework.response import Response
 
 from announcements import selectors, services
 from announcements.models import Announcement
-from cad.core.api.pagination import paginated
+from cad.core.api.pagination import page_parameters, paginated
+from cad.core.api.schema import created
 from cad.core.api.views import UUID_PATTERN, CommunityGenericViewSet
 from cad.core.choices import Role
 
@@ -29,11 +31,13 @@ class AnnouncementViewSet(CommunityGenericViewSet):
             raise NotFound("Not found.")
         return announcement
 
+    @extend_schema(responses=AnnouncementSerializer(many=True), parameters=page_parameters())
     @action(detail=False, methods=["get"])
     def active(self, request):
         return paginated(self, request, selectors.active_announcements(request.community),
                          lambda page: self.get_serializer(page, many=True).data)
 
+    @extend_schema(request=AnnouncementInputSerializer, responses={201: created("announcement", AnnouncementSerializer)})
     def create(self, request):
         body = AnnouncementInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)

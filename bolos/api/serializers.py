@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from djangorestframework_camel_case.util import camelize
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from bolos.choices import BoloPriority, BoloType
@@ -185,3 +186,11 @@ class FivemBoloInputSerializer(serializers.Serializer):
     plate = _text(max_length=32)
     created_by = CommunityPrimaryKeyRelatedField(required=False, allow_null=True,
                                                  queryset=Character.objects.all_communities())
+
+
+@extend_schema_serializer(many=False)
+class BoloPageSchema(serializers.Serializer):
+    """001's page of BOLOs (GET /api/bolos), for the OpenAPI description."""
+
+    bolos = BoloSerializer(many=True)
+    total_count = serializers.IntegerField()

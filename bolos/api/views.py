@@ -3,6 +3,7 @@ mark stolen) and 004 (`POST /fivem/bolos`). Thin: serializers validate, services
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from bolos import selectors, services
 from bolos.filtersets import BoloFilterSet
 from bolos.models import Bolo
-from cad.core.api.pagination import paginated
+from cad.core.api.pagination import page_parameters, paginated
 from cad.core.api.views import UUID_PATTERN, CommunityAPIView, CommunityGenericViewSet, FivemMixin
 from cad.core.choices import Role
 from characters.models import Vehicle
@@ -23,6 +24,7 @@ from .serializers import (
     DIALECT_001,
     DIALECT_FIVEM,
     BoloInputSerializer,
+    BoloPageSchema,
     BoloSerializer,
     FivemBoloInputSerializer,
     MarkStolenSerializer,
@@ -71,12 +73,14 @@ class BoloViewSet(CommunityGenericViewSet):
         return PAGE_SIZE if self.action == "list" else None
 
     # 001: GET /api/bolos?skip=&includeAll=&query=&type= → {bolos, totalCount}
+    @extend_schema(responses=BoloPageSchema)
     def list(self, request):
         rows = self.filter_queryset(self.get_queryset()).order_by("-created_at", "-id")
         return paginated(self, request, rows.prefetch_related("viewed_by"),
                          lambda page: self._out(page, dialect=DIALECT_001, many=True))
 
     # 000: GET /api/bolos/active
+    @extend_schema(responses=BoloSerializer(many=True), parameters=page_parameters())
     @action(detail=False, methods=["get"])
     def active(self, request):
         rows = selectors.active_bolos(request.community).prefetch_related("viewed_by")
@@ -155,7 +159,8 @@ class FivemBoloCreateView(FivemMixin, CommunityAPIView):
 
     serializer_class = FivemBoloInputSerializer
 
-    @extend_schema(request=FivemBoloInputSerializer, responses={201: BoloSerializer})
+    # 004 writes the row in its own snake_case shape (DIALECT_FIVEM), not BoloSerializer's /api one.
+    @extend_schema(request=FivemBoloInputSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         body = FivemBoloInputSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import uuid
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
@@ -111,6 +113,8 @@ class CallsView(_FivemView):
     """POST /fivem/calls: OBSERVED when the creating character is on duty (a unit's own call), else CALLER."""
 
     serializer_class = FivemCallSerializer
+
+    @extend_schema(request=FivemCallSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         from dispatch.selectors import unit_for_character
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from cad.core.api.fields import ChoiceField
@@ -375,6 +375,150 @@ def marker(call) -> dict:
 
 # --- response shapes (for the OpenAPI description; the views build the bodies) ----------------------
 
+class PanicCreatedSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    _id = serializers.UUIDField()
+    id = serializers.UUIDField()
+    call_id = serializers.UUIDField()
+    call_number = serializers.IntegerField()
+
+
+# The call as `CallSerializer` writes it, declared field by field for the OpenAPI description.
+
+class _RefSchema(serializers.Serializer):
+    _id = serializers.CharField()
+    id = serializers.CharField()
+
+
+class AssignedUnitSchema(_RefSchema):
+    unit_name = serializers.CharField()
+    status = serializers.CharField()
+    unit_status = serializers.CharField()
+    is_primary = serializers.BooleanField()
+    assigned_at = serializers.CharField(allow_null=True)
+
+
+class SceneCommanderSchema(_RefSchema):
+    unit_name = serializers.CharField()
+
+
+class AttachedCivilianSchema(_RefSchema):
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    license_number = serializers.CharField(allow_blank=True, allow_null=True)
+
+
+class AttachedVehicleSchema(_RefSchema):
+    plate = serializers.CharField()
+    make = serializers.CharField(allow_blank=True)
+    model = serializers.CharField(allow_blank=True)
+    color = serializers.CharField(allow_blank=True)
+    year = serializers.CharField(allow_null=True)
+
+
+class NoteSchema(_RefSchema):
+    text = serializers.CharField()
+    content = serializers.CharField()
+    label = serializers.CharField(allow_blank=True)
+    type = serializers.CharField()
+    time = serializers.CharField()
+    created_by = serializers.CharField(allow_blank=True, allow_null=True)
+    created_at = serializers.CharField(allow_null=True)
+
+
+def _text_out(**kwargs):
+    return serializers.CharField(allow_blank=True, **kwargs)
+
+
+class CallSchema(_RefSchema):
+    call_number = serializers.IntegerField()
+    case_number = serializers.IntegerField()
+    incident_number = serializers.CharField(allow_null=True)
+    call_type = _text_out()
+    call_type_id = serializers.CharField(allow_null=True)
+    situation_code = _text_out()
+    title = _text_out()
+    code = _text_out()
+    location = _text_out()
+    block = _text_out()
+    postal = _text_out()
+    x = serializers.FloatField(allow_null=True)
+    y = serializers.FloatField(allow_null=True)
+    z = serializers.FloatField(allow_null=True)
+    caller = _text_out()
+    name = _text_out()
+    description = _text_out()
+    origin = serializers.ChoiceField(choices=CallOrigin.values)
+    is_911 = serializers.BooleanField()
+    priority = serializers.ChoiceField(choices=["high", "normal", "low"])
+    priority_level = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=CallStatus.values)
+    approval = serializers.CharField()
+    ended = serializers.BooleanField()
+    disposition = _text_out()
+    closing_notes = _text_out()
+    metadata = serializers.DictField()
+    department_id = serializers.CharField(allow_null=True)
+    division_id = serializers.CharField(allow_null=True)
+    assigned_units = AssignedUnitSchema(many=True)
+    primary_unit_id = serializers.CharField(allow_null=True)
+    scene_commander = SceneCommanderSchema(allow_null=True)
+    attached_civilians = AttachedCivilianSchema(many=True)
+    attached_vehicles = AttachedVehicleSchema(many=True)
+    notes = NoteSchema(many=True)
+    community_id = serializers.CharField()
+    created_by = serializers.CharField(allow_null=True)
+    created_at = serializers.CharField(allow_null=True)
+    updated_at = serializers.CharField(allow_null=True)
+    closed_at = serializers.CharField(allow_null=True)
+    last_activity_at = serializers.CharField(allow_null=True)
+    archived_at = serializers.CharField(allow_null=True)
+    archive_reason = _text_out()
+
+
+class MarkerSchema(serializers.Serializer):
+    _id = serializers.CharField()
+    call_id = serializers.CharField()
+    call_number = serializers.IntegerField()
+    incident_number = serializers.CharField(allow_null=True)
+    call_type = _text_out()
+    location = _text_out()
+    postal = _text_out()
+    priority = serializers.CharField()
+    status = serializers.CharField()
+    coordinates = serializers.DictField(allow_null=True)
+    x = serializers.FloatField(allow_null=True)
+    y = serializers.FloatField(allow_null=True)
+    z = serializers.FloatField(allow_null=True)
+    created_at = serializers.CharField(allow_null=True)
+
+
+@extend_schema_serializer(many=False)
+class CallCreatedSchema(serializers.Serializer):
+    success = serializers.BooleanField()
+    call = CallSchema()
+
+
+@extend_schema_serializer(many=False)
+class CallPageSchema(serializers.Serializer):
+    """001's page of 911 calls."""
+
+    total_count = serializers.IntegerField()
+    calls = CallSchema(many=True)
+
+
+class CallDeletedSchema(serializers.Serializer):
+    success = serializers.BooleanField()
+    call_id = serializers.CharField()
+    call_number = serializers.IntegerField()
+
+
+class NoteAddedSchema(serializers.Serializer):
+    success = serializers.BooleanField()
+    note = NoteSchema()
+    call = CallSchema()
+
+
 class Created911CallSerializer(serializers.Serializer):
     """201 of a 911 call: CDE scripts read `_id`, SnailyCAD's `id` and `caseNumber`."""
 
@@ -383,12 +527,4 @@ class Created911CallSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     case_number = serializers.IntegerField()
     call_number = serializers.IntegerField()
-    call = serializers.DictField()
-
-
-class PanicCreatedSerializer(serializers.Serializer):
-    success = serializers.BooleanField()
-    _id = serializers.UUIDField()
-    id = serializers.UUIDField()
-    call_id = serializers.UUIDField()
-    call_number = serializers.IntegerField()
+    call = CallSchema()

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from cad.core.api.pagination import paginated
+from cad.core.api.pagination import page_parameters, paginated
 from cad.core.api.views import CommunityAPIView, CommunityGenericViewSet
 from cad.core.choices import Role
 from characters.models import Character, Vehicle
@@ -67,9 +67,11 @@ class CallViewSet(_CallViews):
         "assign_unit": s.AssignUnitSerializer,
     }
 
+    @extend_schema(responses=s.CallSchema(many=True), parameters=page_parameters())
     def pending(self, request):
         return paginated(self, request, selectors.pending_calls(request.community), self.calls_data)
 
+    @extend_schema(responses={201: s.CallCreatedSchema})
     def create(self, request):
         data = self.valid(s.CallCreateSerializer)
         call = services.call_create(community=request.community, by_user=request.user, **data)
@@ -79,23 +81,28 @@ class CallViewSet(_CallViews):
                                           "attached_vehicles": []}
         return Response({"success": True, "call": s.CallSerializer(call).data}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=s.CallSchema)
     def retrieve(self, request, pk):
         return Response(s.CallSerializer(self.get_call()).data)
 
+    @extend_schema(responses=s.CallSchema)
     def update(self, request, pk):
         call = self.get_call()
         data = self.valid(s.CallWriteSerializer, partial=True)
         return Response(self.call_data(services.call_update(call=call, by=request.user, **data)))
 
+    @extend_schema(responses=s.CallDeletedSchema)
     def destroy(self, request, pk):
         call = services.call_archive(call=self.get_call(), by=request.user, reason="Deleted by an admin")
         return Response({"success": True, "callId": str(call.pk), "callNumber": call.number})
 
+    @extend_schema(responses=s.CallSchema)
     def set_status(self, request, pk):
         call = self.get_call()
         data = self.valid(s.StatusSerializer)
         return Response(self.call_data(services.call_set_status(call=call, status=data["status"], by=request.user)))
 
+    @extend_schema(responses=s.CallSchema)
     def attach_civilian(self, request, pk):
         call = self.get_call()
         data = self.valid(s.AttachCivilianSerializer)
@@ -115,6 +122,7 @@ class CallViewSet(_CallViews):
         call = services.call_attach_civilian(call=call, civilian=matches[0], by=request.user)
         return Response(self.call_data(call))
 
+    @extend_schema(responses=s.CallSchema)
     def attach_vehicle(self, request, pk):
         call = self.get_call()
         data = self.valid(s.AttachVehicleSerializer)
@@ -127,6 +135,7 @@ class CallViewSet(_CallViews):
             raise exceptions.NotFound("Vehicle not found.")
         return Response(self.call_data(services.call_attach_vehicle(call=call, vehicle=vehicle, by=request.user)))
 
+    @extend_schema(responses={201: s.NoteAddedSchema})
     def add_note(self, request, pk):
         call = self.get_call()
         data = self.valid(s.NoteSerializer)
@@ -134,6 +143,7 @@ class CallViewSet(_CallViews):
         return Response({"success": True, "note": s.note_data(note), "call": self.call_data(call)},
                         status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=s.CallSchema)
     def assign_unit(self, request, pk):
         from dispatch.selectors import units_by_ids_or_names
 
@@ -162,13 +172,16 @@ class Dispatch911ViewSet(_CallViews):
     action_roles = {"assign": Role.DISPATCHER, "close": Role.DISPATCHER}
     body_serializers = {"assign": s.AssignUnitsSerializer, "close": s.CloseSerializer}
 
+    @extend_schema(responses=s.CallSchema(many=True))
     def list(self, request):
         return paginated(self, request, selectors.active_911_calls_queryset(request.community), self.calls_data)
 
+    @extend_schema(responses=s.MarkerSchema(many=True), parameters=page_parameters())
     def markers(self, request):
         return paginated(self, request, selectors.active_911_calls_queryset(request.community),
                          lambda page: [s.marker(c) for c in page])
 
+    @extend_schema(responses=s.CallSchema)
     def assign(self, request, call_id):
         from dispatch.selectors import units_by_ids_or_names
 
@@ -182,6 +195,7 @@ class Dispatch911ViewSet(_CallViews):
             raise exceptions.ValidationError({"unit_ids": [f"No on-duty unit for: {', '.join(missing)}."]})
         return Response(self.call_data(services.call_assign_units(call=call, units=units, by=request.user)))
 
+    @extend_schema(responses=s.CallSchema)
     def close(self, request, call_id):
         call = self.get_call("call_id")
         data = self.valid(s.CloseSerializer)
@@ -207,6 +221,7 @@ class Calls911ViewSet(_CallViews):
     page_size = 25
     max_page_size = MAX_TAKE
 
+    @extend_schema(responses=s.CallPageSchema)
     def list(self, request):
         awaiting = request.query_params.get("approval") == CallApproval.PENDING
         if awaiting and not Role(request.role).at_least(Role.DISPATCHER):
@@ -217,6 +232,7 @@ class Calls911ViewSet(_CallViews):
             raise exceptions.ValidationError(filterset.errors)
         return paginated(self, request, filterset.qs, self.calls_data)
 
+    @extend_schema(responses={201: s.Created911CallSerializer})
     def create(self, request):
         dispatcher = Role(request.role).at_least(Role.DISPATCHER)
         from_dispatch = dispatcher and request.headers.get("is-from-dispatch", "").strip().lower() == "true"
@@ -232,25 +248,30 @@ class Calls911ViewSet(_CallViews):
         # SnailyCAD's scripts read `id` (and `caseNumber`) at the top level of the answer.
         return Response(created_911_call(call), status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=s.CallSchema)
     def retrieve(self, request, pk):
         dispatcher = Role(request.role).at_least(Role.DISPATCHER)
         return Response(s.CallSerializer(self.get_call(include_unapproved=dispatcher)).data)
 
+    @extend_schema(responses=s.CallSchema)
     def approve(self, request, pk):
         call = services.call_approve(call=self.get_call(include_unapproved=True), by=request.user)
         return Response(self.call_data(call))
 
+    @extend_schema(responses=s.CallSchema)
     def decline(self, request, pk):
         call = self.get_call(include_unapproved=True)
         data = self.valid(s.DeclineSerializer)
         return Response(self.call_data(services.call_decline(call=call, by=request.user,
                                                              reason=data.get("reason", ""))))
 
+    @extend_schema(responses=s.CallSchema)
     def update(self, request, pk):
         call = self.get_call()
         data = self.valid(s.Call911WriteSerializer, partial=True)
         return Response(self.call_data(services.call_update(call=call, by=request.user, **data)))
 
+    @extend_schema(responses=s.CallSchema)
     def end(self, request, pk):
         return Response(self.call_data(services.call_close(call=self.get_call(), by=request.user)))
 

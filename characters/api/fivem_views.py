@@ -5,7 +5,9 @@ supervisor in its own community; users named in a body must be members of that c
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, status
+from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 
 from cad.core.api.serializers import EmptySerializer
@@ -30,6 +32,10 @@ class _FivemView(FivemMixin, CommunityAPIView):
 class PlayerConnectView(_FivemView):
     serializer_class = s.PlayerConnectSerializer
 
+    @extend_schema(request=s.PlayerConnectSerializer, responses=inline_serializer("PlayerConnected", {
+        "registered": drf_serializers.BooleanField(),
+        "user": drf_serializers.DictField(required=False),
+        "characters": drf_serializers.ListField(child=drf_serializers.DictField(), required=False)}))
     def post(self, request):
         data = self.validate_with(s.PlayerConnectSerializer)
         user = selectors.user_for_discord(request.community, data["discord_id"])

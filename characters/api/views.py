@@ -6,12 +6,14 @@ rules themselves are in `characters.services`; these views only route and check 
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from cad.core import access
+from cad.core.api.schema import created
 from cad.core.api.views import CommunityGenericViewSet, CommunityViewSet, mixins
 from cad.core.choices import Role
 from cad.core.models import ApiToken
@@ -92,6 +94,7 @@ class _OwnedViewSet(CommunityViewSet):
         return self.update(request, *args, **kwargs)
 
 
+@extend_schema_view(create=extend_schema(responses={201: created("character", s.CharacterSerializer)}))
 class CharacterViewSet(_OwnedViewSet):
     """Characters; `?mine=true` for the caller's own. POST :id/activate, POST :id/mugshot (multipart)."""
 
@@ -146,6 +149,7 @@ class CharacterViewSet(_OwnedViewSet):
         return Response({"success": True, "character": self.get_serializer(character).data})
 
 
+@extend_schema_view(create=extend_schema(responses={201: created("vehicle", s.VehicleSerializer)}))
 class VehicleViewSet(_OwnedViewSet):
     """Vehicle registrations; DELETE deregisters (archives). A taken plate is 409 naming its vehicle/owner."""
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import uuid
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, status
+from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 
 from cad.core import access
@@ -215,7 +216,9 @@ class ToneListView(CommunityAPIView):
     def get(self, request):
         return Response(s.ToneSerializer(selectors.active_tones(request.community), many=True).data)
 
-    @extend_schema(operation_id="tone_list_post", request=s.ToneInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tone_list_post", request=s.ToneInputSerializer,
+                   responses={201: inline_serializer("TonesSet", {"success": drf_serializers.BooleanField(),
+                                                                  "tones": s.ToneSerializer(many=True)})})
     def post(self, request):
         data = self.validate_with(s.ToneInputSerializer)
         tones = services.tone_set(community=request.community, description=data["description"],
@@ -265,7 +268,10 @@ class FivemLivemapView(FivemMixin, CommunityAPIView):
 class FivemSoundsView(FivemMixin, CommunityAPIView):
     """004: GET /fivem/sounds → the community's sound configuration."""
 
-    @extend_schema(operation_id="fivem_sounds_get", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="fivem_sounds_get", request=None, responses=inline_serializer("FivemSound", {
+        "event": drf_serializers.CharField(required=False), "enabled": drf_serializers.BooleanField(required=False),
+        "volume": drf_serializers.FloatField(required=False),
+        "custom_url": drf_serializers.CharField(required=False, allow_null=True)}, many=True))
     def get(self, request):
         # An uploaded sound is stored as a path on this server; the game server needs the full address.
         return Response([

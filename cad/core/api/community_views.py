@@ -185,11 +185,16 @@ class ActiveCommunityView(APIView):
 class MeView(APIView):
     """GET /api/me: who the caller is and where they belong."""
 
+    # A person's fields, or for an API token `{type: "apiToken", communityId, name}`.
     @extend_schema(responses=inline_serializer("Me", {
-        "id": drf_serializers.UUIDField(), "username": drf_serializers.CharField(),
-        "discordId": drf_serializers.CharField(allow_null=True), "steamHex": drf_serializers.CharField(allow_null=True),
-        "activeCommunityId": drf_serializers.UUIDField(allow_null=True),
-        "memberships": drf_serializers.ListField(child=drf_serializers.DictField()),
+        "_id": drf_serializers.UUIDField(required=False), "id": drf_serializers.UUIDField(required=False),
+        "username": drf_serializers.CharField(required=False),
+        "discordId": drf_serializers.CharField(allow_null=True, required=False),
+        "steamHex": drf_serializers.CharField(allow_null=True, required=False),
+        "activeCommunityId": drf_serializers.UUIDField(allow_null=True, required=False),
+        "memberships": drf_serializers.ListField(child=drf_serializers.DictField(), required=False),
+        "type": drf_serializers.CharField(required=False), "communityId": drf_serializers.UUIDField(required=False),
+        "name": drf_serializers.CharField(required=False),
     }))
     def get(self, request):
         user = request.user

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 LIMIT_NAMES = ("limit", "take")
 OFFSET_NAMES = ("offset", "skip")
-MAX_OFFSET = 1_000_000_000  # beyond any table here, and inside every database's OFFSET range
+MAX_OFFSET = 2**62  # inside every database's OFFSET range (a bigint), beyond any table
 
 
 def _setting(name: str, default: int) -> int:
@@ -46,7 +46,7 @@ class DialectPagination(LimitOffsetPagination):
         if name is None:
             return default
         raw = request.query_params.get(name, "").strip()
-        if not raw.isascii() or not raw.isdigit() or len(raw) > 12 or not minimum <= int(raw) <= maximum:
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 19 or not minimum <= int(raw) <= maximum:
             bounds = f"from {minimum} to {maximum}"
             raise exceptions.ValidationError({name: [f"A whole number {bounds}."]})
         return int(raw)
