@@ -311,7 +311,9 @@ class FivemUnitView(FivemMixin, CommunityAPIView):
 class FivemStatusCodesView(FivemMixin, CommunityAPIView):
     """GET /fivem/status-codes → [{code, name, state}]: what `/status` lists and `/status <code>` accepts."""
 
-    @extend_schema(operation_id="fivem_status_codes_get", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="fivem_status_codes_get", request=None, responses=inline_serializer("FivemStatusCode", {
+        "code": drf_serializers.CharField(), "name": drf_serializers.CharField(),
+        "state": drf_serializers.CharField()}, many=True))
     def get(self, request):
         return Response([{"code": c.code, "name": c.name, "state": services.state_for_status_code(c)}
                          for c in selectors.status_codes(request.community)])
