@@ -101,6 +101,11 @@ class MapImagesForm(forms.Form):
                               help_text="The six minimap_sea_{row}_{col} pictures, or one zip of {z}/{x}/{y} tiles.")
 
 
+class PostalsForm(forms.Form):
+    file = forms.FileField(label="Postal table (JSON)",
+                           help_text='The common nearest-postal file: [{"code": "2000", "x": 2325.43, "y": 5147.21}, ...].')
+
+
 VALUE_LABELS = {
     "departments": "Departments", "divisions": "Divisions", "call-types": "Call types",
     "status-codes": "Status codes", "dispositions": "Dispositions", "license-classes": "Licence classes",

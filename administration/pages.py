@@ -4,7 +4,10 @@ and every row is looked up inside the page's community, so another community's i
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
+from pathlib import Path
 
 from django.conf import settings as django_settings
 from django.contrib import messages
@@ -416,11 +419,15 @@ def game(request):
     return _render_game(request)
 
 
-def _render_game(request, map_form=None, status=200):
+def _render_game(request, map_form=None, postals_form=None, status=200):
     from maps.models import MapTileSet
+    from postals.models import PostalTable
 
     return _render(request, "game.html", {
         "section": "game", "map_form": map_form or forms.MapImagesForm(),
+        "postals_form": postals_form or forms.PostalsForm(),
+        "postal_table": PostalTable.objects.for_community(request.community).filter(archived_at__isnull=True).first(),
+        "resource_available": RESOURCE_DIR.is_dir(),
         "tilesets": MapTileSet.objects.for_community(request.community).order_by("-created_at")[:5],
         "server_url": request.build_absolute_uri("/").rstrip("/"),
     }, status=status)
@@ -439,6 +446,54 @@ def map_upload(request):
                                       "to them when they are ready.")
             return redirect("settings-game")
     return _render_game(request, map_form=form, status=400)
+
+
+MAX_POSTALS_BYTES = 5 * 1024 * 1024
+
+
+@require_POST
+@page(Role.ADMIN)
+def postals_upload(request):
+    from postals.file_format import parse_postal_table
+    from postals.services import postal_table_replace
+
+    form = forms.PostalsForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        with service_errors(form, field_map={"postals": "file"}):
+            if upload.size > MAX_POSTALS_BYTES:
+                form.add_error("file", "The file is larger than 5 MB.")
+            else:
+                entries = parse_postal_table(upload.read())
+                postal_table_replace(community=request.community, entries=entries, name=upload.name, by=request.user)
+                messages.success(request, f"Postal table saved: {len(entries)} postals.")
+                return redirect("settings-game")
+    return _render_game(request, postals_form=form, status=400)
+
+
+RESOURCE_DIR = Path(django_settings.BASE_DIR) / "fivem" / "cad_mdt"
+CONFIG_URL_LINE = "Config.CadUrl = ''"
+
+
+@page(Role.ADMIN)
+def resource_download(request):
+    """Our FiveM resource as a zip, with this CAD's address filled in. The token is never put in it:
+    the server owner sets it as a server convar (`set cad_token ...`)."""
+    if not RESOURCE_DIR.is_dir():
+        raise Http404("Not found.")
+    server_url = request.build_absolute_uri("/").rstrip("/").replace("'", "")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(RESOURCE_DIR.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            data = path.read_bytes()
+            if path.relative_to(RESOURCE_DIR).as_posix() == "config.lua":
+                data = data.decode().replace(CONFIG_URL_LINE, f"Config.CadUrl = '{server_url}'", 1).encode()
+            archive.writestr(f"cad_mdt/{path.relative_to(RESOURCE_DIR).as_posix()}", data)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="cad_mdt.zip"'
+    return response
 
 
 # --- audit log -------------------------------------------------------------------------------------

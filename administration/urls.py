@@ -28,5 +28,7 @@ urlpatterns = [
     path("settings/discord/<uuid:pk>/delete", pages.discord_delete, name="settings-discord-delete"),
     path("settings/game", pages.game, name="settings-game"),
     path("settings/game/map", pages.map_upload, name="settings-map-upload"),
+    path("settings/game/postals", pages.postals_upload, name="settings-postals-upload"),
+    path("settings/game/cad_mdt.zip", pages.resource_download, name="settings-resource-download"),
     path("settings/audit", pages.audit, name="settings-audit"),
 ]

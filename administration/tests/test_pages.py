@@ -207,3 +207,32 @@ def test_map_upload_bad_input(adm, community, settings, tmp_path):
     from maps.models import MapTileSet
 
     assert not MapTileSet.objects.for_community(community).exists()
+
+
+def test_postal_table_upload(adm, community):
+    from postals.models import PostalTable
+
+    good = json.dumps([{"code": "2000", "x": 2325.43, "y": 5147.21}, {"code": 2001, "x": 1.0, "y": 2.0}]).encode()
+    assert adm.post("/settings/game/postals", {"file": SimpleUploadedFile("new-postals.json", good)}).status_code == 302
+    table = PostalTable.objects.for_community(community).get(archived_at__isnull=True)
+    assert table.size == 2 and "2 postals" in adm.get("/settings/game").content.decode()
+    for bad in (b"nope", b"[]", json.dumps([{"code": "1", "x": "a", "y": 1}]).encode()):
+        r = adm.post("/settings/game/postals", {"file": SimpleUploadedFile("p.json", bad)})
+        assert r.status_code == 400
+    assert PostalTable.objects.for_community(community).get(archived_at__isnull=True) == table
+
+
+def test_resource_download_has_the_url_and_never_a_token(adm, community, api_token, client, officer):
+    import io
+    import zipfile
+
+    r = adm.get("/settings/game/cad_mdt.zip")
+    assert r.status_code == 200 and r["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(r.content))
+    names = archive.namelist()
+    assert "cad_mdt/fxmanifest.lua" in names and "cad_mdt/config.lua" in names
+    config = archive.read("cad_mdt/config.lua").decode()
+    assert "Config.CadUrl = 'http://testserver'" in config and "Config.CadToken = ''" in config
+    assert not any(api_token.encode() in archive.read(n) for n in names)
+    client.force_login(officer)
+    assert client.get("/settings/game/cad_mdt.zip").status_code == 403
