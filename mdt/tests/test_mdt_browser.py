@@ -52,7 +52,6 @@ def test_lookups_flags_and_a_citation_with_points(page, sign_in, community, offi
     # A dispatcher assigns the unit to a new call: a notice (and a sound), and My call shows it, no reload.
     call = call_services.call_create(community=community, title="10-50 MVA", location="Route 1", postal="334")
     call_services.call_assign_unit(call=call, unit=unit_for_character(officer_char))
-    expect(page.get_by_role("alert").filter(has_text="New call assigned to you")).to_contain_text("10-50 MVA")
     my_call = page.get_by_role("region", name="My call")
     expect(my_call.get_by_role("heading", name=f"#{call.number} 10-50 MVA")).to_be_visible()
     my_call.get_by_role("button", name="En route").click()
