@@ -42,19 +42,6 @@ def _isolated_cache(settings):
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _steady_rate_windows(monkeypatch):
-    """Each limiter window ends one period after the test starts. django-ratelimit's windows end at a
-    per-key point of the wall clock, so a test that sends limit + 1 requests on a slow machine could
-    straddle that point, see its counter start again, and never reach 429."""
-    import time
-
-    from django_ratelimit import core
-
-    started = int(time.time())
-    monkeypatch.setattr(core, "_get_window", lambda value, period: started + period)
-
-
 @pytest.fixture
 def community(db):
     owner = services.user_ensure(username="owner_a", password="pw-owner-a")
