@@ -25,6 +25,7 @@ def world(community, dispatcher, officer):
     from bolos.models import Bolo
     from cad.core.models import LicenseClass
     from calls import services as calls
+    from calls.models import PanicAlert
     from characters.models import Character, DrivingLicense, Vehicle, Weapon, WeaponLicenseApplication
     from dispatch.models import ActiveDispatcher, Tone, Unit
     from maps.choices import TileSourceKind
@@ -43,6 +44,9 @@ def world(community, dispatcher, officer):
                              x=10.0, y=20.0, z=1.0)
     calls.call_assign_units(call=call, units=[unit], by=dispatcher)
     note = calls.call_add_note(call=call, text="Suspect fled north.", by_user=dispatcher)
+    panic_alert = PanicAlert.objects.create(community=community, call=call, unit=unit, callsign="1-Adam-12",
+                                            acknowledged_at=timezone.now(), acknowledged_by=dispatcher,
+                                            acknowledged_by_name="dispatcher")
     vehicle = Vehicle.objects.create(community=community, owner=civ, plate="ABC123", make="Vapid", model="Dominator",
                                      year=2020)
     license_class = LicenseClass.objects.create(community=community, name="Class C", code="C")
@@ -88,6 +92,7 @@ def _examples(w) -> dict[str, tuple[tuple, dict, tuple, dict]]:
         "unitsAssignedTo911": ((call, list(call.assignments.select_related("unit"))), {}, None, None),
         "unitRemovedFromCall": ((call, unit), {"reason": "Cleared", "now": now}, None, None),
         "panic-button": ((call,), {**panic, "source": "api", "community": w["community"]}, (call,), panic),
+        "panic-acknowledged": ((w["panic_alert"],), {}, None, None),
     }
     dispatch_ = {
         "unit-status-updated": ((unit,), {}, None, None),
