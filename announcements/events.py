@@ -9,7 +9,7 @@ from cad.core.choices import Role
 from cad.events import EventType, declare
 
 
-class Announcement003(TypedDict):
+class AnnouncementCde(TypedDict):
     _id: str
     title: str
     message: str
@@ -24,7 +24,7 @@ class Removed(TypedDict):
     id: str
 
 
-def announcement_payload(announcement: Any) -> Announcement003:
+def announcement_payload(announcement: Any) -> AnnouncementCde:
     """003's `new-announcement` payload (camelCase)."""
     return {
         "_id": str(announcement.pk),

@@ -23,7 +23,7 @@ class Coordinates(TypedDict):
     z: float | None
 
 
-class Unit003(TypedDict):
+class UnitCde(TypedDict):
     _id: str
     id: str
     unitName: str
@@ -32,7 +32,7 @@ class Unit003(TypedDict):
     isPrimary: bool
 
 
-class Call003(TypedDict):
+class CallCde(TypedDict):
     _id: str
     id: str
     callNumber: int
@@ -50,7 +50,7 @@ class Call003(TypedDict):
     priority: str
     priorityLabel: str
     status: str
-    assignedUnits: list[Unit003]
+    assignedUnits: list[UnitCde]
     sceneCommanderId: str | None
     coordinates: Coordinates | None
     communityId: str
@@ -84,7 +84,7 @@ class StatusChanged(TypedDict):
     updatedBy: str
 
 
-class Note003(TypedDict):
+class NoteCde(TypedDict):
     _id: str
     text: str
     content: str
@@ -99,7 +99,7 @@ class NoteAdded(TypedDict):
     callId: str
     incidentNumber: str
     assignedUnits: list[str]
-    note: Note003
+    note: NoteCde
 
 
 class CallDeleted(TypedDict):
@@ -122,7 +122,7 @@ class UnitsAssigned(TypedDict):
     callId: str
     incidentNumber: str
     callNumber: int
-    units: list[Unit003]
+    units: list[UnitCde]
     coordinates: Coordinates | dict
 
 
@@ -132,11 +132,11 @@ class UnitRemoved(TypedDict):
     odId: str
     odName: str
     reason: str
-    remainingUnits: list[Unit003]
+    remainingUnits: list[UnitCde]
     timestamp: str | None
 
 
-class Panic003(TypedDict):
+class PanicCde(TypedDict):
     officerName: str
     officerId: str | None
     callsign: str
@@ -154,14 +154,14 @@ class Panic003(TypedDict):
     source: str
 
 
-class Unit004(TypedDict):
+class UnitFivem(TypedDict):
     id: str
     name: str
     state: str
     is_primary: bool
 
 
-class Call004(TypedDict):
+class CallFivem(TypedDict):
     id: str
     call_number: int
     incident_number: str
@@ -181,13 +181,13 @@ class Call004(TypedDict):
     status: str
     disposition: str
     scene_commander_id: str | None
-    units: list[Unit004]
+    units: list[UnitFivem]
     created_at: str | None
     updated_at: str | None
     closed_at: str | None
 
 
-class Panic004(TypedDict):
+class PanicFivem(TypedDict):
     call_id: str
     call_number: int
     character_id: str | None
@@ -219,13 +219,13 @@ def _assignments(call, known=None) -> list:
     return list(call.assignments.select_related("unit"))
 
 
-def unit_003(assignment) -> Unit003:
+def unit_cde(assignment) -> UnitCde:
     unit = assignment.unit
     return {"_id": str(unit.pk), "id": str(unit.pk), "unitName": unit.name, "status": assignment.state,
             "unitStatus": unit.state, "isPrimary": assignment.is_primary}
 
 
-def call_003(call, *, assignments=None) -> Call003:
+def call_cde(call, *, assignments=None) -> CallCde:
     """The full call object of 003 (new-911-call, callUpdated, 911CallUpdated, current911Calls)."""
     return {
         "_id": str(call.pk),
@@ -245,7 +245,7 @@ def call_003(call, *, assignments=None) -> Call003:
         "priority": str(call.priority),
         "priorityLabel": PRIORITY_TO_WORD[call.priority],
         "status": status_for_dialect(call.status),
-        "assignedUnits": [unit_003(a) for a in _assignments(call, assignments)],
+        "assignedUnits": [unit_cde(a) for a in _assignments(call, assignments)],
         "sceneCommanderId": str(call.scene_commander_id) if call.scene_commander_id else None,
         "coordinates": coordinates(call),
         "communityId": str(call.community_id),
@@ -293,13 +293,13 @@ def call_closed(call) -> CallClosed:
 
 def units_assigned(call, assignments) -> UnitsAssigned:
     return {"callId": str(call.pk), "incidentNumber": call.incident_number, "callNumber": call.number,
-            "units": [unit_003(a) for a in assignments], "coordinates": coordinates(call) or {}}
+            "units": [unit_cde(a) for a in assignments], "coordinates": coordinates(call) or {}}
 
 
 def unit_removed(call, unit, *, reason: str, now: datetime) -> UnitRemoved:
     return {
         "callId": str(call.pk), "incidentNumber": call.incident_number, "odId": str(unit.pk),
-        "odName": unit.name, "reason": reason, "remainingUnits": [unit_003(a) for a in _assignments(call)],
+        "odName": unit.name, "reason": reason, "remainingUnits": [unit_cde(a) for a in _assignments(call)],
         "timestamp": iso(now),
     }
 
@@ -308,8 +308,8 @@ def _callsign(character, unit) -> str:
     return unit.name if unit is not None else (character.callsign if character is not None else "")
 
 
-def panic_003(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None, source: str,
-              community) -> Panic003:
+def panic_cde(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None, source: str,
+              community) -> PanicCde:
     return {
         "officerName": name,
         "officerId": str(unit.pk) if unit is not None else (str(character.pk) if character is not None else None),
@@ -331,12 +331,12 @@ def panic_003(call, *, character, unit, name: str, location: str, postal: str, c
 
 # --- 004 (/fivem/* and /fivem/events), snake_case -------------------------------------------------
 
-def unit_004(assignment) -> Unit004:
+def unit_fivem(assignment) -> UnitFivem:
     return {"id": str(assignment.unit_id), "name": assignment.unit.name, "state": assignment.state,
             "is_primary": assignment.is_primary}
 
 
-def call_004(call, *, assignments=None) -> Call004:
+def call_fivem(call, *, assignments=None) -> CallFivem:
     return {
         "id": str(call.pk),
         "call_number": call.number,
@@ -357,14 +357,14 @@ def call_004(call, *, assignments=None) -> Call004:
         "status": status_for_dialect(call.status),
         "disposition": call.disposition,
         "scene_commander_id": str(call.scene_commander_id) if call.scene_commander_id else None,
-        "units": [unit_004(a) for a in _assignments(call, assignments)],
+        "units": [unit_fivem(a) for a in _assignments(call, assignments)],
         "created_at": iso(call.created_at),
         "updated_at": iso(call.updated_at),
         "closed_at": iso(call.closed_at),
     }
 
 
-def panic_004(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None) -> Panic004:
+def panic_fivem(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None) -> PanicFivem:
     return {
         "call_id": str(call.pk), "call_number": call.number,
         "character_id": str(character.pk) if character is not None else None,

@@ -67,7 +67,7 @@ def active_911_calls_queryset(community) -> QuerySet[Call]:
 
 def active_911_calls(community) -> list[dict]:
     """003's `current911Calls` payload: every open 911 (CALLER) call of the community."""
-    return [payloads.call_003(call) for call in active_911_calls_queryset(community)]  # type: ignore[misc]
+    return [payloads.call_cde(call) for call in active_911_calls_queryset(community)]  # type: ignore[misc]
 
 
 def calls_awaiting_approval(community) -> QuerySet[Call]:

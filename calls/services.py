@@ -141,8 +141,8 @@ def _publish_update(call: Call, by, old_status: str) -> None:
     if call.status != old_status:
         publish(call.community_id, "call-status-updated", payloads.status_changed(call, by))
     aliases = ("call-updated", "911CallUpdated") if call.origin == CallOrigin.CALLER else ("call-updated",)
-    publish(call.community_id, "callUpdated", payloads.call_003(call), aliases=aliases,
-            sse=[("call_updated", payloads.call_004(call))])
+    publish(call.community_id, "callUpdated", payloads.call_cde(call), aliases=aliases,
+            sse=[("call_updated", payloads.call_fivem(call))])
 
 
 def _status_note(call: Call, old: str, by) -> None:
@@ -292,9 +292,9 @@ def _publish_new(call: Call, assignments: list, *, known: list | None = None) ->
     if known is None:
         known = payloads._assignments(call)
     # new911Call carries the same full call (with its map coordinates): one message, four names.
-    publish(call.community_id, "new-911-call", payloads.call_003(call, assignments=known),
+    publish(call.community_id, "new-911-call", payloads.call_cde(call, assignments=known),
             aliases=("new-call", "newCall", "new911Call") if is_911 else ("new-call", "newCall"),
-            sse=[("new_call", payloads.call_004(call, assignments=known))])
+            sse=[("new_call", payloads.call_fivem(call, assignments=known))])
     if is_911:
         publish(call.community_id, "911Alert", payloads.alert_911(call))
     if assignments:
@@ -445,7 +445,7 @@ def call_close(*, call: Call, by=None, disposition: str = "", notes: str = "") -
     _narrative(call, summary, by)
     if old != call.status:
         publish(call.community_id, "call-status-updated", payloads.status_changed(call, by))
-    publish(call.community_id, "911CallClosed", payloads.call_closed(call), sse=[("call_closed", payloads.call_004(call))])
+    publish(call.community_id, "911CallClosed", payloads.call_closed(call), sse=[("call_closed", payloads.call_fivem(call))])
     return call
 
 
@@ -463,8 +463,8 @@ def call_cancel(*, call: Call, by=None, reason: str = "") -> Call:
     publish(call.community_id, "call-status-updated", payloads.status_changed(call, by))
     aliases = ("call-updated", "911CallUpdated") if call.origin == CallOrigin.CALLER else ("call-updated",)
     # 004 has no cancel: the game server drops a cancelled call as it drops a closed one.
-    publish(call.community_id, "callUpdated", payloads.call_003(call), aliases=aliases,
-            sse=[("call_closed", payloads.call_004(call))])
+    publish(call.community_id, "callUpdated", payloads.call_cde(call), aliases=aliases,
+            sse=[("call_closed", payloads.call_fivem(call))])
     return call
 
 
@@ -697,8 +697,8 @@ def panic_trigger(*, community: Community, character=None, unit=None, name: str 
         PanicAlert.objects.create(community=community, call=call, unit=unit, character=character,
                                   officer_name=officer[:120], callsign=callsign[:60],
                                   location=(location or "")[:200], postal=(postal or "")[:20], source=source[:16])
-        publish(community.pk, "panic-button", payloads.panic_003(call, source=source, community=community, **alert),
-                sse=[("panic", payloads.panic_004(call, **alert))])
+        publish(community.pk, "panic-button", payloads.panic_cde(call, source=source, community=community, **alert),
+                sse=[("panic", payloads.panic_fivem(call, **alert))])
     return call
 
 

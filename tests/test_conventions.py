@@ -5,6 +5,7 @@ imports no domain app; no two domain apps import each other, directly or around 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +119,33 @@ def test_no_import_cycle_between_apps():
 def test_the_cycle_finder_finds_cycles():
     assert find_cycle({"a": {"b": ""}, "b": {"c": ""}, "c": {"a": ""}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b": ""}, "b": {}, "c": {"a": ""}}) is None
+
+
+# A seed number standing alone in a name (`call_003`, `Panic004`, `test_001_list`), not inside a longer number.
+SEED_NUMBER = re.compile(r"(?:^|[_a-zA-Z])00[0-4](?:$|[_A-Z])")
+
+
+def defined_names(path: Path) -> Iterator[tuple[str, int]]:
+    """Names the module defines: functions, classes, arguments and assigned names (module and local)."""
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield node.name, node.lineno
+        elif isinstance(node, ast.arg):
+            yield node.arg, node.lineno
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id, node.lineno
+
+
+def test_names_say_the_dialect_not_the_seed_number():
+    offenders = [f"{path.relative_to(ROOT)}:{line} {name}"
+                 for package in sorted(domain_apps() | {KERNEL, "tests", "bench"})
+                 for path in python_files(package)
+                 for name, line in defined_names(path) if SEED_NUMBER.search(name)]
+    offenders += [str(path.relative_to(ROOT)) for package in sorted(domain_apps() | {KERNEL, "tests", "bench"})
+                  for path in python_files(package) if SEED_NUMBER.search(path.stem)]
+    assert not offenders, "use the glossary's names (docs/CONVENTIONS.md):\n" + "\n".join(offenders)
+
+
+def test_the_seed_number_pattern_finds_numbered_names():
+    assert all(SEED_NUMBER.search(n) for n in ("call_003", "Panic004", "test_001_list", "DIALECT_000"))
+    assert not any(SEED_NUMBER.search(n) for n in ("call_cde", "0001_initial", "x_10003", "timeout_0040"))

@@ -20,8 +20,8 @@ from cad.core.api.serializers import ApiModelSerializer, CommunityPrimaryKeyRela
 from characters.models import Character
 from records.models import Suspect
 
-DIALECT_000 = "000"
-DIALECT_001 = "001"
+DIALECT_CDE = "cde"
+DIALECT_SNAILY = "snaily"
 DIALECT_FIVEM = "fivem"
 
 
@@ -109,7 +109,7 @@ class BoloInputSerializer(serializers.Serializer):
 
 
 class BoloSerializer(ApiModelSerializer):
-    """Output of a BOLO. Context `dialect` picks the shape: "000" (default), "001" (upper-case type), "fivem"."""
+    """Output of a BOLO. Context `dialect` picks the shape: "cde" (default), "snaily" (upper-case type), "fivem"."""
 
     viewed_by = serializers.SerializerMethodField()
 
@@ -129,7 +129,7 @@ class BoloSerializer(ApiModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        dialect = self.context.get("dialect", DIALECT_000)
+        dialect = self.context.get("dialect", DIALECT_CDE)
         character = data.pop("created_by_character")
         user = data.pop("created_by_user")
         suspect = data.pop("suspect")
@@ -150,7 +150,7 @@ class BoloSerializer(ApiModelSerializer):
             model=instance.vehicle_model,
             color=instance.subject_description if instance.type == BoloType.PERSON else instance.vehicle_color,
         )
-        if dialect == DIALECT_001:
+        if dialect == DIALECT_SNAILY:
             data["type"] = instance.type.upper()
         return data
 

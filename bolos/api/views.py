@@ -20,9 +20,9 @@ from characters.models import Vehicle
 from characters.services import vehicle_mark_stolen
 
 from .serializers import (
-    DIALECT_000,
-    DIALECT_001,
+    DIALECT_CDE,
     DIALECT_FIVEM,
+    DIALECT_SNAILY,
     BoloInputSerializer,
     BoloPageSchema,
     BoloSerializer,
@@ -54,7 +54,7 @@ class BoloViewSet(CommunityGenericViewSet):
             raise NotFound("Not found.")
         return bolo
 
-    def _out(self, bolo_or_rows, *, dialect: str = DIALECT_000, many: bool = False):
+    def _out(self, bolo_or_rows, *, dialect: str = DIALECT_CDE, many: bool = False):
         return BoloSerializer(bolo_or_rows, many=many, context={**self.get_serializer_context(),
                                                                "dialect": dialect}).data
 
@@ -77,7 +77,7 @@ class BoloViewSet(CommunityGenericViewSet):
     def list(self, request):
         rows = self.filter_queryset(self.get_queryset()).order_by("-created_at", "-id")
         return paginated(self, request, rows.prefetch_related("viewed_by"),
-                         lambda page: self._out(page, dialect=DIALECT_001, many=True))
+                         lambda page: self._out(page, dialect=DIALECT_SNAILY, many=True))
 
     # 000: GET /api/bolos/active
     @extend_schema(responses=BoloSerializer(many=True), parameters=page_parameters())
@@ -104,7 +104,7 @@ class BoloViewSet(CommunityGenericViewSet):
     def create(self, request):
         data = self._input(data=request.data).validated_data
         bolo = services.bolo_create(community=request.community, role=request.role, by_user=request.user, **data)
-        dialect = DIALECT_001 if wants_upper_case(request) else DIALECT_000
+        dialect = DIALECT_SNAILY if wants_upper_case(request) else DIALECT_CDE
         return Response({"success": True, "bolo": self._out(bolo, dialect=dialect)}, status=status.HTTP_201_CREATED)
 
     # PUT /api/bolos/:id (partial: only the fields sent change)
@@ -112,7 +112,7 @@ class BoloViewSet(CommunityGenericViewSet):
         bolo = self.get_object()
         data = self._input(instance=bolo, data=request.data, partial=True).validated_data
         bolo = services.bolo_update(bolo=bolo, role=request.role, by=request.user, **data)
-        dialect = DIALECT_001 if wants_upper_case(request) else DIALECT_000
+        dialect = DIALECT_SNAILY if wants_upper_case(request) else DIALECT_CDE
         return Response({"success": True, "bolo": self._out(bolo, dialect=dialect)})
 
     def partial_update(self, request, pk=None):
@@ -147,7 +147,7 @@ class BoloViewSet(CommunityGenericViewSet):
         return Response({
             "success": True,
             "vehicle": {"id": str(vehicle.pk), "plate": vehicle.plate, "is_stolen": vehicle.is_stolen},
-            "bolo": None if bolo is None else self._out(bolo, dialect=DIALECT_001),
+            "bolo": None if bolo is None else self._out(bolo, dialect=DIALECT_SNAILY),
         })
 
 

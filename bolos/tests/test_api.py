@@ -11,7 +11,7 @@ from bolos.models import Bolo
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE_000 = {
+EXAMPLE_CDE = {
     "reason": "Armed Robbery Suspect",
     "description": "Suspect robbed First National Bank, fled on foot heading east",
     "priority": "critical",
@@ -26,7 +26,7 @@ EXAMPLE_000 = {
     "vehicleColor": "Black",
     "vehicleDescription": "Lifted, tinted windows, aftermarket bumper",
 }
-EXAMPLE_001 = {"type": "VEHICLE", "description": "Stolen vehicle", "plate": "abc123", "model": "Honda Civic",
+EXAMPLE_SNAILY = {"type": "VEHICLE", "description": "Stolen vehicle", "plate": "abc123", "model": "Honda Civic",
                "color": "Red"}
 
 
@@ -37,10 +37,10 @@ def _names(events):
 # --- create ---------------------------------------------------------------------------------------------
 
 
-def test_create_000_shape(as_, officer, community, events, django_capture_on_commit_callbacks):
+def test_create_cde_shape(as_, officer, community, events, django_capture_on_commit_callbacks):
     expires = (timezone.now() + timedelta(hours=2)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
-        r = as_(officer).post("/api/bolos", {**EXAMPLE_000, "expiresAt": expires}, format="json")
+        r = as_(officer).post("/api/bolos", {**EXAMPLE_CDE, "expiresAt": expires}, format="json")
     assert r.status_code == 201, r.json()
     body = r.json()
     assert body["success"] is True
@@ -63,7 +63,7 @@ def test_create_000_shape(as_, officer, community, events, django_capture_on_com
     assert payload["vehiclePlate"] == "XYZ9876" and payload["communityId"] == str(community.pk)
 
 
-def test_create_000_shape_person_and_other_types_inferred(as_, officer):
+def test_create_cde_shape_person_and_other_types_inferred(as_, officer):
     person = as_(officer).post("/api/bolos", {"reason": "Missing", "description": "Elderly man",
                                               "subjectFirstName": "Al"}, format="json").json()["bolo"]
     other = as_(officer).post("/api/bolos", {"reason": "Event", "description": "Street race tonight"},
@@ -73,8 +73,8 @@ def test_create_000_shape_person_and_other_types_inferred(as_, officer):
     assert other["priority"] == "medium"
 
 
-def test_create_001_shape_answers_upper_case(as_, officer, community):
-    r = as_(officer).post("/api/bolos", EXAMPLE_001, format="json")
+def test_create_snaily_shape_answers_upper_case(as_, officer, community):
+    r = as_(officer).post("/api/bolos", EXAMPLE_SNAILY, format="json")
     assert r.status_code == 201, r.json()
     bolo = r.json()["bolo"]
     assert bolo["type"] == "VEHICLE"
@@ -84,7 +84,7 @@ def test_create_001_shape_answers_upper_case(as_, officer, community):
     assert Bolo.objects.for_community(community).get(pk=bolo["id"]).type == "vehicle"
 
 
-def test_create_001_person_maps_name_and_color(as_, officer):
+def test_create_snaily_person_maps_name_and_color(as_, officer):
     r = as_(officer).post("/api/bolos", {"type": "PERSON", "description": "Wanted", "name": "Jane Q Roe",
                                          "color": "Red jacket"}, format="json")
     assert r.status_code == 201, r.json()
@@ -97,22 +97,22 @@ def test_create_001_person_maps_name_and_color(as_, officer):
 
 def test_dialects_round_trip_through_the_same_rows(as_, officer):
     client = as_(officer)
-    made_001 = client.post("/api/bolos", EXAMPLE_001, format="json").json()["bolo"]
-    made_000 = client.post("/api/bolos", EXAMPLE_000, format="json").json()["bolo"]
+    made_snaily = client.post("/api/bolos", EXAMPLE_SNAILY, format="json").json()["bolo"]
+    made_cde = client.post("/api/bolos", EXAMPLE_CDE, format="json").json()["bolo"]
 
     active = {b["id"]: b for b in client.get("/api/bolos/active").json()}
-    assert set(active) == {made_001["id"], made_000["id"]}
-    assert active[made_001["id"]]["type"] == "vehicle"
-    assert active[made_001["id"]]["vehiclePlate"] == "ABC123"
-    assert active[made_001["id"]]["vehicleColor"] == "Red"
+    assert set(active) == {made_snaily["id"], made_cde["id"]}
+    assert active[made_snaily["id"]]["type"] == "vehicle"
+    assert active[made_snaily["id"]]["vehiclePlate"] == "ABC123"
+    assert active[made_snaily["id"]]["vehicleColor"] == "Red"
 
     listed = client.get("/api/bolos").json()
     assert listed["totalCount"] == 2
     by_id = {b["id"]: b for b in listed["bolos"]}
-    assert by_id[made_000["id"]]["type"] == "VEHICLE"
-    assert by_id[made_000["id"]]["plate"] == "XYZ9876"
-    assert by_id[made_000["id"]]["model"] == "F-150"
-    assert by_id[made_000["id"]]["color"] == "Black"
+    assert by_id[made_cde["id"]]["type"] == "VEHICLE"
+    assert by_id[made_cde["id"]]["plate"] == "XYZ9876"
+    assert by_id[made_cde["id"]]["model"] == "F-150"
+    assert by_id[made_cde["id"]]["color"] == "Black"
 
 
 @pytest.mark.parametrize("body, field", [
@@ -174,7 +174,7 @@ def test_create_with_suspect_of_this_community_only(as_, officer, community, oth
 def test_create_obeys_bolo_permission(request, as_, community, bolo_permission, setting, persona, allowed):
     bolo_permission(setting)
     user = request.getfixturevalue(persona)
-    r = as_(user).post("/api/bolos", EXAMPLE_001, format="json")
+    r = as_(user).post("/api/bolos", EXAMPLE_SNAILY, format="json")
     assert r.status_code == (201 if allowed else 403), r.json()
     assert Bolo.objects.for_community(community).exists() is allowed
 
@@ -182,7 +182,7 @@ def test_create_obeys_bolo_permission(request, as_, community, bolo_permission, 
 @pytest.mark.parametrize("setting, allowed", [("admin", False), ("supervisor", True), ("all", True)])
 def test_api_token_acts_as_supervisor(server, community, bolo_permission, setting, allowed):
     bolo_permission(setting)
-    r = server.post("/api/bolos", EXAMPLE_001, format="json")
+    r = server.post("/api/bolos", EXAMPLE_SNAILY, format="json")
     assert r.status_code == (201 if allowed else 403), r.json()
     if allowed:
         assert r.json()["bolo"]["createdBy"] is None
@@ -190,7 +190,7 @@ def test_api_token_acts_as_supervisor(server, community, bolo_permission, settin
 
 
 def test_outsider_cannot_create_in_another_community(as_, outsider, community):
-    r = as_(outsider).post("/api/bolos", {**EXAMPLE_001, "communityId": str(community.pk)}, format="json")
+    r = as_(outsider).post("/api/bolos", {**EXAMPLE_SNAILY, "communityId": str(community.pk)}, format="json")
     assert r.status_code == 403
     assert not Bolo.objects.for_community(community).exists()
 
@@ -258,7 +258,7 @@ def test_search_bad_input(as_, officer, params):
     assert r.status_code == 400 and "query" in r.json()["fields"]
 
 
-def test_001_list_paging_type_query_include_all(as_, officer, community, make_bolo):
+def test_snaily_list_paging_type_query_include_all(as_, officer, community, make_bolo):
     now = timezone.now()
     for i in range(37):
         make_bolo(community, type="vehicle", vehicle_plate=f"P{i:03d}")
@@ -281,7 +281,7 @@ def test_001_list_paging_type_query_include_all(as_, officer, community, make_bo
 
 
 @pytest.mark.parametrize("params", [{"skip": -1}, {"skip": "abc"}, {"type": "BOAT"}])
-def test_001_list_bad_input(as_, officer, params):
+def test_snaily_list_bad_input(as_, officer, params):
     assert as_(officer).get("/api/bolos", params).status_code == 400
 
 
@@ -315,7 +315,7 @@ def test_update_is_partial(as_, officer, community, make_bolo, events, django_ca
     assert events[0][1]["priority"] == "high" and events[0][1]["_id"] == str(bolo.pk)
 
 
-def test_update_in_001_shape(as_, officer, community, make_bolo):
+def test_update_in_snaily_shape(as_, officer, community, make_bolo):
     bolo = make_bolo(community, type="vehicle", vehicle_plate="AAA111")
     r = as_(officer).put(f"/api/bolos/{bolo.pk}", {"type": "VEHICLE", "plate": "bbb-222", "color": "Blue"},
                          format="json")

@@ -126,7 +126,7 @@ class CallsView(_FivemView):
                                     caller=character.full_name if character else "",
                                     origin=CallOrigin.OBSERVED if on_duty else CallOrigin.CALLER, **data)
         # Created without units (this route takes none): no assignments to load.
-        return Response(payloads.call_004(call, assignments=()), status=status.HTTP_201_CREATED)
+        return Response(payloads.call_fivem(call, assignments=()), status=status.HTTP_201_CREATED)
 
 
 class PollCallsView(_FivemView):
@@ -134,7 +134,7 @@ class PollCallsView(_FivemView):
 
     serializer_class = None
     def get(self, request):
-        return Response({"calls": [payloads.call_004(c) for c in selectors.recent_calls(request.community)]})
+        return Response({"calls": [payloads.call_fivem(c) for c in selectors.recent_calls(request.community)]})
 
 
 class _ProgressView(_FivemView):
@@ -198,7 +198,7 @@ class CallDetailView(_FivemView):
     serializer_class = None
 
     def get(self, request, pk):
-        return Response(payloads.call_004(self.call(pk)))
+        return Response(payloads.call_fivem(self.call(pk)))
 
 
 class CloseView(_FivemView):

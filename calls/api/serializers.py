@@ -1,4 +1,4 @@
-"""Call serializers. Output is snake_case (the /api renderer camelizes it; /fivem uses `payloads.call_004`).
+"""Call serializers. Output is snake_case (the /api renderer camelizes it; /fivem uses `payloads.call_fivem`).
 Inputs accept every dialect's spelling of priority, status and origin and name the allowed values."""
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def test_snailycad_911_script_with_approval_on_goes_straight_to_the_board(snaily
     assert len(as_(dispatcher).get("/api/dispatch/911").json()) == 1
 
 
-def test_snailycad_token_header_on_every_001_route(snaily_server, community, other_community, make_call):
+def test_snailycad_token_header_on_every_snaily_route(snaily_server, community, other_community, make_call):
     call = make_call(community)
     other = make_call(other_community, by_user=None)
     assert snaily_server.get("/v1/911-calls").json()["totalCount"] == 1

@@ -12,7 +12,7 @@ def _open_bolos(community, vehicle):
     return list(Bolo.objects.for_community(community).filter(stolen_vehicle=vehicle, is_active=True))
 
 
-def test_stolen_in_004_recovered_in_rest(server, as_, civilian, civ_char, community, events,
+def test_stolen_in_fivem_recovered_in_rest(server, as_, civilian, civ_char, community, events,
                                          django_capture_on_commit_callbacks):
     v = services.vehicle_register(community=community, owner=civ_char, plate="TWIN1", make="Vapid")
     with django_capture_on_commit_callbacks(execute=True):
@@ -33,7 +33,7 @@ def test_stolen_in_004_recovered_in_rest(server, as_, civilian, civ_char, commun
     assert {"vehicle-recovered", "bolo-removed"} <= {n for names, _ in events for n in names}
 
 
-def test_stolen_in_rest_or_001_recovered_in_004(server, as_, admin, officer, civ_char, community):
+def test_stolen_in_rest_or_snaily_recovered_in_fivem(server, as_, admin, officer, civ_char, community):
     v = services.vehicle_register(community=community, owner=civ_char, plate="TWIN2")
     r = as_(admin).patch(f"/api/vehicles/{v.pk}", {"isStolen": True, "color": "Blue"}, format="json")
     assert r.status_code == 200 and r.json()["isStolen"] is True

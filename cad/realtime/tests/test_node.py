@@ -94,7 +94,7 @@ def leo(community, officer):
     return character
 
 
-async def test_003_client_example_receives_the_events(application, community, dispatcher, api_token, leo):
+async def test_cde_client_example_receives_the_events(application, community, dispatcher, api_token, leo):
     from bolos.services import bolo_create
     from cad.core.choices import Role
     from calls.models import Call
@@ -131,12 +131,12 @@ async def test_003_client_example_receives_the_events(application, community, di
             await database_sync_to_async(bolo_create)(community=community, description="Red sedan, partial plate 4X",
                                                       role=Role.ADMIN, by_user=dispatcher)
 
-            call_003 = (await node.wait("new-911-call"))[0]
-            assert call_003["location"] == "245 Vespucci Blvd" and call_003["incidentNumber"]
+            new_call = (await node.wait("new-911-call"))[0]
+            assert new_call["location"] == "245 Vespucci Blvd" and new_call["incidentNumber"]
             alert = (await node.wait("911Alert"))[0]
-            assert alert["callId"] == call_003["_id"] and alert["location"] == "245 Vespucci Blvd"
+            assert alert["callId"] == new_call["_id"] and alert["location"] == "245 Vespucci Blvd"
             note = (await node.wait("call-note-added"))[0]
-            assert note["callId"] == call_003["_id"] and note["note"]["text"] == "Suspect fled on foot"
+            assert note["callId"] == new_call["_id"] and note["note"]["text"] == "Suspect fled on foot"
             unit = (await node.wait("unitLocationUpdate"))[0]
             assert (unit["unitId"], unit["x"], unit["unitName"]) == ("officer-42", -1037.58, "1-Adam-12")
             assert {"lat", "lng"} <= set(unit)
