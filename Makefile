@@ -33,7 +33,8 @@ lint: install
 # Every app's services and selectors, and the core's access/errors/time primitives ([tool.mypy]).
 typecheck: install
 	$(VENV)/bin/mypy $(wildcard */services.py */selectors.py) cad/core/access.py cad/core/errors.py \
-		cad/core/isotime.py cad/core/forms.py cad/core/seeding.py cad/core/updates.py characters/plates.py
+		cad/core/isotime.py cad/core/forms.py cad/core/seeding.py cad/core/updates.py characters/plates.py \
+		calls/inputs.py
 
 node-deps:
 	@if command -v npm >/dev/null 2>&1; then \

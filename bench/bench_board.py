@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from calls.inputs import CallInput
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
@@ -72,9 +74,9 @@ def load(n_calls: int, n_units: int):
         Unit(community=community, character=c, name=c.callsign, job=JOBS[i % len(JOBS)], on_duty=True)
         for i, c in enumerate(characters)])
     for i in range(n_calls):
-        call = calls.call_create(community=community, by_user=dispatcher, call_type=f"Bench call {i}",
-                                 location=f"{i} Bench Street", postal=str(1000 + i), priority=1 + i % 3,
-                                 description="Benchmark call")
+        call = calls.call_create(community=community, by_user=dispatcher,
+            data=CallInput(call_type=f"Bench call {i}", location=f"{i} Bench Street", postal=str(1000 + i),
+                           priority=1 + i % 3, description="Benchmark call"))
         if i % 2:
             calls.call_assign_units(call=call, units=units[(i * 3) % n_units:(i * 3) % n_units + 1 + i % 4],
                                     by=dispatcher)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from cad.core.errors import DomainError
 from calls import services as calls
 from calls.choices import CallOrigin
+from calls.inputs import CallInput
 from calls.selectors import active_panics, call_by_id_or_number
 from dispatch import services as dispatch
 from dispatch.models import Unit
@@ -76,9 +77,9 @@ def _new(request, args: str) -> Result:
             postal = word[1:]
         else:
             words.append(word)
-    call = calls.call_create(community=request.community, by_user=request.user, call_type=match.group("type"),
-                             location=" ".join(words), postal=postal, priority=priority,
-                             origin=CallOrigin.RADIO_DISPATCH)
+    call = calls.call_create(community=request.community, by_user=request.user, data=CallInput(
+        call_type=match.group("type"), location=" ".join(words), postal=postal, priority=priority,
+        origin=CallOrigin.RADIO_DISPATCH))
     return Result(True, f"Created call #{call.number} ({call.call_type}, priority {call.priority}).", str(call.pk))
 
 

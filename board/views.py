@@ -21,6 +21,7 @@ from cad.core.choices import Role
 from cad.core.errors import DomainError, Invalid, NotFound
 from cad.core.forms import add_domain_error
 from calls import services as calls
+from calls.inputs import CallInput
 from calls.models import Call, PanicAlert
 from dispatch import services as units_service
 from dispatch.choices import UnitState
@@ -270,7 +271,8 @@ def call_create(request):
     form = NewCallForm(request.POST)
     if form.is_valid():
         try:
-            call = calls.call_create(community=request.community, by_user=request.user, **form.cleaned_data)
+            call = calls.call_create(community=request.community, by_user=request.user,
+                                     data=CallInput(**form.cleaned_data))
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

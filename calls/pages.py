@@ -14,6 +14,7 @@ from web.access import page
 from . import services
 from .choices import CallOrigin
 from .forms import Call911Form
+from .inputs import CallInput
 from .models import Call
 
 MY_CALLS = 8
@@ -39,10 +40,10 @@ def call_911(request):
         waits = _waits(request)
         with service_errors(form):
             call = services.call_create(
-                community=request.community, by_user=request.user, by_character=active, title="911 call",
-                location=data["location"], postal=data["postal"], description=data["description"],
-                caller=data["caller"] or (active.full_name if active else request.user.get_username()),
-                origin=CallOrigin.CALLER, awaiting_approval=waits)
+                community=request.community, by_user=request.user, by_character=active, awaiting_approval=waits,
+                data=CallInput(title="911 call", location=data["location"], postal=data["postal"],
+                               description=data["description"], origin=CallOrigin.CALLER,
+                               caller=data["caller"] or (active.full_name if active else request.user.get_username())))
             messages.success(request, f"911 call #{call.number} sent." + (
                 " A dispatcher reviews it before it reaches the board." if waits else " Help is on the way."))
             return redirect("call-911")

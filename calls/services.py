@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from sequences import get_next_value
 
-from cad.core import access
+from cad.core import access, updates
 from cad.core.errors import Conflict, Invalid
 from cad.core.models import CallType, Community
 from cad.events import publish
@@ -34,20 +34,14 @@ from .choices import (
     CallApproval,
     CallOrigin,
     CallStatus,
-    parse_origin,
-    parse_priority,
     parse_status,
 )
+from .inputs import CHANGE_CLEANERS, CallInput
 from .models import Call, CallAssignment, CallNote, PanicAlert
 
 EXPIRING_STATUSES = (CallStatus.PENDING, CallStatus.ASSIGNED)  # 000: "pending, active, or dispatched"
 PROGRESS_ORDER = [CallStatus.PENDING, CallStatus.ASSIGNED, CallStatus.ENROUTE, CallStatus.ON_SCENE]
 UNIT_STATES = ("available", "enroute", "on_scene", "busy")  # 004's unit statuses
-TEXT_FIELDS = frozenset({"call_type", "situation_code", "title", "code", "location", "block", "postal", "caller"})
-UPDATABLE_FIELDS = frozenset({
-    "call_type", "call_type_id", "title", "code", "situation_code", "location", "block", "postal", "x", "y", "z",
-    "caller", "description", "origin", "priority", "status", "metadata", "department", "division",
-})
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -181,32 +175,7 @@ def resolve_units(community, refs: Iterable) -> tuple[list, list[str]]:
     return units, unknown
 
 
-def _check_lengths(values: dict) -> None:
-    """Text longer than its column is a 400 here, not a database error (every dialect ends up here)."""
-    for name, value in values.items():
-        limit = getattr(Call._meta.get_field(name), "max_length", None) if name in TEXT_FIELDS else None
-        if isinstance(value, str) and limit and len(value) > limit:
-            raise _invalid(name, f"At most {limit} characters.")
-
-
-def _coords(x, y, z) -> tuple:
-    for name, value in (("x", x), ("y", y), ("z", z)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise _invalid(name, "A number.")
-    return x, y, z
-
-
 # --- create ---------------------------------------------------------------------------------------
-
-def _note_args(note) -> dict:
-    """A note as a string or as 002's {time, label, type, content} / 000's {text}."""
-    if isinstance(note, str):
-        return {"text": note}
-    if isinstance(note, dict):
-        return {"text": str(note.get("content") or note.get("text") or ""), "label": str(note.get("label") or ""),
-                "kind": str(note.get("type") or "text")}
-    raise _invalid("notes", "Each note is a string or a {label, type, content} object.")
-
 
 def _add_assignment(call: Call, unit, by) -> CallAssignment | None:
     """Put `unit` on `call` (which the caller holds locked); None if it is already on it."""
@@ -223,56 +192,40 @@ def _add_assignment(call: Call, unit, by) -> CallAssignment | None:
 
 
 @transaction.atomic
-def call_create(
-    *, community: Community, by_user=None, by_character=None, call_type: str = "", call_type_id=None,
-    title: str = "", code: str = "", location: str = "", block: str = "", postal: str = "",
-    x: float | None = None, y: float | None = None, z: float | None = None, caller: str = "",
-    description: str = "", origin: str = CallOrigin.CALLER, priority: int | str | None = None,
-    status: str = CallStatus.PENDING, metadata: dict | None = None, notes: Iterable = (),
-    unit_ids_or_api_ids: Iterable = (), department=None, division=None, situation_code: str = "",
-    awaiting_approval: bool = False,
-) -> Call:
+def call_create(*, community: Community, data: CallInput, by_user=None, by_character=None,
+                awaiting_approval: bool = False) -> Call:
     """Create a call with the community's next number. Unknown unit refs do not fail the call: they are
     left in `call.unresolved_unit_ids` for the caller to report (002). Without a priority, a configured
     call type's default priority applies, else normal (2).
 
     `awaiting_approval` (see `call911_needs_approval`): the call is stored pending, with no units, and
     publishes nothing; `call_approve` puts it on the board and raises the new-call events then."""
-    if priority is not None:
-        priority = _parse(parse_priority, "priority", priority)
-    status = _parse(parse_status, "status", status)
-    origin = _parse(parse_origin, "origin", origin)
-    x, y, z = _coords(x, y, z)
-    postal = postal or postal_code_at(community, x, y)
-    if metadata is not None and not isinstance(metadata, dict):
-        raise _invalid("metadata", "An object.")
-    _check_lengths(dict(call_type=call_type, situation_code=situation_code, title=title, code=code,
-                        location=location, block=block, postal=postal, caller=caller))
-    _ensure_same_community(community, department, division, by_character)
-    type_name, type_ref = _resolve_call_type(community, call_type, call_type_id)
+    postal = data.postal or postal_code_at(community, data.x, data.y)
+    _ensure_same_community(community, data.department, data.division, by_character)
+    type_name, type_ref = _resolve_call_type(community, data.call_type, data.call_type_id)
+    priority = data.priority
     if priority is None:
         priority = type_ref.default_priority if type_ref and type_ref.default_priority in (1, 2, 3) else 2
-    if awaiting_approval:
-        status, unit_ids_or_api_ids = CallStatus.PENDING, ()
-    units, unknown = resolve_units(community, unit_ids_or_api_ids)
-    note_args = [_note_args(n) for n in notes]
+    status, unit_refs = (CallStatus.PENDING, ()) if awaiting_approval else (data.status, data.unit_refs)
+    units, unknown = resolve_units(community, unit_refs)
 
     now = timezone.now()
     user = access.person(by_user)
     call = Call.objects.create(
         community=community, number=get_next_value(sequence_name(community.pk)), call_type=type_name,
-        call_type_ref=type_ref, situation_code=situation_code, title=title, code=code or (type_ref.code if type_ref else ""),
-        location=location, block=block, postal=postal, x=x, y=y, z=z, caller=caller, description=description,
-        origin=origin, priority=priority, status=status, metadata=metadata or {}, department=department,
-        division=division, created_by=user, created_by_character=by_character,
+        call_type_ref=type_ref, situation_code=data.situation_code, title=data.title,
+        code=data.code or (type_ref.code if type_ref else ""), location=data.location, block=data.block,
+        postal=postal, x=data.x, y=data.y, z=data.z, caller=data.caller, description=data.description,
+        origin=data.origin, priority=priority, status=status, metadata=data.metadata, department=data.department,
+        division=data.division, created_by=user, created_by_character=by_character,
         approval=CallApproval.PENDING if awaiting_approval else CallApproval.NONE,
         closed_at=now if status in ENDED_STATUSES else None, closed_by=user if status in ENDED_STATUSES else None,
     )
-    for args in note_args:
-        if args["text"].strip():
-            CallNote.objects.create(community=community, call=call, text=args["text"].strip(),
-                                    label=args.get("label", "")[:40], kind=args.get("kind", "text")[:16],
-                                    author=user, author_name=payloads.actor_name(by_user) if by_user else "")
+    for note in data.notes:
+        if note.text.strip():
+            CallNote.objects.create(community=community, call=call, text=note.text.strip(), label=note.label[:40],
+                                    kind=note.kind[:16], author=user,
+                                    author_name=payloads.actor_name(by_user) if by_user else "")
     assignments = [a for unit in units if (a := _add_assignment(call, unit, by_user))]
     if assignments and call.status == CallStatus.PENDING:
         call.status = CallStatus.ASSIGNED
@@ -357,22 +310,13 @@ def call_decline(*, call: Call, by=None, reason: str = "") -> Call:
 # --- update and status ----------------------------------------------------------------------------
 
 def call_update(*, call: Call, by=None, if_unchanged_since: datetime | None = None, **changes) -> Call:
-    """Change any of UPDATABLE_FIELDS; a status that ends the call goes through call_close/call_cancel.
+    """Change any of the fields `inputs.CHANGE_CLEANERS` lists (another is `Invalid`); a status that ends
+    the call goes through call_close/call_cancel.
 
     `if_unchanged_since`: the call's `updated_at` the editor saw; if it has changed since (someone else
     saved first) nothing is written and `Conflict` says so, so no edit silently overwrites another."""
-    unknown = set(changes) - UPDATABLE_FIELDS
-    if unknown:
-        raise TypeError(f"call_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    status = _parse(parse_status, "status", changes.pop("status")) if "status" in changes else None
-    if "priority" in changes:
-        changes["priority"] = _parse(parse_priority, "priority", changes["priority"])
-    if "origin" in changes:
-        changes["origin"] = _parse(parse_origin, "origin", changes["origin"])
-    if "metadata" in changes and not isinstance(changes["metadata"], dict):
-        raise _invalid("metadata", "An object.")
-    _coords(changes.get("x"), changes.get("y"), changes.get("z"))
-    _check_lengths(changes)
+    changes = updates.clean_changes(changes, CHANGE_CLEANERS)
+    status = changes.pop("status", None)
 
     with transaction.atomic():
         call = _lock(call)
@@ -385,9 +329,8 @@ def call_update(*, call: Call, by=None, if_unchanged_since: datetime | None = No
             name, ref = _resolve_call_type(call.community, changes.pop("call_type", ""),
                                            changes.pop("call_type_id", None))
             changes.update(call_type=name, call_type_ref=ref)
-        changed = [name for name, value in changes.items() if getattr(call, name) != value]
-        for name in changed:
-            setattr(call, name, changes[name])
+        changed = updates.apply(call, {name: value for name, value in changes.items()
+                                       if getattr(call, name) != value})
         old = call.status
         if status is not None and status not in ENDED_STATUSES and status != old:
             call.status = status
@@ -686,12 +629,11 @@ def panic_trigger(*, community: Community, character=None, unit=None, name: str 
     coords = coords or {}
     postal = postal or postal_code_at(community, coords.get("x"), coords.get("y"))
     with transaction.atomic():
-        call = call_create(
-            community=community, by_character=character, call_type="Panic", title=f"PANIC — [{callsign}] "
-            f"{officer}"[:200], location=location, postal=postal, x=coords.get("x"), y=coords.get("y"),
-            z=coords.get("z"), caller=officer[:120], description="Officer in distress: panic button.",
-            origin=CallOrigin.OBSERVED, priority=1,
-        )
+        call = call_create(community=community, by_character=character, data=CallInput(
+            call_type="Panic", title=f"PANIC — [{callsign}] {officer}"[:200], location=location, postal=postal,
+            x=coords.get("x"), y=coords.get("y"), z=coords.get("z"), caller=officer[:120],
+            description="Officer in distress: panic button.", origin=CallOrigin.OBSERVED, priority=1,
+        ))
         alert = dict(character=character, unit=unit, name=officer, location=location, postal=postal,
                      coords=coords or None)
         PanicAlert.objects.create(community=community, call=call, unit=unit, character=character,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cad import events as ev
 from cad.core.choices import Role
+from calls.inputs import CallInput
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,8 +41,8 @@ def world(community, dispatcher, officer):
     civ = character(1, type="civilian")
     cop = character(2, type="leo", user=officer, callsign="1-Adam-12")
     unit = Unit.objects.create(community=community, character=cop, user=officer, name="1-Adam-12", on_duty=True)
-    call = calls.call_create(community=community, by_user=dispatcher, call_type="Traffic Stop", location="Main St",
-                             x=10.0, y=20.0, z=1.0)
+    call = calls.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Traffic Stop", location="Main St", x=10.0, y=20.0, z=1.0))
     calls.call_assign_units(call=call, units=[unit], by=dispatcher)
     note = calls.call_add_note(call=call, text="Suspect fled north.", by_user=dispatcher)
     panic_alert = PanicAlert.objects.create(community=community, call=call, unit=unit, callsign="1-Adam-12",

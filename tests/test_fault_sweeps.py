@@ -16,6 +16,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from calls import services as call_services
+from calls.inputs import CallInput
 from calls.models import Call, CallNote
 from characters import services as char_services
 from characters.choices import LicenseStatus
@@ -32,8 +33,8 @@ KILL_AT = 3  # the worker dies inside the third row's transaction: two rows are 
 
 @pytest.fixture
 def idle_calls(community, dispatcher):
-    calls = [call_services.call_create(community=community, by_user=dispatcher, call_type="Traffic Stop",
-                                       location=f"Route {i}") for i in range(ROWS)]
+    calls = [call_services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Traffic Stop", location=f"Route {i}")) for i in range(ROWS)]
     Call.objects.for_community(community).update(last_activity_at=timezone.now() - timedelta(hours=3))
     return calls
 

@@ -10,6 +10,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
+from calls.inputs import CallInput
 from calls.models import Call
 from characters import services as char_services
 from records.models import Report
@@ -130,7 +131,8 @@ def test_valid_unicode_still_round_trips(as_, dispatcher, community):
 def test_surrogate_in_choice_fields(as_, dispatcher, admin, community, officer):
     from calls import services as call_services
 
-    call = call_services.call_create(community=community, by_user=dispatcher, call_type="Traffic Stop")
+    call = call_services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Traffic Stop"))
     community.dmv_enabled = True
     community.save(update_fields=["dmv_enabled"])
     civ = make_character(community, type="leo", user=officer)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from calls import services as calls
+from calls.inputs import CallInput
 from calls.models import Call, CallAssignment, PanicAlert
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,8 +30,8 @@ def test_live_board_calls_notes_assignment_units_panic_aop(page, new_page, sign_
     adam = make_unit(community, "1-Adam-12")
     make_unit(community, "2-Boy-15")
     make_unit(community, "M-7", job="ems")
-    calls.call_create(community=community, by_user=dispatcher, call_type="Noise complaint", priority=3,
-                            location="Grove St")
+    calls.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Noise complaint", priority=3, location="Grove St"))
     board = open_board(page, sign_in, dispatcher)
     queue = board.get_by_role("region", name="Call queue")
     units = board.get_by_role("region", name="Units")
@@ -181,8 +182,10 @@ def test_new_call_form_and_command_line(page, sign_in, community, dispatcher, ma
 
 def test_officer_reads_civilian_403_other_community_404(page, sign_in, community, other_community, officer,
                                                        civilian, outsider, dispatcher):
-    theirs = calls.call_create(community=other_community, call_type="Their secret call", location="Elsewhere")
-    ours = calls.call_create(community=community, by_user=dispatcher, call_type="Our call", location="Here")
+    theirs = calls.call_create(community=other_community,
+        data=CallInput(call_type="Their secret call", location="Elsewhere"))
+    ours = calls.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Our call", location="Here"))
 
     sign_in(page, civilian)
     assert page.goto("/dispatch").status == 403
@@ -199,8 +202,10 @@ def test_officer_reads_civilian_403_other_community_404(page, sign_in, community
     page.goto("/dispatch")
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
     calls.call_add_note(call=ours, text="still ours", by_user=dispatcher)
-    calls.call_create(community=community, by_user=dispatcher, call_type="Another of ours", location="Here")
-    calls.call_create(community=other_community, call_type="Their new call", location="Elsewhere")
+    calls.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Another of ours", location="Here"))
+    calls.call_create(community=other_community,
+        data=CallInput(call_type="Their new call", location="Elsewhere"))
     expect(page.get_by_role("region", name="Call queue")).to_contain_text("Their new call")
     expect(page.get_by_role("region", name="Call queue")).not_to_contain_text("Our call")
     expect(page.get_by_role("region", name="Call queue")).not_to_contain_text("Another of ours")

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from calls import services as calls
+from calls.inputs import CallInput
 from calls.models import Call, CallNote, PanicAlert
 from dispatch.models import Unit
 
@@ -24,12 +25,14 @@ def client_for(user) -> Client:
 
 @pytest.fixture
 def call(community, dispatcher):
-    return calls.call_create(community=community, by_user=dispatcher, call_type="Traffic stop", location="Main St")
+    return calls.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Traffic stop", location="Main St"))
 
 
 @pytest.fixture
 def their_call(other_community):
-    return calls.call_create(community=other_community, call_type="Their call", location="Elsewhere")
+    return calls.call_create(community=other_community,
+        data=CallInput(call_type="Their call", location="Elsewhere"))
 
 
 def test_board_roles(client, community, dispatcher, supervisor, admin, officer, civilian):
@@ -57,8 +60,8 @@ def test_board_query_count_does_not_grow_with_calls_or_units(community, dispatch
     def add(n: int, start: int) -> None:
         for i in range(start, start + n):
             unit = make_unit(community, f"U-{i}", job=("police", "fire", "ems", "tow")[i % 4])
-            call = calls.call_create(community=community, by_user=dispatcher, call_type=f"Call {i}", location="X",
-                                     priority=1 + i % 3)
+            call = calls.call_create(community=community, by_user=dispatcher,
+                data=CallInput(call_type=f"Call {i}", location="X", priority=1 + i % 3))
             calls.call_assign_units(call=call, units=[unit], by=dispatcher)
 
     add(3, 0)
@@ -239,14 +242,14 @@ def test_suggestions_nearest_available_units_by_live_position(community, dispatc
     for unit, x in ((near, 110.0), (far, 900.0), (busy, 100.0)):
         position_update(community_id=community.pk, unit_id=str(unit.pk), x=x, y=0.0, z=0.0)
     client = client_for(dispatcher)
-    placed = calls.call_create(community=community, by_user=dispatcher, call_type="Fight", location="X", x=100.0,
-                               y=0.0)
+    placed = calls.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Fight", location="X", x=100.0, y=0.0))
     html = client.get(f"/dispatch/calls/{placed.pk}/suggestions", **HTMX).content.decode()
     assert html.index("N-1") < html.index("F-2") and "B-3" not in html
     assert "Dispatch N-1" in html and 'data-suggestion="1"' in html
 
-    by_postal = calls.call_create(community=community, by_user=dispatcher, call_type="Fight", location="Y",
-                                  postal="2000")
+    by_postal = calls.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Fight", location="Y", postal="2000"))
     html = client.get(f"/dispatch/calls/{by_postal.pk}/suggestions", **HTMX).content.decode()
     assert "no coordinates" in html
     postal_table_replace(community=community, entries=[{"code": "2000", "x": 880.0, "y": 0.0}])

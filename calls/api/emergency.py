@@ -29,6 +29,7 @@ from cad.core.services import token_authenticate
 
 from .. import selectors, services
 from ..choices import STATUS_FROM_INT
+from ..inputs import CallInput, NoteInput
 from .serializers import OriginField, PriorityField
 
 MAX_ITEMS = 50
@@ -128,16 +129,25 @@ class Refused(Exception):
 
 # --- handlers: each takes the token, its principal and the validated items, returns response lines -------
 
+def _note(note) -> NoteInput:
+    """002's note object {time, label, type, content} (or a plain string)."""
+    if isinstance(note, str):
+        return NoteInput(text=note)
+    if isinstance(note, dict):
+        return NoteInput(text=str(note.get("content") or note.get("text") or ""), label=str(note.get("label") or ""),
+                         kind=str(note.get("type") or "text"))
+    raise Invalid({"notes": ["Each note is a string or a {label, type, content} object."]})
+
+
 def _new_dispatch(token, by, items) -> list[str]:
     lines, unknown = [], []
     for item in items:
-        call = services.call_create(
-            community=token.community, by_user=by, title=item["title"], code=item["code"],
-            call_type=item["title"][:120], location=item["address"], block=item["block"], postal=item["postal"],
-            description=item["description"], origin=item["origin"], priority=item["priority"],
-            status=STATUS_FROM_INT[item["status"]], metadata=item.get("meta_data") or {}, notes=item["notes"],
-            unit_ids_or_api_ids=item["units"],
-        )
+        call = services.call_create(community=token.community, by_user=by, data=CallInput(
+            title=item["title"], code=item["code"], call_type=item["title"][:120], location=item["address"],
+            block=item["block"], postal=item["postal"], description=item["description"], origin=item["origin"],
+            priority=item["priority"], status=STATUS_FROM_INT[item["status"]], metadata=item.get("meta_data") or {},
+            notes=tuple(_note(note) for note in item["notes"]), unit_refs=item["units"],
+        ))
         lines.append(f"NEW DISPATCH CREATED - ID: {call.number}")
         unknown += call.unresolved_unit_ids
     if unknown:
@@ -193,12 +203,12 @@ def _call_911(token, by, items) -> list[str]:
     default = selectors.default_call_type(token.community)
     lines = []
     for item in items:
-        call = services.call_create(
-            community=token.community, by_user=by, call_type_id=default.pk if default else None,
+        call = services.call_create(community=token.community, by_user=by, data=CallInput(
+            call_type_id=default.pk if default else None,
             title="911 EMERGENCY" if item["is_emergency"] else "911 CIVIL", caller=item["caller"],
             location=item["location"], postal=item["postal"], description=item["description"],
             priority=1 if item["is_emergency"] else None, metadata=item.get("meta_data") or {},
-        )
+        ))
         lines.append(f"EMERGENCY CALL ADDED ID: {call.number}")
     return lines
 

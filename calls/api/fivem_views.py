@@ -17,6 +17,7 @@ from characters.models import Character
 
 from .. import payloads, selectors, services
 from ..choices import CallOrigin, status_for_dialect
+from ..inputs import CallInput
 from .serializers import PriorityField
 
 
@@ -123,8 +124,9 @@ class CallsView(_FivemView):
         data.pop("created_by", None)
         on_duty = character is not None and unit_for_character(character) is not None
         call = services.call_create(community=request.community, by_user=request.user, by_character=character,
-                                    caller=character.full_name if character else "",
-                                    origin=CallOrigin.OBSERVED if on_duty else CallOrigin.CALLER, **data)
+                                    data=CallInput(caller=character.full_name if character else "",
+                                                   origin=CallOrigin.OBSERVED if on_duty else CallOrigin.CALLER,
+                                                   **data))
         # Created without units (this route takes none): no assignments to load.
         return Response(payloads.call_fivem(call, assignments=()), status=status.HTTP_201_CREATED)
 

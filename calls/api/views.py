@@ -19,6 +19,7 @@ from characters.selectors import vehicle_for_plate
 from .. import selectors, services
 from ..choices import CallApproval, CallOrigin
 from ..filtersets import CallFilterSet
+from ..inputs import CallInput
 from ..models import Call
 from . import serializers as s
 
@@ -74,7 +75,7 @@ class CallViewSet(_CallViews):
     @extend_schema(responses={201: s.CallCreatedSchema})
     def create(self, request):
         data = self.valid(s.CallCreateSerializer)
-        call = services.call_create(community=request.community, by_user=request.user, **data)
+        call = services.call_create(community=request.community, by_user=request.user, data=CallInput(**data))
         # 000's body names no units, notes, civilians or vehicles: the new call has none, so it is shown
         # as created instead of read back (five queries on the request every socket's event waits behind).
         call._prefetched_objects_cache = {"assignments": [], "notes": [], "attached_civilians": [],
@@ -244,7 +245,7 @@ class Calls911ViewSet(_CallViews):
         waits = services.call911_needs_approval(community=request.community, role=request.role,
                                                 from_dispatch=from_dispatch)
         call = services.call_create(community=request.community, by_user=request.user, awaiting_approval=waits,
-                                    **data)
+                                    data=CallInput(**data))
         # SnailyCAD's scripts read `id` (and `caseNumber`) at the top level of the answer.
         return Response(created_911_call(call), status=status.HTTP_201_CREATED)
 
@@ -295,7 +296,7 @@ class CdeFivem911View(CommunityAPIView):
         data.setdefault("origin", CallOrigin.CALLER)
         waits = services.call911_needs_approval(community=request.community, role=request.role, from_dispatch=False)
         call = services.call_create(community=request.community, by_user=request.user, awaiting_approval=waits,
-                                    **data)
+                                    data=CallInput(**data))
         return Response(created_911_call(call), status=status.HTTP_201_CREATED)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calls import services
+from calls.inputs import CallInput
 from characters.models import Vehicle
 from dispatch.models import Unit
 from tests.factories import CharacterFactory
@@ -59,7 +60,8 @@ def make_call(dispatcher):
     def make(community, **fields):
         fields.setdefault("call_type", "Traffic Stop")
         fields.setdefault("location", "Main St & 5th Ave")
-        return services.call_create(community=community, by_user=fields.pop("by_user", dispatcher), **fields)
+        return services.call_create(community=community, by_user=fields.pop("by_user", dispatcher),
+            data=CallInput(**fields))
 
     return make
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from calls import selectors, services
+from calls.inputs import CallInput
 from calls.models import Call
 from calls.tests.conftest import names
 
@@ -28,8 +29,8 @@ def _report(client, **headers):
 
 @pytest.fixture
 def waiting(approval_on, civilian):
-    return services.call_create(community=approval_on, by_user=civilian, call_type="Robbery", location="Fleeca",
-                                awaiting_approval=True)
+    return services.call_create(community=approval_on, by_user=civilian, awaiting_approval=True,
+        data=CallInput(call_type="Robbery", location="Fleeca"))
 
 
 @pytest.mark.parametrize("persona", ["civilian", "officer"])

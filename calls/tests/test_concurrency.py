@@ -10,6 +10,7 @@ from django.db import connection
 
 from cad.core.api.exceptions import Conflict
 from calls import services
+from calls.inputs import CallInput
 from calls.models import Call
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,7 +30,7 @@ def test_200_parallel_creates_get_200_consecutive_numbers(community, other_commu
     @_in_own_connection
     def create(i):
         target = other_community if i % 11 == 0 else community  # another community's sequence interleaves
-        return target.pk, services.call_create(community=target, title=f"Call {i}").number
+        return target.pk, services.call_create(community=target, data=CallInput(title=f"Call {i}")).number
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         results = list(pool.map(create, range(220)))

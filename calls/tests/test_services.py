@@ -15,6 +15,7 @@ from calls.choices import (
     parse_status,
     status_for_dialect,
 )
+from calls.inputs import CallInput
 from calls.models import Call
 from calls.tests.conftest import names, payload
 from dispatch.models import Unit
@@ -35,29 +36,35 @@ def test_numbers_are_never_reused_after_archive(community, make_call, admin):
 
 def test_create_resolves_configured_call_type_by_id_or_name(community, dispatcher):
     robbery = CallType.objects.for_community(community).get(name="Robbery")
-    by_id = services.call_create(community=community, by_user=dispatcher, call_type_id=str(robbery.pk))
-    by_name = services.call_create(community=community, by_user=dispatcher, call_type="robbery")
-    free = services.call_create(community=community, by_user=dispatcher, call_type="Cat in tree")
+    by_id = services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type_id=str(robbery.pk)))
+    by_name = services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="robbery"))
+    free = services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Cat in tree"))
     assert (by_id.call_type_ref, by_id.call_type, by_id.code) == (robbery, "Robbery", "10-31")
     assert by_name.call_type_ref == robbery
     assert (free.call_type_ref, free.call_type) == (None, "Cat in tree")
     assert (by_id.priority, free.priority) == (1, 2)  # the configured type's default priority
-    explicit = services.call_create(community=community, by_user=dispatcher, call_type="Robbery", priority="low")
+    explicit = services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Robbery", priority="low"))
     assert explicit.priority == 3
 
 
 def test_create_rejects_another_communitys_call_type(community, other_community, dispatcher):
     foreign = CallType.objects.for_community(other_community).first()
     with pytest.raises(Invalid):
-        services.call_create(community=community, by_user=dispatcher, call_type_id=str(foreign.pk))
+        services.call_create(community=community, by_user=dispatcher,
+            data=CallInput(call_type_id=str(foreign.pk)))
     assert not Call.objects.for_community(community).exists()
 
 
 def test_create_publishes_new_call_and_911_events_once(community, dispatcher, events,
                                                        django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call = services.call_create(community=community, by_user=dispatcher, call_type="Robbery", priority="high",
-                                    location="245 Vespucci Blvd", caller="John Doe")
+        call = services.call_create(community=community, by_user=dispatcher,
+            data=CallInput(call_type="Robbery", priority="high", location="245 Vespucci Blvd",
+                           caller="John Doe"))
     assert names(events) == ["new-911-call", "new-call", "newCall", "new911Call", "911Alert"]
     body = payload(events, "newCall")
     assert body["incidentNumber"] == call.incident_number and body["priority"] == "1"
@@ -69,14 +76,15 @@ def test_create_publishes_new_call_and_911_events_once(community, dispatcher, ev
 
 def test_radio_dispatch_call_is_not_a_911_call(community, dispatcher, events, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.call_create(community=community, by_user=dispatcher, title="Patrol", origin="RADIO DISPATCH")
+        services.call_create(community=community, by_user=dispatcher,
+            data=CallInput(title="Patrol", origin="RADIO DISPATCH"))
     assert names(events) == ["new-911-call", "new-call", "newCall"]
 
 
 def test_create_with_units_by_api_id_reports_unknown(community, dispatcher, unit, unit2, other_unit):
-    call = services.call_create(community=community, by_user=dispatcher, title="Traffic Stop",
-                                unit_ids_or_api_ids=["STEAM:110000100000abc", str(unit2.pk), "STEAM:nobody",
-                                                     str(other_unit.pk)])
+    call = services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(title="Traffic Stop",
+                       unit_refs=["STEAM:110000100000abc", str(unit2.pk), "STEAM:nobody", str(other_unit.pk)]))
     assignments = list(call.assignments.order_by("assigned_at"))
     assert [a.unit for a in assignments] == [unit, unit2]
     assert [a.is_primary for a in assignments] == [True, False]
@@ -90,7 +98,7 @@ def test_create_with_units_by_api_id_reports_unknown(community, dispatcher, unit
                                  {"metadata": [1]}])
 def test_create_rejects_bad_values_naming_allowed_ones(community, dispatcher, bad):
     with pytest.raises(Invalid) as exc:
-        services.call_create(community=community, by_user=dispatcher, title="t", **bad)
+        services.call_create(community=community, by_user=dispatcher, data=CallInput(title="t", **bad))
     assert list(exc.value.fields) == [next(iter(bad))]
     assert not Call.objects.for_community(community).exists()
 
@@ -302,7 +310,7 @@ def test_going_off_duty_detaches_from_open_and_deleted_calls(community, make_cal
 
 def test_overlong_text_is_a_validation_error_not_a_database_error(community, dispatcher, call):
     with pytest.raises(Invalid) as exc:
-        services.call_create(community=community, by_user=dispatcher, call_type="x" * 121)
+        services.call_create(community=community, by_user=dispatcher, data=CallInput(call_type="x" * 121))
     assert "call_type" in exc.value.fields
     with pytest.raises(Invalid):
         services.call_update(call=call, by=dispatcher, postal="9" * 21)
@@ -327,8 +335,9 @@ def test_update_with_ending_status_goes_through_close(call, dispatcher, events, 
         call = services.call_update(call=call, by=dispatcher, description="Done here", status="closed")
     assert (call.status, call.description) == ("closed", "Done here")
     assert "911CallClosed" in names(events) and "callUpdated" in names(events)
-    with pytest.raises(TypeError):
+    with pytest.raises(Invalid) as exc:
         services.call_update(call=call, by=dispatcher, number=5)
+    assert exc.value.fields == {"number": ["Cannot be changed."]}
 
 
 def test_recently_closed_calls(community, make_call):

@@ -4,6 +4,7 @@ And going off duty leaves archived calls alone."""
 from __future__ import annotations
 
 from calls import services as call_services
+from calls.inputs import CallInput
 from calls.models import CallNote
 from dispatch import selectors, services
 from dispatch.models import Unit
@@ -36,8 +37,10 @@ def test_units_and_locations_agree(as_, officer, server, community, unit, medic)
 
 def test_off_duty_skips_archived_calls(unit, leo, community, dispatcher, events, monkeypatch,
                                       django_capture_on_commit_callbacks):
-    live = call_services.call_create(community=community, by_user=dispatcher, call_type="Theft", location="A")
-    gone = call_services.call_create(community=community, by_user=dispatcher, call_type="Theft", location="B")
+    live = call_services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Theft", location="A"))
+    gone = call_services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(call_type="Theft", location="B"))
     call_services.call_assign_unit(call=live, unit=unit, by=dispatcher)
     call_services.call_assign_unit(call=gone, unit=unit, by=dispatcher)  # its current call
     call_services.call_archive(call=gone, by=dispatcher, reason="Deleted")

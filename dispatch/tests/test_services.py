@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from cad.core.errors import Forbidden, Invalid
+from calls.inputs import CallInput
 from dispatch import selectors, services
 from dispatch.models import Unit
 
@@ -95,7 +96,8 @@ def test_duty_off_detaches_the_unit_from_its_calls(unit, leo, community, events,
     from calls import services as calls_services
     from calls.models import CallAssignment
 
-    call = calls_services.call_create(community=community, title="Robbery", location="Vinewood")
+    call = calls_services.call_create(community=community,
+        data=CallInput(title="Robbery", location="Vinewood"))
     calls_services.call_assign_unit(call=call, unit=unit)
     with django_capture_on_commit_callbacks(execute=True):
         services.duty_set(character=leo, on=False)

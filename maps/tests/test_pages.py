@@ -9,6 +9,7 @@ from django.test import Client
 
 from cad.core.models import Department
 from calls import services as call_services
+from calls.inputs import CallInput
 from dispatch import services as dispatch_services
 from records.tests.factories import make_character
 
@@ -50,8 +51,9 @@ def test_roles(web, civilian, officer, dispatcher, client):
 
 
 def test_state_has_units_positions_calls_and_panics(web, officer, on_duty, community, dispatcher):
-    call_services.call_create(community=community, title="Shots fired", x=10.0, y=20.0, by_user=dispatcher)
-    call_services.call_create(community=community, title="No place")
+    call_services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(title="Shots fired", x=10.0, y=20.0))
+    call_services.call_create(community=community, data=CallInput(title="No place"))
     character = on_duty.character
     call_services.panic_trigger(community=community, character=character, coords={"x": 100.0, "y": -200.0, "z": 0})
     state = web(officer).get("/map/state").json()
@@ -66,8 +68,10 @@ def test_state_has_units_positions_calls_and_panics(web, officer, on_duty, commu
 def test_calls_without_coordinates_are_placed_by_postal(web, officer, community, dispatcher):
     from postals import services as postal_services
 
-    call_services.call_create(community=community, title="By postal", postal="334", by_user=dispatcher)
-    call_services.call_create(community=community, title="Unknown postal", postal="999", by_user=dispatcher)
+    call_services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(title="By postal", postal="334"))
+    call_services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(title="Unknown postal", postal="999"))
     assert web(officer).get("/map/state").json()["calls"] == []
     assert 'data-postals-url' not in web(officer).get("/map").content.decode()
     postal_services.postal_table_replace(community=community, entries=[{"code": "334", "x": 120.5, "y": -300.25}],

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from calls import services as call_services
+from calls.inputs import CallInput
 from characters.models import DrivingLicense
 from characters.services import license_issue
 from dispatch.selectors import unit_for_character
@@ -50,7 +51,8 @@ def test_lookups_flags_and_a_citation_with_points(page, sign_in, community, offi
     expect(page.locator("#unit-status")).to_contain_text("10-6")
 
     # A dispatcher assigns the unit to a new call: a notice (and a sound), and My call shows it, no reload.
-    call = call_services.call_create(community=community, title="10-50 MVA", location="Route 1", postal="334")
+    call = call_services.call_create(community=community,
+        data=CallInput(title="10-50 MVA", location="Route 1", postal="334"))
     call_services.call_assign_unit(call=call, unit=unit_for_character(officer_char))
     my_call = page.get_by_role("region", name="My call")
     expect(my_call.get_by_role("heading", name=f"#{call.number} 10-50 MVA")).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calls import services as call_services
+from calls.inputs import CallInput
 from characters.models import DrivingLicense
 from characters.services import license_issue
 from dispatch import services as dispatch_services
@@ -65,8 +66,8 @@ def test_my_call_actions(web, officer, officer_char, community, dispatcher):
     client = web(officer)
     client.post("/mdt/unit/duty", {"on": "1"})
     unit = unit_for_character(officer_char)
-    call = call_services.call_create(community=community, title="10-50 MVA", location="Route 1", postal="334",
-                                     by_user=dispatcher)
+    call = call_services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(title="10-50 MVA", location="Route 1", postal="334"))
     panel = client.get("/mdt/call").content.decode()
     assert f"Attach to call #{call.number}" in panel
     assert client.post(f"/mdt/calls/{call.pk}/attach").status_code == 200
@@ -87,7 +88,7 @@ def test_my_call_actions(web, officer, officer_char, community, dispatcher):
 
 
 def test_call_of_another_community_is_404(web, officer, officer_char, other_community):
-    other = call_services.call_create(community=other_community, title="Theirs")
+    other = call_services.call_create(community=other_community, data=CallInput(title="Theirs"))
     client = web(officer)
     client.post("/mdt/unit/duty", {"on": "1"})
     assert client.post(f"/mdt/calls/{other.pk}/attach").status_code == 404

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from calls import services as call_services
+from calls.inputs import CallInput
 from records import services
 from records.models import Report
 
@@ -103,7 +104,8 @@ def test_report_without_an_officer_character(web, officer, community):
 
 
 def test_report_prefilled_from_a_call_and_a_person(web, officer, officer_char, subject, community, dispatcher):
-    call = call_services.call_create(community=community, title="Shots fired", location="Vinewood", by_user=dispatcher)
+    call = call_services.call_create(community=community, by_user=dispatcher,
+        data=CallInput(title="Shots fired", location="Vinewood"))
     page = web(officer).get(f"/records/reports/new?call={call.pk}&about={subject.pk}").content.decode()
     assert f'value="{call.pk}" checked' in page and "John Smith</textarea>" in page
     found = web(officer).get("/records/calls?q=vinewood").content.decode()

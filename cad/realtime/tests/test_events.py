@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 
 from cad import events as ev
 from cad.realtime import hub as hubmod
+from calls.inputs import CallInput
 
 from .conftest import jwt_for, publish_now
 
@@ -108,7 +109,8 @@ async def test_service_events_through_real_services(ws, community, dispatcher):
 
     client = await ws(f"?token={jwt_for(dispatcher)}")
     await client.join(community.pk)
-    call = await database_sync_to_async(call_create)(community=community, call_type="Robbery", location="Vespucci")
+    call = await database_sync_to_async(call_create)(community=community,
+                                                     data=CallInput(call_type="Robbery", location="Vespucci"))
     new = await client.until("new-911-call")
     assert new["data"]["location"] == "Vespucci"
     assert (await client.until("911Alert"))["data"]["callType"] == "Robbery"

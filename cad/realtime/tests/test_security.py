@@ -13,6 +13,7 @@ from cad.core.choices import Role
 from cad.events import EVENT_AUDIENCE, audience
 from cad.realtime.hub import get_hub
 from cad.realtime.testing import SioClient, SioConnectError, serve
+from calls.inputs import CallInput
 
 from .conftest import jwt_for, publish_now
 from .test_sse import SseConnection, bearer
@@ -111,7 +112,7 @@ async def test_officer_detaches_only_their_own_unit(ws, community, officer, disp
     mine, theirs = units
 
     def make_call():
-        call = call_create(community=community, call_type="Robbery", location="x")
+        call = call_create(community=community, data=CallInput(call_type="Robbery", location="x"))
         call_assign_unit(call=call, unit=mine)
         return call_assign_unit(call=call, unit=theirs)
 

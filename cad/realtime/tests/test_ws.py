@@ -8,6 +8,7 @@ from channels.testing import WebsocketCommunicator
 
 from cad.events import community_group
 from cad.realtime.hub import get_hub
+from calls.inputs import CallInput
 
 from .conftest import group_size, jwt_for, publish_now, session_cookie
 
@@ -220,8 +221,11 @@ async def test_civilian_may_not_report_positions(ws, community, civilian):
 async def test_request_911_calls(ws, community, other_community, dispatcher):
     from calls.services import call_create
 
-    await database_sync_to_async(call_create)(community=community, call_type="Robbery", location="245 Vespucci Blvd")
-    await database_sync_to_async(call_create)(community=other_community, call_type="Theft", location="B street")
+    await database_sync_to_async(call_create)(community=community,
+                                              data=CallInput(call_type="Robbery",
+                                                             location="245 Vespucci Blvd"))
+    await database_sync_to_async(call_create)(community=other_community,
+                                              data=CallInput(call_type="Theft", location="B street"))
     client = await ws(f"?token={jwt_for(dispatcher)}")
     await client.send("request-911-calls", {"communityId": str(community.pk)})
     frame = await client.until("current911Calls")
@@ -255,7 +259,7 @@ async def test_unit_detached_from_call(ws, community, dispatcher, unit):
     from calls.services import call_assign_unit, call_create
 
     def make_call():
-        call = call_create(community=community, call_type="Robbery", location="x")
+        call = call_create(community=community, data=CallInput(call_type="Robbery", location="x"))
         return call_assign_unit(call=call, unit=unit)
 
     call = await database_sync_to_async(make_call)()
