@@ -8,6 +8,7 @@ about the change from the service's events, never from this response.
 from __future__ import annotations
 
 import json
+import uuid
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,6 +45,7 @@ from .forms import (
 )
 from .suggestions import nearest_units
 
+UNIT_PLACEHOLDER = uuid.UUID(int=0)  # the shared unit-status picker's address, filled in by board.js
 INVALID = 422  # htmx swaps it (see htmx-config in web/base.html); the form shows its errors
 
 
@@ -82,14 +84,15 @@ def board(request):
     context = {
         "live": True,
         "now": now,
-        "queue": selectors.decorate(selectors.queue_calls(community), community, now),
-        "closed": selectors.decorate(selectors.closed_calls(community), community, now),
-        "groups": selectors.with_current_codes(selectors.unit_groups(community), codes),
+        "queue": selectors.call_rows(selectors.queue_calls(community), community, now),
+        "closed": selectors.call_rows(selectors.closed_calls(community), community, now),
+        "groups": selectors.unit_groups(community, codes),
         "bolos": selectors.bolos(community, request.user),
         "panics": selectors.panics(community),
         "call_types": selectors.call_types(community),
         "status_codes": codes,
         "unit_states": UnitState.choices,
+        "unit_placeholder": UNIT_PLACEHOLDER,
         "sound_volume": sound_volume,
         "sounds_off": sounds_off,
         "sound_urls": sound_urls,
@@ -120,8 +123,6 @@ def _sound_settings(community) -> tuple[int, str, str]:
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -134,7 +135,7 @@ def _incident_context(request, call: Call, **forms) -> dict:
     assigned_ids = {a.unit_id for a in call.assignments.all()}
     return {
         "call": call,
-        "call_flags": selectors.decorate([call], community)[0],
+        "call_flags": selectors.call_row(call, community, timezone.now()),
         "assignable": [u for u in selectors.assignable_units(community) if u.pk not in assigned_ids],
         "note_form": forms.get("note_form") or NoteForm(),
         "assign_form": forms.get("assign_form") or AssignForm(),
@@ -178,7 +179,7 @@ def incident(request, call_id):
 @page(Role.OFFICER)
 def queue(request):
     now = timezone.now()
-    calls_ = selectors.decorate(selectors.queue_calls(request.community), request.community, now)
+    calls_ = selectors.call_rows(selectors.queue_calls(request.community), request.community, now)
     return render(request, "board/parts/queue.html", {"queue": calls_, "now": now})
 
 
@@ -191,13 +192,13 @@ def queue_row(request, call_id):
             raise Http404("No such call.")
         return HttpResponse(status=204)  # closed, cancelled or deleted: the page removes its row
     now = timezone.now()
-    selectors.decorate([call], request.community, now)
-    return render(request, "board/parts/queue_row.html", {"call": call, "now": now})
+    return render(request, "board/parts/queue_row.html", {
+        "row": selectors.call_rows([call], request.community, now)[0], "now": now})
 
 
 def _closed(request, status: int = 200):
     now = timezone.now()
-    rows = selectors.decorate(selectors.closed_calls(request.community), request.community, now)
+    rows = selectors.call_rows(selectors.closed_calls(request.community), request.community, now)
     return render(request, "board/parts/closed.html", {"closed": rows, "now": now,
                                                        "is_admin": has_role(request, Role.ADMIN)}, status=status)
 
@@ -205,8 +206,7 @@ def _closed(request, status: int = 200):
 def _units(request, status: int = 200):
     codes = selectors.status_codes(request.community)
     return render(request, "board/parts/units.html", {
-        "groups": selectors.with_current_codes(selectors.unit_groups(request.community), codes), "status_codes": codes,
-        "unit_states": UnitState.choices, "can_dispatch": _can_dispatch(request), "now": timezone.now()},
+        "groups": selectors.unit_groups(request.community, codes), "can_dispatch": _can_dispatch(request), "now": timezone.now()},
         status=status)
 
 

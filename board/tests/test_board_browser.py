@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from calls import services as calls
 from calls.inputs import CallInput
 from calls.models import Call, CallAssignment, PanicAlert
+from dispatch.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,6 +76,27 @@ def test_live_board_calls_notes_assignment_units_panic_aop(page, new_page, sign_
                                                     "status": "on_scene"})
     assert response.status_code == 200, response.text
     expect(units.locator(f'[data-unit-id="{adam.pk}"]')).to_contain_text("On Scene")
+
+    # A dispatcher sets a unit's status from the units column, by keyboard: one shared picker serves
+    # every row and opens for the row's unit with its current status selected.
+    boy = units.get_by_role("button", name="Status for 2-Boy-15")
+    boy.focus()
+    board.keyboard.press("Enter")
+    picker = board.get_by_role("dialog", name="Status for 2-Boy-15")
+    expect(picker).to_be_visible()
+    expect(picker.get_by_label("Status")).to_have_value("10-8")
+    expect(picker.get_by_label("Status")).to_be_focused()
+    picker.get_by_label("Status").select_option("10-6")
+    board.keyboard.press("Tab")
+    expect(picker.get_by_role("button", name="Set status")).to_be_focused()
+    board.keyboard.press("Enter")
+    expect(picker).to_be_hidden()
+    expect(units.locator('[data-callsign="2-Boy-15"]')).to_contain_text("10-6 · Busy")
+    assert Unit.objects.for_community(community).get(name="2-Boy-15").state == "busy"
+    # The same picker, opened for another unit, shows that unit's status, not the last one set.
+    units.get_by_role("button", name="Status for 1-Adam-12").click()
+    expect(board.get_by_role("dialog", name="Status for 1-Adam-12").get_by_label("Status")).not_to_have_value("10-6")
+    board.keyboard.press("Escape")
 
     # An area-of-play change and an announcement appear live.
     response = api.post("/api/dispatch/aop", json={"aop": "Blaine County"})

@@ -49,6 +49,9 @@ def test_board_roles(client, community, dispatcher, supervisor, admin, officer, 
         assert client_for(officer).get(path).status_code == 200
 
 
+BOARD_QUERIES = 18
+
+
 def test_board_query_count_does_not_grow_with_calls_or_units(community, dispatcher, make_unit):
     client = client_for(dispatcher)
 
@@ -68,6 +71,19 @@ def test_board_query_count_does_not_grow_with_calls_or_units(community, dispatch
     small = count()
     add(12, 3)
     assert count() == small
+    # Pinned, not only flat: a new query on the board is a decision (raise this with the reason).
+    assert small == BOARD_QUERIES
+
+
+def test_units_column_shares_one_status_picker(community, dispatcher, officer, make_unit):
+    for i in range(4):
+        make_unit(community, f"1-A-{i}")
+    html = client_for(dispatcher).get("/dispatch").content.decode()
+    assert html.count('id="unit-status-select"') == 1 and html.count("<option value=\"10-8\"") == 1
+    assert all(f'aria-label="Status for 1-A-{i}"' in html for i in range(4))
+    assert 'data-callsign="1-A-0" data-code="10-8"' in html  # what the picker selects when it opens
+    html = client_for(officer).get("/dispatch").content.decode()
+    assert "unit-status-dialog" not in html and "Status for 1-A-0" not in html
 
 
 def test_another_communitys_call_is_404_everywhere(community, dispatcher, their_call, make_unit, other_community):

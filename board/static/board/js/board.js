@@ -310,6 +310,26 @@ function openNewCall() {
   if (first) first.focus();
 }
 
+// One status picker serves every unit row: it is pointed at the row's unit when opened.
+function openUnitStatus(row) {
+  const dialog = $("#unit-status-dialog");
+  if (!dialog || !row) return;
+  const form = $("#unit-status-form", dialog);
+  form.action = form.dataset.actionTemplate.replace(form.dataset.placeholder, row.dataset.unitId);
+  $("#unit-status-title", dialog).textContent = `Status for ${row.dataset.callsign}`;
+  const select = $("#unit-status-select", dialog);
+  if (row.dataset.code) select.value = row.dataset.code;
+  dialog.showModal();
+  select.focus();
+}
+
+function submitUnitStatus(event) {
+  event.preventDefault();
+  const form = event.target;
+  window.htmx.ajax("POST", form.action, { source: form, target: "#units-region", swap: "innerHTML" })
+    .then(() => { const dialog = form.closest("dialog"); if (dialog.open) dialog.close(); });
+}
+
 // Tab completion in the command line: command names, then call numbers and callsigns.
 const COMMANDS = ["new", "assign", "status", "note", "close", "ack", "view"];
 function completions(position) {
@@ -395,10 +415,18 @@ function bindUi() {
     const close = event.target.closest("[data-close-dialog]");
     if (close) close.closest("dialog").close();
     if (event.target.closest("#new-call-button")) openNewCall();
+    const statusButton = event.target.closest("[data-unit-status]");
+    if (statusButton) openUnitStatus(statusButton.closest(".unit-row"));
   });
-  document.addEventListener("change", (event) => {
-    const select = event.target.closest("#units-region select[data-autosubmit]");
-    if (select && select.form) select.form.requestSubmit();
+  const unitStatusForm = $("#unit-status-form");
+  if (unitStatusForm) unitStatusForm.addEventListener("submit", submitUnitStatus);
+  // A refused status (422, plain text) is a message for the dispatcher, not a units column.
+  body.addEventListener("htmx:beforeSwap", (event) => {
+    const config = event.detail.requestConfig;
+    if (event.detail.xhr.status === 422 && config && config.elt && config.elt.id === "unit-status-form") {
+      event.detail.shouldSwap = false;
+      toast(event.detail.xhr.responseText || "The server refused that.");
+    }
   });
   body.addEventListener("htmx:afterSwap", (event) => afterSwap(event.detail.target));
   body.addEventListener("htmx:afterRequest", (event) => {
