@@ -103,13 +103,14 @@ def bodies(batch: int, units: int) -> list[bytes]:
     return out
 
 
-async def _drive(url: str, token: str, seconds: float, concurrency: int, batch: int, units: int) -> tuple[int, int]:
+async def _drive(url: str, token: str, seconds: float, concurrency: int, batch: int, units: int) -> tuple[int, int, float]:
     import aiohttp
 
     payloads = bodies(batch, units)
     headers = {"Authorization": f"Bearer {token}", "content-type": "application/json"}
     done = [0, 0]
     deadline = time.perf_counter() + seconds
+    cpu = time.process_time()
     async with aiohttp.ClientSession(url, headers=headers, connector=aiohttp.TCPConnector(limit=concurrency)) as client:
         async def worker(w: int) -> None:
             n = w
@@ -120,10 +121,32 @@ async def _drive(url: str, token: str, seconds: float, concurrency: int, batch: 
                     done[0 if response.status == 200 else 1] += 1
 
         await asyncio.gather(*(worker(w) for w in range(concurrency)))
-    return done[0], done[1]
+    return done[0], done[1], time.process_time() - cpu
 
 
-def _client_process(args: tuple) -> tuple[int, int]:
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants (uvicorn's master and its workers)."""
+    out = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in task.read_text().split():
+            out += _tree(int(child))
+    return out
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server's processes (Linux): what the requests cost the server,
+    a figure a machine shared with other jobs does not distort the way it distorts a rate."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def _client_process(args: tuple) -> tuple[int, int, float]:
     try:
         import uvloop
 
@@ -142,6 +165,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100, help="positions per request")
     parser.add_argument("--units", type=int, default=300, help="distinct characters (a busy server's units)")
     parser.add_argument("--lookups", type=int, default=200_000, help="postal lookups to time")
+    parser.add_argument("--profile", help="file: record the server during the timed run with py-spy (raw collapsed "
+                                          "stacks, every worker; bench/profile_top.py summarises it)")
     args = parser.parse_args()
 
     import django
@@ -178,14 +203,30 @@ def main() -> None:
             with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
                 warm = (url, token, 1.0, 2, args.batch, args.units)
                 pool.map(_client_process, [warm] * args.clients)  # token and postal caches in every worker
-                started = time.perf_counter()
+                profiler = None
+                if args.profile:
+                    profiler = subprocess.Popen(
+                        [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(server.pid), "--subprocesses",
+                         "--rate", "250", "--format", "raw", "--output", args.profile, "--nonblocking", "--gil"],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    time.sleep(1)
+                cpu_before, started = server_cpu_seconds(server.pid), time.perf_counter()
                 results = pool.map(_client_process, [(url, token, args.seconds, args.concurrency, args.batch,
                                                       args.units)] * args.clients)
                 elapsed = time.perf_counter() - started
+                cpu = server_cpu_seconds(server.pid) - cpu_before
+                if profiler is not None:
+                    profiler.send_signal(2)  # py-spy writes its file on SIGINT
+                    profiler.wait(30)
             ok, failed = sum(r[0] for r in results), sum(r[1] for r in results)
             print(f"POST /fivem/livemap/positions, batches of {args.batch}, postal fill on: "
                   f"{ok * args.batch / elapsed:,.0f} positions/s ({ok:,} requests ok, {failed:,} failed in "
                   f"{elapsed:.1f} s)")
+            print(f"server CPU per request (user + system, every worker, HTTP included): "
+                  f"{cpu / max(ok + failed, 1) * 1e6:,.0f} us = {ok * args.batch / max(cpu, 1e-9):,.0f} positions "
+                  f"per server CPU-second; the clients' CPU per request: "
+                  f"{sum(r[2] for r in results) / max(ok + failed, 1) * 1e6:,.0f} us "
+                  f"| load {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
             if os.environ.get("REDIS_URL"):  # the workers' stored positions are readable here: check the fill
                 from dispatch import selectors as dispatch_selectors
 
