@@ -8,7 +8,10 @@ priority group for panic), nothing else. `cad.realtime` delivers the group's mes
 Socket.IO and SSE clients (see docs/realtime.md).
 
 Aliases (003's `new-911-call` / `new-call` / `newCall`) travel as one message carrying every name:
-the transports fan them out locally, so three names cost one trip through the channel layer.
+the transports fan them out locally, so three names cost one trip through the channel layer. In the
+same way an event may carry `parts`, single events folded into it (the live map's `unitLocations` carries
+the 003 `unitLocationUpdate` of each unit it moves): one message, one `seq`, and each socket that takes
+single events gets every part as a frame of its own.
 
 Sequence numbers and the bounded recent-events buffer (SSE `Last-Event-ID` replay) live in Redis when
 REDIS_URL is set (one atomic script: INCR + RPUSH + LTRIM, shared by every process), else in the
@@ -73,11 +76,11 @@ class Lane(StrEnum):
 
 
 class MapRole(StrEnum):
-    """What the hub's live-map coalescing does with an event (see cad.realtime.hub)."""
+    """An event's part in the live map's stream (see cad.realtime.hub)."""
 
-    POSITION = "position"  # a unit's new position: folded into the next coalesced message
+    POSITION = "position"  # a unit's new position: a part of the coalesced message (map sockets skip it)
     REMOVAL = "removal"  # a unit left the map
-    COALESCED = "coalesced"  # the coalesced message itself (one a second per community)
+    COALESCED = "coalesced"  # the coalesced message itself (one a second per community and process)
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,9 @@ def check_payload(schema: Any, value: Any, where: str = "payload") -> list[str]:
     return [] if ok else [f"{where}: expected {getattr(schema, '__name__', schema)}, got {value!r}"]
 
 
-def _checked(names: tuple[str, ...], data: Any, sse: tuple) -> None:
+def _checked(names: tuple[str, ...], data: Any, sse: tuple, parts: tuple = ()) -> None:
+    for part_name, part_data in parts:
+        _checked((part_name,), part_data, ())
     event_type = catalogue.get(names[0])
     if event_type is None:
         raise PayloadMismatch(f"{names[0]!r} is declared in no app's events.py")
@@ -280,9 +285,10 @@ class Event:
     seq: int
     ts: str
     sse: tuple[tuple[str, Any], ...] = field(default=())
+    parts: tuple[tuple[str, Any], ...] = field(default=())  # (name, payload): single events folded into this one
 
     def as_message(self) -> dict:
-        return {
+        message = {
             "type": "cad.event",
             "community": self.community_id,
             "names": list(self.names),
@@ -291,6 +297,14 @@ class Event:
             "ts": self.ts,
             "sse": [list(pair) for pair in self.sse],
         }
+        if self.parts:
+            message["parts"] = [list(pair) for pair in self.parts]
+        return message
+
+    def replay_message(self) -> dict:
+        """What the recent-events buffer keeps: the message without its parts (the buffer serves SSE
+        replay, which sends only the `sse` twins; a part repeats what `data` already holds)."""
+        return {k: v for k, v in self.as_message().items() if k != "parts"}
 
     @property
     def group(self) -> str:
@@ -334,7 +348,7 @@ class _RedisStore:
 
     @staticmethod
     def _args(event: Event) -> list:
-        rest = json.dumps({k: v for k, v in event.as_message().items() if k != "seq"}, separators=(",", ":"))
+        rest = json.dumps({k: v for k, v in event.replay_message().items() if k != "seq"}, separators=(",", ":"))
         return ['{"seq":', "," + rest[1:], RECENT_EVENTS, RECENT_TTL]
 
     def record(self, event: Event) -> int:
@@ -381,7 +395,7 @@ class _CacheStore:
         with self._lock:
             entry = self._community(event.community_id)
             entry[0] += 1
-            entry[1].append(event.as_message() | {"seq": entry[0]})
+            entry[1].append(event.replay_message() | {"seq": entry[0]})
             return entry[0]
 
     async def arecord(self, event: Event) -> int:
@@ -417,19 +431,22 @@ def publish(
     *,
     aliases: Sequence[str] = (),
     sse: Sequence[tuple[str, Any]] = (),
+    parts: Sequence[tuple[str, Any]] = (),
 ) -> None:
     """Publish `name` (and its `aliases`) with `payload` to the community, after the commit.
 
     `sse` carries the 004 snake_case twins for `/fivem/events` as (event name, payload) pairs; the
-    SSE transport sends those, the socket transports send `name` and `aliases`.
+    SSE transport sends those, the socket transports send `name` and `aliases`. `parts` are declared
+    single events folded into this one, as (name, payload) pairs (see the module's doc).
     """
     community_id = str(community_id)
     names = (name, *aliases)
     data = _jsonable(payload)
     sse_pairs = tuple((n, _jsonable(p)) for n, p in sse)
+    part_pairs = tuple((n, _jsonable(p)) for n, p in parts)
     if STRICT:
-        _checked(names, data, sse_pairs)
-    transaction.on_commit(lambda: _send(community_id, names, data, sse_pairs), robust=True)
+        _checked(names, data, sse_pairs, part_pairs)
+    transaction.on_commit(lambda: _send(community_id, names, data, sse_pairs, part_pairs), robust=True)
 
 
 @dataclass(frozen=True)
@@ -459,9 +476,9 @@ def publish_revalidate(community_id: Any) -> None:
     transaction.on_commit(lambda: _sender.submit(control), robust=True)
 
 
-def _unnumbered(community_id: str, names: tuple[str, ...], data: Any, sse: tuple) -> Event:
+def _unnumbered(community_id: str, names: tuple[str, ...], data: Any, sse: tuple, parts: tuple = ()) -> Event:
     return Event(community_id=community_id, names=tuple(names), data=data, seq=0, ts=_now(),
-                 sse=tuple((n, p) for n, p in sse))
+                 sse=tuple((n, p) for n, p in sse), parts=tuple((n, p) for n, p in parts))
 
 
 _recorders: list[Callable[[Event], None]] = []
@@ -481,10 +498,10 @@ def recorder(on_event: Callable[[Event], None]) -> Iterator[None]:
         _recorders.remove(on_event)
 
 
-def _send(community_id: str, names: tuple[str, ...], data: Any, sse: tuple) -> Event | None:
+def _send(community_id: str, names: tuple[str, ...], data: Any, sse: tuple, parts: tuple = ()) -> Event | None:
     """Number the event and send it to its group (sync; after the commit). Returns the event, or None
     when it was handed to the web process (embedded mode, from a Celery worker)."""
-    event = _unnumbered(community_id, names, data, sse)
+    event = _unnumbered(community_id, names, data, sse, parts)
     for record in list(_recorders):
         record(event)
     if _forwarding():
@@ -504,10 +521,14 @@ _SEND = _send
 
 
 async def apublish(community_id: Any, name: str, payload: Any, *, aliases: Sequence[str] = (),
-                   sse: Sequence[tuple[str, Any]] = ()) -> None:
+                   sse: Sequence[tuple[str, Any]] = (), parts: Sequence[tuple[str, Any]] = (),
+                   json_native: bool = False) -> None:
     """Async twin for async code that writes no database rows (nothing to wait a commit for).
-    Native: no thread hop on the position-ingest path."""
-    args = (str(community_id), (name, *aliases), _jsonable(payload), tuple((n, _jsonable(p)) for n, p in sse))
+    Native: no thread hop on the position-ingest path. `json_native=True` says the payloads hold only
+    JSON types already (str, int, float, bool, None, list, dict), so they skip the encoder's round trip."""
+    jsonable = (lambda value: value) if json_native else _jsonable
+    args = (str(community_id), (name, *aliases), jsonable(payload), tuple((n, jsonable(p)) for n, p in sse),
+            tuple((n, jsonable(p)) for n, p in parts))
     if STRICT:
         _checked(*args[1:])
     if _send is not _SEND or _recorders or _forwarding():  # a recorder (tests) sees every event
@@ -631,7 +652,7 @@ def _server_loop() -> asyncio.AbstractEventLoop | None:
 
 def _numbered(event: Event, seq: int) -> Event:
     return Event(community_id=event.community_id, names=event.names, data=event.data, seq=seq, ts=event.ts,
-                 sse=event.sse)
+                 sse=event.sse, parts=event.parts)
 
 
 def _forwarding() -> bool:

@@ -13,12 +13,14 @@ UNIT_RADIO_CHANNEL = EventType("unitRadioChannelUpdated", payloads.radio_channel
 UNIT_AUTO_OFFLINE = EventType("unit-auto-offline", payloads.auto_offline, map_role=MapRole.REMOVAL,
                               doc="An idle unit was taken off duty; it leaves the live map.")
 UNIT_LOCATION = EventType("unitLocationUpdate", payloads.position, map_role=MapRole.POSITION,
-                          doc="A position from REST or /fivem (at most one per unit per second).")
+                          doc="A position from REST or /fivem (at most one per unit per second), sent as a part "
+                              "of `unitLocations`.")
 UNIT_LOCATION_SOCKET = EventType("unit-location-updated", payloads.position, map_role=MapRole.POSITION,
                                  doc="A position reported over a socket (003).")
 UNIT_LOCATION_REMOVED = EventType("unitLocationRemoved", payloads.location_removed, map_role=MapRole.REMOVAL)
 UNIT_LOCATIONS = EventType("unitLocations", payloads.unit_locations, map_role=MapRole.COALESCED,
-                           doc="The live map's coalesced stream, built by the realtime hub once a second.")
+                           doc="The live map's stream: a community's positions of one second in one event "
+                               "(dispatch.services.position_events), their single events as its parts.")
 AREA_OF_PLAY = EventType("areaOfPlayUpdated", payloads.area_of_play, aliases=("aop-updated",),
                          audience=Role.CIVILIAN)
 SIGNAL_100 = EventType("signal100", payloads.signal100, aliases=("signal-100",), audience=Role.CIVILIAN,

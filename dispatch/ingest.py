@@ -11,9 +11,9 @@ Routes (POST only, JSON):
 
 Each request: the token from the cache (`atoken_authenticate`, memoised in-process for a few seconds),
 validation, the nearest postal for positions without one (the community's in-process index,
-`postals.selectors.apostal_index`), one pipelined Redis write, position events handed to the coalescing
-publisher. No ORM, no
-middleware, no thread hop on the hot path. Errors are `{"error": ...}` with 400/401/403/405/413.
+`postals.selectors.apostal_index`), one Redis round trip (`positions.awrite`), the positions handed to the
+live map's coalescing window (`services.position_events`: one event per community and second, never one
+per position). No ORM, no middleware, no thread hop on the hot path. Errors are `{"error": ...}` with 400/401/403/405/413.
 """
 
 from __future__ import annotations
@@ -268,7 +268,8 @@ async def ingest_app(scope, receive, send) -> None:
             services.fill_postals(entries, await apostal_index(community_id))
             await positions.awrite(entries)
             await services.position_events.add(
-                services.POSITION_EVENTS["fivem" if path in (FIVEM, FIVEM_BATCH) else "rest"], entries)
+                services.POSITION_EVENTS["fivem" if path in (FIVEM, FIVEM_BATCH) else "rest"], entries,
+                community_id=community_id)
             services._ensure_embedded_pruner()
         removed = await sync_to_async(services.positions_remove)(community_id=community_id, unit_ids=offline) \
             if offline else 0

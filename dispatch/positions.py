@@ -96,6 +96,13 @@ if redis.call('HLEN', KEYS[1]) == 0 then
 end
 return out
 """
+_MISSING_LUA = """
+local out = {}
+for _, id in ipairs(ARGV) do
+  if redis.call('HEXISTS', KEYS[1], id) == 0 then out[#out + 1] = id end
+end
+return out
+"""
 _REMOVE_LUA = """
 local out = {}
 for _, id in ipairs(ARGV) do
@@ -158,6 +165,18 @@ async def awrite(entries: list[dict]) -> None:
     pipe = _aredis().pipeline(transaction=False)
     _queue_write(pipe, entries)
     await pipe.execute()
+
+
+async def amissing(community_id: str, unit_ids: list[str]) -> set[str]:
+    """The ids among `unit_ids` that have no stored position (taken off the map since they reported)."""
+    if not unit_ids:
+        return set()
+    if not _use_redis():
+        with _lock:
+            pos = _memory.get().get(community_id, ({}, {}))[0]
+            return {i for i in unit_ids if i not in pos}
+    raw = await _aredis().eval(_MISSING_LUA, 1, _keys(community_id)[0], *unit_ids)
+    return {v.decode() if isinstance(v, bytes) else v for v in raw}
 
 
 def write(entries: list[dict]) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -272,6 +273,7 @@ def duty_webhook_send(*, unit: Unit, on: bool) -> int | None:
 
 # --- Positions ------------------------------------------------------------------------------------
 POSITION_EVENTS = {"rest": "unitLocationUpdate", "fivem": "unitLocationUpdate", "socket": "unit-location-updated"}
+POSITIONS_EVENT = "unitLocations"  # the live map's stream: a window's positions of a community in one event
 
 
 def _publish_removed(entry: dict) -> None:
@@ -279,20 +281,30 @@ def _publish_removed(entry: dict) -> None:
 
 
 class _PositionEvents:
-    """Position events leave at most once per `DISPATCH_POSITION_EVENT_WINDOW` seconds (1.0 by default;
-    0 publishes inline) per process, each burst carrying the latest position of every unit that moved
-    (`apublish`: no rows were written). A quiet map publishes an update at once; a unit reports every
-    ~2 s, so every real update still reaches the map, while a flood costs one event per unit per window
-    instead of one per request."""
+    """The live map's one coalescing window, per process: the positions of a community that arrive within
+    `DISPATCH_POSITION_EVENT_WINDOW` seconds (1.0 by default; 0 publishes inline) leave as ONE event,
+    `unitLocations` `{communityId, units: {unitId: latest position}, removed: []}`, whose parts are the
+    003 single events of those units (`unitLocationUpdate`, or `unit-location-updated` for positions sent
+    over a socket). One layer message and one `seq` per community and window, whatever the number of
+    units: a map socket takes the batch, a 003 socket each single event (`cad.events`, "parts").
+
+    Leading edge: the first position after a quiet window leaves at once (a game server that sends all
+    its units in one request every 2 s is drawn without waiting); then at most one burst per window.
+    A unit taken off the map while its position waited here (off duty, DELETE) is left out of the burst,
+    so the burst cannot draw it again."""
 
     def __init__(self):
-        self._pending: dict[tuple[str, str], dict[str, dict]] = {}
+        self._pending: dict[str, dict[str, tuple[str, dict]]] = {}  # community → unit → (event name, entry)
         self._task: asyncio.Task | None = None
         self._last = float("-inf")  # loop time of the last burst
 
-    async def add(self, name: str, entries: Iterable[dict]) -> None:
-        for e in entries:
-            self._pending.setdefault((e["communityId"], name), {})[e["unitId"]] = e
+    async def add(self, name: str, entries: Iterable[dict], *, community_id: str | None = None) -> None:
+        """Queue positions for the next burst; `community_id` says every entry is of that community."""
+        if community_id is not None:
+            self._pending.setdefault(community_id, {}).update({e["unitId"]: (name, e) for e in entries})
+        else:
+            for e in entries:
+                self._pending.setdefault(e["communityId"], {})[e["unitId"]] = (name, e)
         window = getattr(settings, "DISPATCH_POSITION_EVENT_WINDOW", 1.0)
         if window <= 0:
             await self.flush()
@@ -303,17 +315,29 @@ class _PositionEvents:
 
     async def _later(self, delay: float) -> None:
         await asyncio.sleep(delay)
-        try:
-            await self.flush()
-        except Exception:  # an event broker outage must not kill the ingest loop
-            logger.exception("could not publish position events")
+        await self.flush()
 
     async def flush(self) -> None:
         self._last = asyncio.get_running_loop().time()
         pending, self._pending = self._pending, {}
-        for (community_id, name), by_unit in pending.items():
-            for entry in by_unit.values():
-                await apublish(community_id, name, positions.public(entry))
+        for community_id, by_unit in pending.items():
+            try:
+                await _publish_positions(community_id, by_unit)
+            except Exception:  # an event broker outage must not kill the ingest loop or other communities
+                logger.exception("could not publish the positions of community %s", community_id)
+
+
+async def _publish_positions(community_id: str, by_unit: dict[str, tuple[str, dict]]) -> None:
+    gone = await positions.amissing(community_id, list(by_unit))
+    units: dict[str, Any] = {}
+    parts: list[tuple[str, Any]] = []
+    for unit_id, (name, entry) in by_unit.items():
+        if unit_id not in gone:
+            units[unit_id] = payload = positions.public(entry)
+            parts.append((name, payload))
+    if units:
+        await apublish(community_id, POSITIONS_EVENT, payloads.unit_locations(
+            community_id=community_id, units=units, removed=[]), parts=parts, json_native=True)
 
 
 position_events = _PositionEvents()
@@ -372,7 +396,7 @@ async def aposition_update(*, community_id, unit_id: str, x: float, y: float, z:
                    job=job, status=status, postal=postal, character_id=character_id, now=now)
     fill_postals([entry], await apostal_index(entry["communityId"]))
     await positions.awrite([entry])
-    await position_events.add(POSITION_EVENTS[origin], [entry])
+    await position_events.add(POSITION_EVENTS[origin], [entry], community_id=entry["communityId"])
     _ensure_embedded_pruner()
     return positions.public(entry)
 

@@ -70,7 +70,8 @@ def on_task_prerun(sender=None, task=None, **kwargs) -> None:
 def forward(event: events.Event) -> bool:
     """Hand one event to the web process; False (logged) when it is not running."""
     body = json.dumps({"community_id": event.community_id, "names": list(event.names), "data": event.data,
-                       "ts": event.ts, "sse": [list(p) for p in event.sse]}, separators=(",", ":")).encode()
+                       "ts": event.ts, "sse": [list(p) for p in event.sse], "parts": [list(p) for p in event.parts]},
+                      separators=(",", ":")).encode()
     line = sign(body).encode() + b"\t" + body + b"\n"
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
@@ -144,7 +145,8 @@ async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         message = json.loads(body)
         event = events.Event(community_id=str(message["community_id"]), names=tuple(message["names"]),
                              data=message["data"], seq=0, ts=message["ts"],
-                             sse=tuple(tuple(p) for p in message.get("sse") or ()))
+                             sse=tuple(tuple(p) for p in message.get("sse") or ()),
+                             parts=tuple(tuple(p) for p in message.get("parts") or ()))
         await events.asend(event)
         writer.write(b"ok\n")
     except (ValueError, KeyError, TypeError):

@@ -12,10 +12,12 @@ Panic travels on a second channel read by its own task (and, on Redis, through a
 instance, i.e. its own Redis list with its own capacity), and jumps the queue of every outbox, so a
 flood of positions can neither crowd it out of the channel layer nor delay it behind a slow socket.
 
-Positions (the events an app declared with `MapRole.POSITION`: dispatch's `unitLocationUpdate`,
-`unit-location-updated`) are also coalesced per community into the `MapRole.COALESCED` event
-(`unitLocations`) at most once per `COALESCE_SECONDS`, carrying every changed position since the last
-one (and the units removed, `MapRole.REMOVAL`), for the web UI's live map.
+The live map's stream (`MapRole.COALESCED`, dispatch's `unitLocations`) arrives already coalesced: the
+publisher folds a second's positions of a community into one event whose `parts` are the single
+position events (`MapRole.POSITION`: `unitLocationUpdate`, `unit-location-updated`), so the hub adds no
+window of its own. A position or removal (`MapRole.REMOVAL`) published on its own (a sync service, a
+script) is folded into a `unitLocations` of one unit at once, so a map socket can rely on that stream
+alone.
 
 Audiences: each subscriber joins a community with its role there, and `dispatch` hands an event only
 to subscribers whose role reaches `cad.events.audience(names)` (the one table of who receives what).
@@ -30,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -46,7 +47,6 @@ from cad.events import REVALIDATE_MESSAGE, MapRole, audience, catalogue, communi
 
 logger = logging.getLogger(__name__)
 
-COALESCE_SECONDS = 1.0
 GROUP_REFRESH_SECONDS = 60.0  # re-add group membership: layers expire it after a day, a Redis restart loses it
 OUTBOX_LIMIT = 2000  # frames a socket may fall behind before it is disconnected (it resyncs on reconnect)
 REVALIDATE_SECONDS = 60.0  # default bound on how long a revoked principal or membership keeps receiving
@@ -78,19 +78,20 @@ class OutEvent:
     seq: int
     ts: str
     sse: tuple[tuple[str, Any], ...] = ()
+    parts: tuple[tuple[str, Any], ...] = ()  # single events folded into this one (cad.events)
     urgent: bool = False
     min_rank: int = 0  # the rank of `cad.events.audience(names)`
     _encoded: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self.min_rank = audience(self.names).rank
+        self.min_rank = audience((*self.names, *(name for name, _data in self.parts))).rank
 
     @classmethod
     def from_message(cls, message: dict, *, urgent: bool = False) -> OutEvent:
         return cls(
             community_id=message["community"], names=tuple(message["names"]), data=message["data"],
             seq=message["seq"], ts=message["ts"], sse=tuple((n, p) for n, p in message.get("sse") or ()),
-            urgent=urgent,
+            parts=tuple((n, p) for n, p in message.get("parts") or ()), urgent=urgent,
         )
 
     def encoded(self, key: str, encode: Callable[[OutEvent], Any]) -> Any:
@@ -159,15 +160,6 @@ class Subscriber(Protocol):
         False its credentials are gone and it must close."""
 
 
-@dataclass
-class _MapBuffer:
-    units: dict[str, Any] = field(default_factory=dict)
-    removed: set[str] = field(default_factory=set)
-    seq: int = 0
-    last_flush: float = float("-inf")
-    timer: asyncio.TimerHandle | None = None
-
-
 def _unit_id(data: Any) -> str | None:
     if isinstance(data, dict):
         value = data.get("unitId") or data.get("unit_id")
@@ -193,7 +185,6 @@ class Hub:
         self._urgent_channel: str | None = None
         self._tasks: list[asyncio.Task] = []
         self._revalidations: set[asyncio.Task] = set()
-        self._maps: dict[str, _MapBuffer] = {}
         self._closed = False
 
     # -- membership ---------------------------------------------------------------------------------
@@ -232,9 +223,6 @@ class Hub:
                 self._subscribed.discard(community_id)
                 await self.layer.group_discard(community_group(community_id), self._channel)
                 await self.urgent_layer.group_discard(priority_group(community_id), self._urgent_channel)
-                buffer = self._maps.pop(community_id, None)
-                if buffer and buffer.timer:
-                    buffer.timer.cancel()
 
     # -- reading the layer --------------------------------------------------------------------------
     async def _start(self) -> None:
@@ -340,45 +328,24 @@ class Hub:
         for subscriber, rank in tuple(members.items()):
             if rank >= min_rank:
                 subscriber.deliver(event)
-        if not map_names(MapRole.POSITION).isdisjoint(event.names) or not map_names(
-                MapRole.REMOVAL).isdisjoint(event.names):
-            self._coalesce(event)
+        if not map_names(MapRole.POSITION).isdisjoint(event.names):
+            self._fold(event, removal=False)
+        elif not map_names(MapRole.REMOVAL).isdisjoint(event.names):
+            self._fold(event, removal=True)
 
-    # -- live-map coalescing ------------------------------------------------------------------------
-    def _coalesce(self, event: OutEvent) -> None:
+    # -- the live map's stream ----------------------------------------------------------------------
+    def _fold(self, event: OutEvent, *, removal: bool) -> None:
+        """A position or removal published on its own: the map stream's message of one unit, now."""
         unit_id = _unit_id(event.data)
-        if unit_id is None:
-            return
-        buffer = self._maps.setdefault(event.community_id, _MapBuffer())
-        if map_names(MapRole.POSITION).isdisjoint(event.names):
-            buffer.units.pop(unit_id, None)
-            buffer.removed.add(unit_id)
-        else:
-            buffer.units[unit_id] = event.data
-            buffer.removed.discard(unit_id)
-        buffer.seq = max(buffer.seq, event.seq)
-        if buffer.timer is None:
-            delay = max(0.0, buffer.last_flush + COALESCE_SECONDS - time.monotonic())
-            buffer.timer = self.loop.call_later(delay, self._flush, event.community_id)
-
-    def _flush(self, community_id: str) -> None:
-        buffer = self._maps.get(community_id)
-        if buffer is None:
-            return
-        buffer.timer = None
-        buffer.last_flush = time.monotonic()
-        if not buffer.units and not buffer.removed:
-            return
         kind = catalogue.with_role(MapRole.COALESCED)
-        units, removed = buffer.units, sorted(buffer.removed)
-        buffer.units, buffer.removed = {}, set()
-        if kind is None:  # no app declared a coalesced map stream
+        if unit_id is None or kind is None:  # no app declared a coalesced map stream
             return
-        data = kind.build(community_id=community_id, units=units, removed=removed)
-        event = OutEvent(community_id=community_id, names=kind.names, data=data, seq=buffer.seq, ts=now_iso())
-        for subscriber, rank in tuple(self._members.get(community_id, {}).items()):
-            if rank >= event.min_rank:
-                subscriber.deliver(event)
+        data = kind.build(community_id=event.community_id, units={} if removal else {unit_id: event.data},
+                          removed=[unit_id] if removal else [])
+        folded = OutEvent(community_id=event.community_id, names=kind.names, data=data, seq=event.seq, ts=event.ts)
+        for subscriber, rank in tuple(self._members.get(event.community_id, {}).items()):
+            if rank >= folded.min_rank:
+                subscriber.deliver(folded)
 
     async def close(self) -> None:
         """Stop reading and leave every group (tests; a process that ends needs none of it)."""
@@ -395,9 +362,6 @@ class Hub:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
-        for buffer in self._maps.values():
-            if buffer.timer:
-                buffer.timer.cancel()
 
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}

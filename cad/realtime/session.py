@@ -67,9 +67,16 @@ def _ws_frame(name: str, data_json: str, seq: int, ts: str) -> str:
     return f'{{"event":{_dumps(name)},"data":{data_json},"seq":{seq},"ts":{_dumps(ts)}}}'
 
 
+def _ws_frames(e: OutEvent) -> tuple[tuple[str, str], ...]:
+    """One frame per name, then one per part (a single event folded into this one, same `seq`)."""
+    data_json = _dumps(e.data)
+    return (*((n, _ws_frame(n, data_json, e.seq, e.ts)) for n in e.names),
+            *((n, _ws_frame(n, _dumps(data), e.seq, e.ts)) for n, data in e.parts))
+
+
 WS_CODEC = Codec(
     key="ws",
-    event=lambda e: tuple((n, _ws_frame(n, _dumps(e.data), e.seq, e.ts)) for n in e.names),
+    event=_ws_frames,
     reply=lambda name, data, seq, ts: _ws_frame(name, _dumps(data), seq, ts),
 )
 

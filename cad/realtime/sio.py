@@ -38,8 +38,10 @@ def _dumps(value) -> str:
 
 
 def _event_packets(event: OutEvent) -> tuple[tuple[str, eio_packet.Packet], ...]:
+    """One packet per name, then one per part (a single event folded into this one, same `seq`)."""
     data_json = _dumps(event.data)
-    return tuple((name, _packet(name, data_json, event.seq, event.ts)) for name in event.names)
+    return (*((name, _packet(name, data_json, event.seq, event.ts)) for name in event.names),
+            *((name, _packet(name, _dumps(data), event.seq, event.ts)) for name, data in event.parts))
 
 
 SIO_CODEC = Codec(

@@ -36,6 +36,16 @@ def other_warm_token(other_api_token):
     return other_api_token
 
 
+@pytest.fixture
+def published(settings):
+    """Every event sent (cad.events.Event: names, data, parts), after its commit."""
+    from cad import events as ev
+
+    sent: list[ev.Event] = []
+    with ev.recorder(sent.append):
+        yield sent
+
+
 def client():
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=ingest.ingest_app), base_url="http://cad")
 
@@ -46,7 +56,7 @@ def position(**over):
     return {**body, **over}
 
 
-async def test_single_update_is_stored_and_published(community, warm_token, events):
+async def test_single_update_is_stored_and_published(community, warm_token, published):
     async with client() as c:
         r = await c.post("/api/dispatch/location-update", json=position(communityId=str(community.pk)),
                          headers={"x-api-key": warm_token})
@@ -54,8 +64,24 @@ async def test_single_update_is_stored_and_published(community, warm_token, even
     stored = (await sync_to_async(selectors.current_locations)(community.pk))["officer_42"]
     assert (stored["x"], stored["unitName"], stored["job"], stored["postal"]) == (-1042.5, "1-Adam-12", "police", "345")
     assert stored["lat"] == pytest.approx(33.9421, abs=1e-3) and stored["lng"] == pytest.approx(-118.4083, abs=1e-3)
-    names, data = events[-1]
-    assert names == ("unitLocationUpdate",) and data["unitId"] == "officer_42" and "ts" not in data
+    # One event for the map (`unitLocations`) carrying 003's single event as its part.
+    event = published[-1]
+    assert event.names == ("unitLocations",) and list(event.data["units"]) == ["officer_42"]
+    assert event.data["removed"] == [] and event.data["communityId"] == str(community.pk)
+    [(name, data)] = event.parts
+    assert name == "unitLocationUpdate" and data == event.data["units"]["officer_42"]
+    assert data["unitId"] == "officer_42" and "ts" not in data
+
+
+async def test_a_batch_is_one_event_whatever_its_size(community, warm_token, published):
+    async with client() as c:
+        r = await c.post("/api/dispatch/location-update/batch", headers={"x-api-key": warm_token},
+                         json=[position(unitId=f"u{i}", x=float(i)) for i in range(100)])
+    assert r.json() == {"success": True, "accepted": 100}
+    [event] = published
+    assert event.names == ("unitLocations",) and len(event.data["units"]) == 100
+    assert [(name, data["unitId"], data["x"]) for name, data in event.parts] == [
+        ("unitLocationUpdate", f"u{i}", float(i)) for i in range(100)]
 
 
 async def test_batch_accepts_both_shapes(community, warm_token):
@@ -69,7 +95,7 @@ async def test_batch_accepts_both_shapes(community, warm_token):
     assert len(locations) == 51 and locations["u0"]["x"] == 1.0
 
 
-async def test_fivem_position(community, warm_token, leo, events):
+async def test_fivem_position(community, warm_token, leo, published):
     character = leo
     async with client() as c:
         r = await c.post("/fivem/livemap/position", headers={"Authorization": f"Bearer {warm_token}"},
@@ -79,7 +105,7 @@ async def test_fivem_position(community, warm_token, leo, events):
     stored = (await sync_to_async(selectors.current_locations)(community.pk))[str(character.pk)]
     assert stored["characterId"] == str(character.pk) and stored["unitName"] == "[K-1] John Smith"
     assert stored["heading"] == 10.0
-    assert events[-1][0] == ("unitLocationUpdate",)
+    assert [name for name, _data in published[-1].parts] == ["unitLocationUpdate"]
 
 
 @pytest.mark.parametrize("path, body, message", [
@@ -144,22 +170,48 @@ async def test_revoked_token_is_refused(community, revoked_token):
     assert r.status_code == 401
 
 
-async def test_events_are_coalesced_per_unit(community, warm_token, events, settings, monkeypatch):
+async def test_events_are_coalesced_per_unit(community, warm_token, published, settings, monkeypatch):
+    from dispatch import services
+
+    monkeypatch.setattr(services, "position_events", services._PositionEvents())
+    settings.DISPATCH_POSITION_EVENT_WINDOW = 60
+
+    def units(event):
+        return sorted((unit_id, data["x"]) for unit_id, data in event.data["units"].items())
+
+    async with client() as c:
+        await c.post("/api/dispatch/location-update", json=position(x=1.0), headers={"x-api-key": warm_token})
+        await services.position_events._task  # a quiet map: the first update leaves at once (delay 0)
+        assert [units(e) for e in published] == [[("officer_42", 1.0)]]
+        for x in (2.0, 3.0):  # then at most one burst per window, with each unit's latest position
+            await c.post("/api/dispatch/location-update", json=position(x=x), headers={"x-api-key": warm_token})
+        await c.post("/api/dispatch/location-update", json=position(unitId="other"), headers={"x-api-key": warm_token})
+    assert len(published) == 1 and not services.position_events._task.done()  # the next burst waits for the window
+    services.position_events._task.cancel()
+    await services.position_events.flush()
+    [burst] = published[1:]  # one event for the community, one part per unit
+    assert units(burst) == [("officer_42", 3.0), ("other", -1042.5)]
+    assert sorted((d["unitId"], d["x"]) for _name, d in burst.parts) == units(burst)
+
+
+async def test_a_unit_taken_off_the_map_is_not_drawn_again_by_the_burst(community, warm_token, published, settings,
+                                                                       monkeypatch):
     from dispatch import services
 
     monkeypatch.setattr(services, "position_events", services._PositionEvents())
     settings.DISPATCH_POSITION_EVENT_WINDOW = 60
     async with client() as c:
-        await c.post("/api/dispatch/location-update", json=position(x=1.0), headers={"x-api-key": warm_token})
-        await services.position_events._task  # a quiet map: the first update leaves at once (delay 0)
-        assert [(d["unitId"], d["x"]) for _, d in events] == [("officer_42", 1.0)]
-        for x in (2.0, 3.0):  # then at most one burst per window, with each unit's latest position
-            await c.post("/api/dispatch/location-update", json=position(x=x), headers={"x-api-key": warm_token})
-        await c.post("/api/dispatch/location-update", json=position(unitId="other"), headers={"x-api-key": warm_token})
-    assert len(events) == 1 and not services.position_events._task.done()  # the next burst waits for the window
+        await c.post("/api/dispatch/location-update", json=position(unitId="first"), headers={"x-api-key": warm_token})
+        await services.position_events._task
+        for unit_id in ("officer_42", "stays"):
+            await c.post("/api/dispatch/location-update", json=position(unitId=unit_id), headers={"x-api-key": warm_token})
+        # officer_42 goes off duty while its position waits for the window
+        removed = await c.post("/api/dispatch/location-update", json={"unitId": "officer_42", "status": "offline"},
+                               headers={"x-api-key": warm_token})
+    assert removed.json()["removed"] is True
     services.position_events._task.cancel()
     await services.position_events.flush()
-    assert sorted((d["unitId"], d["x"]) for _, d in events[1:]) == [("officer_42", 3.0), ("other", -1042.5)]
+    assert list(published[-1].data["units"]) == ["stays"] and [d["unitId"] for _n, d in published[-1].parts] == ["stays"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -178,15 +230,15 @@ def test_the_fast_path_stores_what_the_checked_path_stores():
     assert slow == fast
 
 
-async def test_socket_positions_publish_unit_location_updated(community, events):
+async def test_socket_positions_publish_unit_location_updated(community, published):
     from dispatch import services
 
     stored = await services.aposition_update(community_id=community.pk, unit_id="officer-42", unit_name="1-Adam-12",
                                              x=-1037.58, y=-2738.21, z=13.76, heading=245.3, status="10-8",
                                              postal="274", origin="socket")
     assert (stored["lat"], stored["lng"]) == pytest.approx((33.9425, -118.408))  # 003's example, exactly
-    names, data = events[-1]
-    assert names == ("unit-location-updated",) and data["unitName"] == "1-Adam-12" and data["postal"] == "274"
+    [(name, data)] = published[-1].parts
+    assert name == "unit-location-updated" and data["unitName"] == "1-Adam-12" and data["postal"] == "274"
 
 
 async def test_without_redis_the_web_process_prunes_its_positions(community, warm_token, events, settings,

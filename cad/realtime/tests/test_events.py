@@ -8,7 +8,6 @@ import pytest
 from channels.db import database_sync_to_async
 
 from cad import events as ev
-from cad.realtime import hub as hubmod
 from calls.inputs import CallInput
 
 from .conftest import jwt_for, publish_now
@@ -71,36 +70,45 @@ async def test_apublish_reaches_wrapped_send(community, events):
     assert events == [(("unit-location-updated",), {"unitId": "u"})]
 
 
-async def test_positions_are_coalesced_once_per_interval(ws, community, dispatcher, monkeypatch):
-    monkeypatch.setattr(hubmod, "COALESCE_SECONDS", 3600)  # one flush now, the next one not in this test
+async def test_the_map_stream_takes_batches_whole_and_single_positions_at_once(ws, community, dispatcher):
     every = await ws(f"?token={jwt_for(dispatcher)}")
     mapped = await ws(f"?token={jwt_for(dispatcher)}&positions=coalesced")
     await every.join(community.pk)
     await mapped.join(community.pk)
+    cid = str(community.pk)
 
-    await publish_now(community.pk, "unitLocationUpdate", {"unitId": "u1", "x": 1})  # flushed at once
-    first = await mapped.next()
-    assert first["event"] == "unitLocations"
-    assert first["data"] == {"communityId": str(community.pk), "units": {"u1": {"unitId": "u1", "x": 1}},
-                             "removed": []}
+    # What dispatch publishes once a second: one event whose parts are 003's single position events.
+    await publish_now(cid, "unitLocations", {"communityId": cid, "units": {"u1": {"unitId": "u1", "x": 1},
+                                                                          "u2": {"unitId": "u2", "x": 3}},
+                                             "removed": []},
+                      parts=[("unitLocationUpdate", {"unitId": "u1", "x": 1}),
+                             ("unit-location-updated", {"unitId": "u2", "x": 3})])
+    batch = await mapped.next()  # the map socket: the batch only
+    assert (batch["event"], batch["seq"]) == ("unitLocations", 1)
+    assert batch["data"]["units"] == {"u1": {"unitId": "u1", "x": 1}, "u2": {"unitId": "u2", "x": 3}}
+    frames = [await every.next() for _ in range(3)]  # every name: the batch, then each part, one seq
+    assert [(f["event"], f["seq"]) for f in frames] == [("unitLocations", 1), ("unitLocationUpdate", 1),
+                                                        ("unit-location-updated", 1)]
+    assert [f["data"] for f in frames[1:]] == [{"unitId": "u1", "x": 1}, {"unitId": "u2", "x": 3}]
 
-    await publish_now(community.pk, "unitLocationUpdate", {"unitId": "u1", "x": 2})
-    await publish_now(community.pk, "unit-location-updated", {"unitId": "u2", "x": 3})
-    await publish_now(community.pk, "unitLocationRemoved", {"unitId": "u3"})
-    await publish_now(community.pk, "new-bolo", {"_id": "marker"})
-    # The map socket gets no single positions (removals still come at once); the next coalesced
-    # message waits for the interval.
-    assert [(await mapped.next())["event"] for _ in range(2)] == ["unitLocationRemoved", "new-bolo"]
-    names = [(await every.next())["event"] for _ in range(6)]
-    assert names == ["unitLocationUpdate", "unitLocations", "unitLocationUpdate", "unit-location-updated",
-                     "unitLocationRemoved", "new-bolo"]
+    # A position or a removal published on its own reaches the map stream at once (no second window).
+    await publish_now(cid, "unitLocationUpdate", {"unitId": "u1", "x": 2})
+    await publish_now(cid, "unitLocationRemoved", {"unitId": "u3"})
+    await publish_now(cid, "new-bolo", {"_id": "marker"})
+    got = [await mapped.next() for _ in range(4)]
+    assert [(f["event"], f["seq"]) for f in got] == [("unitLocations", 2), ("unitLocationRemoved", 3),
+                                                     ("unitLocations", 3), ("new-bolo", 4)]
+    assert got[0]["data"] == {"communityId": cid, "units": {"u1": {"unitId": "u1", "x": 2}}, "removed": []}
+    assert got[2]["data"] == {"communityId": cid, "units": {}, "removed": ["u3"]}
+    names = [(await every.next())["event"] for _ in range(5)]
+    assert names == ["unitLocationUpdate", "unitLocations", "unitLocationRemoved", "unitLocations", "new-bolo"]
 
-    hub = hubmod.get_hub()
-    hub._flush(str(community.pk))  # what the timer does when the interval is over
-    batch = await mapped.next()
-    assert batch["event"] == "unitLocations" and batch["seq"] == 4
-    assert batch["data"]["units"] == {"u1": {"unitId": "u1", "x": 2}, "u2": {"unitId": "u2", "x": 3}}
-    assert batch["data"]["removed"] == ["u3"]
+
+def test_parts_reach_the_replay_buffer_only_through_data(community):
+    ev.publish(community.pk, "unitLocations", {"communityId": str(community.pk), "units": {"u1": {"unitId": "u1"}},
+                                               "removed": []}, parts=[("unitLocationUpdate", {"unitId": "u1"})])
+    [message] = ev.recent_events(community.pk, 0)
+    assert "parts" not in message and message["data"]["units"] == {"u1": {"unitId": "u1"}}
 
 
 async def test_service_events_through_real_services(ws, community, dispatcher):
