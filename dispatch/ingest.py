@@ -11,7 +11,7 @@ Routes (POST only, JSON):
 
 Each request: the token from the cache (`atoken_authenticate`, memoised in-process for a few seconds),
 validation, the nearest postal for positions without one (the community's in-process index,
-`postals.selectors.apostal_index`), one Redis round trip (`positions.awrite`), the positions handed to the
+`postals.selectors.apostal_index`), one Redis command (`positions.awrite`), the positions handed to the
 live map's coalescing window (`services.position_events`: one event per community and second, never one
 per position). No ORM, no middleware, no thread hop on the hot path. Errors are `{"error": ...}` with 400/401/403/405/413.
 """

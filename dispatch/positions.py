@@ -4,7 +4,7 @@ A position is keyed by the id its sender tracks the unit by (000's `unitId`, 004
 our `Unit.id`). Per community, Redis holds:
 
 - `<prefix>:dispatch:pos:<community>`   hash  id → JSON entry (the 003 `unitLocationUpdate` shape plus
-                                        `ts`, epoch seconds); one HSET per request, whatever its size
+                                        `ts`, epoch seconds); one command per request, whatever its size
 - `<prefix>:dispatch:seen:<community>`  hash  id → `ts` of a position the prune removed, so the 4 h idle
                                         sweep still knows when a unit last moved
 - `<prefix>:dispatch:communities`       set   communities that have positions (what the sweeps visit)
@@ -96,6 +96,15 @@ if redis.call('HLEN', KEYS[1]) == 0 then
 end
 return out
 """
+# The ingest's write: every position of a request and the community's membership of the sweeps' set in one
+# command. HSET takes the pairs in slices (Lua's unpack has a stack limit of a few thousand values).
+_WRITE_LUA = b"""
+for i = 2, #ARGV, 1000 do
+  redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1
+"""
 _MISSING_LUA = """
 local out = {}
 for _, id in ipairs(ARGV) do
@@ -156,15 +165,49 @@ def _group(entries: list[dict]) -> dict[str, list[dict]]:
 
 
 async def awrite(entries: list[dict]) -> None:
-    """Store entries (any communities) in one pipelined round trip."""
+    """Store entries: one command per community (a request's positions are all of one community)."""
     if not entries:
         return
     if not _use_redis():
         write(entries)  # process memory under a lock (no I/O): no thread hop
         return
-    pipe = _aredis().pipeline(transaction=False)
-    _queue_write(pipe, entries)
-    await pipe.execute()
+    client = _aredis()
+    for cid, group in _group(entries).items():
+        pos, _seen = _keys(cid)
+        args = [b"EVAL", _WRITE_LUA, b"2", pos.encode(), _communities_key().encode(), cid.encode()]
+        for e in group:
+            args += (e["unitId"].encode(), dumps(e))
+        await _asend_packed(client, _resp(args))
+
+
+def _resp(args: list[bytes]) -> bytes:
+    """A command in Redis's wire format. redis-py's general packer costs about three times as much for
+    a batch's 200 arguments, a third of the write's CPU on the ingest path."""
+    out = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        out += (b"$%d\r\n" % len(arg), arg, b"\r\n")
+    return b"".join(out)
+
+
+async def _asend_packed(client, packed: bytes):
+    """Send a packed command on one of the client's pooled connections and read its answer; a broken
+    connection is dropped and the command tried once more on a fresh one (as redis-py's retry does)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    pool = client.connection_pool
+    for attempt in (1, 2):
+        conn = await pool.get_connection()
+        try:
+            await conn.send_packed_command(packed)
+            return await conn.read_response()
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            await conn.disconnect()
+            if attempt == 2:
+                raise
+        finally:
+            await pool.release(conn)
+    return None
 
 
 async def amissing(community_id: str, unit_ids: list[str]) -> set[str]:

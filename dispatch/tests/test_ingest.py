@@ -255,3 +255,22 @@ async def test_without_redis_the_web_process_prunes_its_positions(community, war
         await c.post("/api/dispatch/location-update", json=position(), headers={"x-api-key": warm_token})
     await asyncio.wait_for(services._embedded_pruner, timeout=30)  # it stops once nothing is tracked
     assert (("unitLocationRemoved",), {"unitId": "officer_42", "unitName": "1-Adam-12"}) in events
+
+
+async def test_a_batch_larger_than_one_hset_slice_is_stored_whole(community, warm_token):
+    """The Redis write hands HSET 500 pairs at a time (Lua's unpack limit): every position is stored."""
+    async with client() as c:
+        r = await c.post("/api/dispatch/location-update/batch", headers={"x-api-key": warm_token},
+                         json=[position(unitId=f"u{i}", x=float(i)) for i in range(1234)])
+    assert r.json() == {"success": True, "accepted": 1234}
+    locations = await sync_to_async(selectors.current_locations)(community.pk)
+    assert len(locations) == 1234 and locations["u1233"]["x"] == 1233.0
+
+
+def test_the_packed_write_is_what_redis_py_would_send():
+    from redis.connection import Connection
+
+    from dispatch import positions
+
+    args = [b"EVAL", b"return 1", b"0", "é-unit".encode(), b"", b'{"x":1}']
+    assert positions._resp(args) == b"".join(Connection().pack_command(*args))
