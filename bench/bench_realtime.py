@@ -28,6 +28,16 @@ absolute figures are only comparable within the same minute. The server runs wit
 
 `--ws-events` makes the /ws sockets name the events they want when they join (`join-community`
 `{communityId, events}`); Socket.IO sockets always receive every name (003).
+
+`--anchors` first runs issue 15's anchors through the same `base` load, clients and figures, so the README
+can put this project's figures next to theirs from one run (`--configs ""` runs the anchors alone):
+  bare ASGI          a bare ASGI app writing one frame to each of its sockets (`bench/anchors/bare_asgi.py`,
+                     uvicorn, the same flags), /ws;
+  Django + Channels  a bare Django project with a Channels consumer per socket and the in-memory layer
+                     (`bench/anchors/channels_app.py`, uvicorn), /ws;
+  Socket.IO on Node  Socket.IO v4 on Node emitting the five names of a new 911 call
+                     (`bench/anchors/sio_server.js`; `socket.io@4` is installed with npm into the git-ignored
+                     `var/bench-anchors/` on first use), Socket.IO.
 """
 
 from __future__ import annotations
@@ -339,6 +349,49 @@ def run_ingest(args, api_token: str) -> None:
     print(f"  {'ratio':<22} {rows[1] / rows[0]:8.2f}x the bare Django view", flush=True)
 
 
+# -- anchors (issue 15's table) ------------------------------------------------------------------------
+ANCHOR_NODE_DIR = ROOT / "var" / "bench-anchors"
+
+
+def _node_server(port: int) -> list[str] | None:
+    """The Socket.IO-on-Node anchor's command, installing `socket.io@4` on first use; None without Node."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        print("  Socket.IO on Node: skipped (node and npm are needed)", flush=True)
+        return None
+    if not (ANCHOR_NODE_DIR / "node_modules" / "socket.io").is_dir():
+        ANCHOR_NODE_DIR.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run([npm, "--prefix", str(ANCHOR_NODE_DIR), "install", "socket.io@4", "--no-audit",
+                               "--no-fund", "--silent"], check=False)
+        if done.returncode != 0:
+            print("  Socket.IO on Node: skipped (npm install socket.io@4 failed)", flush=True)
+            return None
+    return [node, str(ROOT / "bench" / "anchors" / "sio_server.js"), str(port)]
+
+
+def run_anchors(args) -> None:
+    """The `base` scenario against each anchor: one server process on CPU 0, the same clients and load."""
+    members = [("anchor", "anchor-community", args.sockets)]
+    print(f"[anchors] one server process on CPU {SERVER_CPU}, clients on CPU {CLIENT_CPU}; {args.sockets} sockets, "
+          f"{args.rate:g} calls/s, {args.calls} calls", flush=True)
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    for name, transport, app in (("bare ASGI", "ws", "bench.anchors.bare_asgi:app"),
+                                 ("Django + Channels", "ws", "bench.anchors.channels_app:application"),
+                                 ("Socket.IO on Node", "socketio", None)):
+        port = free_port()
+        if app is None:
+            command = _node_server(port)
+            if command is None:
+                continue
+            server = start_server(port, command=command, env={**env, "NODE_PATH": str(ANCHOR_NODE_DIR / "node_modules")})
+        else:
+            server = start_server(port, app, env=env)
+        try:
+            run_transport(transport, args, f"http://127.0.0.1:{port}", name, members, "", 0, server.pid)
+        finally:
+            stop_server(server)
+
+
 # -- orchestration -------------------------------------------------------------------------------------
 def setup_fixtures(communities: int) -> tuple[list[tuple[str, str]], str, list]:
     import django
@@ -370,17 +423,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, app: str = "cad.asgi:application") -> subprocess.Popen:
+def start_server(port: int, app: str = "cad.asgi:application", *, command: list[str] | None = None,
+                 env: dict | None = None) -> subprocess.Popen:
+    """uvicorn serving `app` (or `command`, another server) pinned to the server's CPU; waits for it."""
     import httpx
 
-    command = [str(Path(sys.executable).parent / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port),
-               "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio",
-               "--ws-per-message-deflate", "false", "--lifespan", "off", "--log-level", "warning", "--no-access-log"]
+    command = command or [
+        str(Path(sys.executable).parent / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port),
+        "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
+        "--lifespan", "off", "--log-level", "warning", "--no-access-log"]
     if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
         command = ["taskset", "-c", str(SERVER_CPU), *command]
     (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / "bench-server.log", "ab")  # noqa: SIM115 (the server's lifetime)
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"}, stdout=log,
+    process = subprocess.Popen(command, cwd=ROOT, env={**(env or os.environ), "LOG_LEVEL": "WARNING"}, stdout=log,
                                stderr=log)
     for _ in range(300):
         try:
@@ -389,7 +445,7 @@ def start_server(port: int, app: str = "cad.asgi:application") -> subprocess.Pop
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()
-    raise SystemExit("uvicorn did not start")
+    raise SystemExit(f"the server did not start (see {ROOT / 'var' / 'bench-server.log'})")
 
 
 def start_profiler(args, server: subprocess.Popen, name: str) -> subprocess.Popen | None:
@@ -477,14 +533,23 @@ def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--transports", default="ws,socketio")
     parser.add_argument("--debug", action="store_true", help="run the server with DEBUG=1 (the default is DEBUG=0)")
+    parser.add_argument("--anchors", action="store_true",
+                        help="first run issue 15's anchors (bare ASGI, Django + Channels, Socket.IO on Node) through "
+                             "the same base load")
     parser.add_argument("--profile", help="directory: record the server with py-spy (raw collapsed stacks)")
     parser.add_argument("--config", help=argparse.SUPPRESS)  # set in the per-configuration child
     args = parser.parse_args()
 
+    if args.config == "anchors":
+        pin_self()
+        run_anchors(args)
+        return
     if args.config:
         run_config(args)
         return
-    for config in args.configs.split(","):
+    if args.anchors:
+        subprocess.run([sys.executable, *sys.argv, "--config", "anchors"], check=False)
+    for config in [c for c in args.configs.split(",") if c]:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         env.setdefault("FIVEM_RATE_LIMIT", "100000000/m")  # the ingest figures measure the path, not the limit
         if not args.debug:  # as deployed: DEBUG=0 (no per-query bookkeeping)
