@@ -8,6 +8,7 @@ has `outsider` (an admin there, a stranger here); `superuser` is a deployment su
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from rest_framework.test import APIClient
@@ -40,6 +41,33 @@ def _isolated_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+class LimiterClock:
+    """The rate limiter's time (cad.core.ratelimit.clock), standing still unless a test moves it."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def limiter_clock(monkeypatch) -> LimiterClock:
+    """Every limiter window starts and ends on this clock, which does not move during a test: a test that
+    sends limit + 1 requests on a slow machine cannot straddle a window's edge (the edge is jittered per
+    key, so a real clock would put it anywhere in the test). The window, the cache key and the time left
+    all read this one clock; a test that wants a window to pass calls `limiter_clock.advance(seconds)`.
+    Live servers in other processes keep the real clock."""
+    from cad.core import ratelimit
+
+    clock = LimiterClock(float(int(time.time())))
+    monkeypatch.setattr(ratelimit, "clock", clock)
+    return clock
 
 
 @pytest.fixture

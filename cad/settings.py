@@ -331,9 +331,6 @@ SPECTACULAR_SETTINGS = {
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)  # rows in a list page unless the route says otherwise
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "cad.core.api.exceptions.ratelimited_view"
-RATELIMIT_FAIL_OPEN = True  # an unreachable cache must not lock everyone out (cad.core.ratelimit)
 LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", default="10/m")
 FIVEM_RATE_LIMIT = env("FIVEM_RATE_LIMIT", default="3000/m")  # 004, per API token
 

@@ -259,9 +259,9 @@ async def ingest_app(scope, receive, send) -> None:
             return
         headers = dict(scope.get("headers", ()))
         community_id, limit_key = await _token_of(_raw_token(headers))
-        # The bucket of every /fivem/* route: a token at its limit there is at its limit here. A cache
-        # round trip on the loop, like the token lookup's; a batch counts as one request.
-        ratelimit.fivem_hit(limit_key)
+        # The bucket of every /fivem/* route: a token at its limit there is at its limit here; counted
+        # without blocking the loop (one pipelined round trip on Redis); a batch counts as one request.
+        await ratelimit.afivem_hit(limit_key)
         body = await _read_body(scope, receive, MAX_BATCH_BYTES if path in BATCH_PATHS else MAX_SINGLE_BYTES)
         entries, offline = _parse(path, body, community_id)
         if entries:

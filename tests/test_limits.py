@@ -4,7 +4,6 @@ keyed on what the limit is about, counted atomically, with a trusted-proxy rule 
 from __future__ import annotations
 
 import threading
-import types
 from pathlib import Path
 
 import httpx
@@ -16,12 +15,6 @@ from rest_framework.test import APIClient
 from cad.core import services as core_services
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def frozen_window(monkeypatch):
-    """Counters live in fixed windows; pin the clock so no window edge falls inside a test."""
-    monkeypatch.setattr("django_ratelimit.core.time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
 
 
 def sign_in(username, password, *, address, form=False):
@@ -38,7 +31,7 @@ def assert_429(r):
     assert int(r["Retry-After"]) == retry_after and 1 <= retry_after <= 60
 
 
-def test_json_sign_in_counts_per_username_not_in_one_shared_bucket(admin, officer, settings, frozen_window):
+def test_json_sign_in_counts_per_username_not_in_one_shared_bucket(admin, officer, settings):
     settings.LOGIN_RATE_LIMIT = "10/m"
     # Ten wrong JSON attempts at one user, each from its own address (a spray from many hosts).
     for i in range(10):
@@ -52,7 +45,7 @@ def test_json_sign_in_counts_per_username_not_in_one_shared_bucket(admin, office
     assert r.status_code == 200 and r.json()["access"]
 
 
-def test_sign_in_is_also_limited_per_address(admin, settings, frozen_window):
+def test_sign_in_is_also_limited_per_address(admin, settings):
     settings.LOGIN_RATE_LIMIT = "10/m"
     for i in range(10):  # a password spray: one address, a new username each time
         assert sign_in(f"user{i}", "Winter2026!", address="192.0.2.7").status_code == 401
@@ -60,19 +53,19 @@ def test_sign_in_is_also_limited_per_address(admin, settings, frozen_window):
     assert sign_in("admin_a", "pw-admin_a", address="192.0.2.8").status_code == 200
 
 
-def test_sign_in_429_retry_after_is_the_time_left_in_the_window(admin, settings, monkeypatch):
+def test_sign_in_429_retry_after_is_the_time_left_in_the_window(admin, settings, limiter_clock):
     settings.LOGIN_RATE_LIMIT = "2/m"
-    now = [1_800_000_000.0]
-    monkeypatch.setattr("django_ratelimit.core.time", types.SimpleNamespace(time=lambda: now[0]))
-    for _ in range(2):
-        sign_in("admin_a", "wrong", address="192.0.2.9")
-    r = sign_in("admin_a", "wrong", address="192.0.2.9")
+    for i in range(2):
+        sign_in(f"sprayed{i}", "wrong", address="192.0.2.9")
+    r = sign_in("sprayed2", "wrong", address="192.0.2.9")  # the address's bucket is over, no username's is
     assert_429(r)
-    now[0] += int(r["Retry-After"])  # once that many seconds have passed, the user may try again
-    assert sign_in("admin_a", "pw-admin_a", address="192.0.2.10").status_code == 200
+    limiter_clock.advance(int(r["Retry-After"]) - 1)  # a second before the window ends: still limited
+    assert_429(sign_in("sprayed3", "wrong", address="192.0.2.9"))
+    limiter_clock.advance(1)  # once Retry-After seconds have passed, the address may try again
+    assert sign_in("sprayed4", "wrong", address="192.0.2.9").status_code == 401
 
 
-def test_fivem_429_body_carries_retry_after_for_game_scripts(server, settings, frozen_window):
+def test_fivem_429_body_carries_retry_after_for_game_scripts(server, settings):
     settings.FIVEM_RATE_LIMIT = "2/m"
     for _ in range(2):
         assert server.get("/fivem/sounds").status_code == 200
@@ -81,7 +74,7 @@ def test_fivem_429_body_carries_retry_after_for_game_scripts(server, settings, f
     assert set(r.json()) == {"error", "retry_after"}  # 004's snake_case, read by PerformHttpRequest
 
 
-def test_lookup_limit_answers_the_same_429(as_, officer, frozen_window):
+def test_lookup_limit_answers_the_same_429(as_, officer):
     client = as_(officer)
     for _ in range(60):
         client.post("/api/lookup", {"query": "Nobody"}, format="json")
@@ -91,7 +84,7 @@ def test_lookup_limit_answers_the_same_429(as_, officer, frozen_window):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_fivem_requests_cannot_slip_past_the_limit(settings, frozen_window, monkeypatch):
+def test_concurrent_fivem_requests_cannot_slip_past_the_limit(settings, monkeypatch):
     """8 connections at once: the counter is an atomic increment, so exactly `limit` requests pass.
     Each cache read's answer takes a millisecond to come back, as over a network, so a counter that reads, adds
     and writes back would let concurrent requests read the same count (the bug this guards against)."""
@@ -148,7 +141,7 @@ def _ingest_client():
 
 
 @pytest.fixture
-def token_at_its_limit(warm_token, server, settings, frozen_window):
+def token_at_its_limit(warm_token, server, settings):
     settings.FIVEM_RATE_LIMIT = "3/m"
     assert [server.get("/fivem/sounds").status_code for _ in range(4)] == [200, 200, 200, 429]
     return warm_token
@@ -168,7 +161,7 @@ async def test_a_token_at_its_fivem_limit_cannot_post_positions(token_at_its_lim
 
 
 @pytest.mark.django_db
-async def test_position_ingest_is_limited_per_request(warm_token, settings, frozen_window):
+async def test_position_ingest_is_limited_per_request(warm_token, settings):
     from dispatch import ingest
 
     settings.FIVEM_RATE_LIMIT = "3/m"
@@ -178,6 +171,53 @@ async def test_position_ingest_is_limited_per_request(warm_token, settings, froz
         assert codes == [200, 200, 200]  # a batch of 100 is one request
         r = await c.post(ingest.SINGLE, json=POSITION, headers=headers)
         assert r.status_code == 429 and set(r.json()) == {"error", "retry_after"}
+
+
+@pytest.mark.django_db
+async def test_concurrent_position_posts_cannot_slip_past_the_limit(warm_token, settings):
+    """The ingest routes count on the event loop (cad.core.ratelimit.ahit: one MULTI/EXEC on Redis, the
+    local-memory cache's lock otherwise). 60 requests in flight at once on a 25/m token: exactly 25 pass."""
+    import asyncio
+
+    from dispatch import ingest
+
+    settings.FIVEM_RATE_LIMIT = "25/m"
+    headers = {"x-api-key": warm_token}
+    async with _ingest_client() as c:
+        responses = await asyncio.gather(*(c.post(ingest.SINGLE, json=POSITION, headers=headers) for _ in range(60)))
+    assert sorted(r.status_code for r in responses) == [200] * 25 + [429] * 35
+
+
+@pytest.mark.django_db
+async def test_async_and_sync_counters_share_one_bucket_and_window(warm_token, settings, limiter_clock):
+    from cad.core import ratelimit
+
+    settings.FIVEM_RATE_LIMIT = "4/m"
+    key = "token:shared"
+    ratelimit.fivem_hit(key)
+    await ratelimit.afivem_hit(key)
+    ratelimit.fivem_hit(key)
+    await ratelimit.afivem_hit(key)
+    with pytest.raises(ratelimit.RateLimited) as sync_limited:
+        ratelimit.fivem_hit(key)
+    with pytest.raises(ratelimit.RateLimited) as async_limited:
+        await ratelimit.afivem_hit(key)
+    assert sync_limited.value.retry_after == async_limited.value.retry_after
+    limiter_clock.advance(async_limited.value.retry_after)
+    await ratelimit.afivem_hit(key)  # the next window starts at the same second for both
+
+
+def test_window_edges_are_spread_across_keys_and_fixed_per_key(limiter_clock):
+    from cad.core import ratelimit
+
+    ends = {ratelimit.window(group="g", key=f"k{i}", rate="10/m").ends for i in range(50)}
+    assert len(ends) > 10 and all(0 < end - limiter_clock() <= 60 for end in ends)
+    first = ratelimit.window(group="g", key="k1", rate="10/m")
+    limiter_clock.advance(first.time_left() - 1)
+    assert ratelimit.window(group="g", key="k1", rate="10/m") == first
+    limiter_clock.advance(1)
+    later = ratelimit.window(group="g", key="k1", rate="10/m")
+    assert later.ends == first.ends + 60 and later.key != first.key
 
 
 # --- Trusted proxies --------------------------------------------------------------------------------
@@ -212,7 +252,7 @@ async def _spray(app, addresses) -> list[int]:
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_rotating_x_forwarded_for_does_not_escape_the_address_limit(settings, frozen_window):
+async def test_rotating_x_forwarded_for_does_not_escape_the_address_limit(settings):
     """Through the real ASGI application on uvicorn, as compose runs it: the test client (127.0.0.1)
     is not the configured proxy, so its X-Forwarded-For is ignored and its own address is counted."""
     from cad.asgi import behind_trusted_proxies
@@ -225,7 +265,7 @@ async def test_rotating_x_forwarded_for_does_not_escape_the_address_limit(settin
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_configured_proxy_forwards_its_clients_addresses(settings, frozen_window):
+async def test_the_configured_proxy_forwards_its_clients_addresses(settings):
     from cad.asgi import behind_trusted_proxies
     from cad.realtime.asgi import build_application
 

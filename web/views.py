@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
-from cad.core import services
+from cad.core import ratelimit, services
 from cad.core.choices import Role
 
 from .access import NoCommunity, memberships, page_community
@@ -26,21 +23,22 @@ HOME_BY_ROLE: tuple[tuple[Role, str], ...] = (
 )
 
 
-@method_decorator(ratelimit(key="ip", rate=settings.LOGIN_RATE_LIMIT, method="POST", block=False), name="post")
-@method_decorator(ratelimit(key="post:username", rate=settings.LOGIN_RATE_LIMIT, method="POST", block=False),
-                  name="post")
 class SignInView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if getattr(request, "limited", False):
+        try:
+            ratelimit.sign_in_hit(request, request.POST)  # the API's buckets: per address and per username
+        except ratelimit.RateLimited as exc:
             form = self.get_form()
             form.is_valid()  # bound, so the username stays in the field
             form.errors.clear()
             form.add_error(None, "Too many sign-in attempts. Wait a minute and try again.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         return super().post(request, *args, **kwargs)
 
 

@@ -1,26 +1,47 @@
-"""The one rate-limit mechanism: django-ratelimit's counters in the default cache.
+"""The one rate-limit mechanism: fixed-window counters in the default cache.
 
-Every limited route (sign-in, lookups, `/fivem/*`, the position ingest) counts through `hit()`. The
-counter is `cache.add` then `cache.incr`: Redis's INCR, or the local-memory cache's increment under its
-lock, so concurrent requests cannot read the same count and all slip past (DRF's throttle stores a list
-of timestamps with get-then-set, which they can). Windows are fixed and per key, so `Retry-After` is
-exactly the time until the counter starts again.
+Every limited route (sign-in on the API and the web page, lookups, `/fivem/*`, the position ingest)
+counts through `hit()`, or `ahit()` on the async ingest routes. Both count the same key the same way:
+a counter created with its expiry if absent, then incremented, so concurrent requests can never read
+the same count and all slip past (DRF's throttle stores a list of timestamps with get-then-set, which
+they can).
 
-A limited request raises `RateLimited`; the API's exception handler and the ingest app both render it
-with `body()`: `{"error": ..., "retry_after": seconds}` and a `Retry-After` header (004's game scripts
-see a failing response's body but not its headers).
+- `hit()` uses the cache's own `add` + `incr` (Redis SET NX EX then INCR; the local-memory cache's
+  increment under its lock).
+- `ahit()` on Redis sends that SET NX EX and INCR in one MULTI/EXEC pipeline through redis.asyncio, so
+  the event loop never blocks on the cache; on the local-memory cache it calls the same in-process,
+  lock-protected operations directly (no I/O to wait for); any other cache goes through a thread.
+
+Windows are fixed and per key, their edges jittered by a hash of the key (as django-ratelimit does) so
+that not every bucket starts again at the same second; `Retry-After` is exactly the time until the
+counter starts again. The time comes from `clock()`, which tests pin (conftest's `limiter_clock`) so
+that no window edge can fall inside a test that sends limit + 1 requests on a slow machine.
+
+A limited request raises `RateLimited`; the API's exception handler, the web sign-in page and the
+ingest app render it with `body()`: `{"error": ..., "retry_after": seconds}` and a `Retry-After` header
+(004's game scripts see a failing response's body but not its headers).
 
 When the cache cannot be reached the limit fails open: a Redis restart must not lock every user out.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import ipaddress
 import logging
+import re
+import time
+import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django_ratelimit.core import get_usage
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +49,10 @@ FIVEM = "fivem"  # one bucket per API token for every /fivem/* route and every p
 SIGN_IN_ADDRESS = "sign-in:address"
 SIGN_IN_USERNAME = "sign-in:username"
 LOOKUP = "lookup"
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+EXPIRY_SLACK = 5  # a counter outlives its window a little, so a late INCR never recreates it
 
 
 class RateLimited(Exception):
@@ -37,16 +62,110 @@ class RateLimited(Exception):
         self.message = message
 
 
+def clock() -> float:
+    """The limiter's time (seconds since the epoch); one place so tests can pin it."""
+    return time.time()
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    key: str  # the cache key, before the cache's own prefix and version
+    limit: int
+    ends: int  # epoch second at which this window's counter starts again
+    ttl: int
+
+    def time_left(self) -> int:
+        return self.ends - int(clock())
+
+
+def split_rate(rate: str) -> tuple[int, int]:
+    """"10/m" → (10, 60); "5/10s" → (5, 10)."""
+    match = _RATE.match(rate)
+    if not match:
+        raise ValueError(f"Rate {rate!r} is not N/[k](s|m|h|d).")
+    return int(match[1]), int(match[2] or 1) * _PERIODS[match[3]]
+
+
+def window(*, group: str, key: str, rate: str) -> Window:
+    limit, period = split_rate(rate)
+    now = int(clock())
+    ends = now - now % period + zlib.crc32(key.encode()) % period
+    if ends <= now:
+        ends += period
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # any caller text becomes a valid cache key
+    return Window(key=f"rl:{group}:{limit}/{period}s:{digest}:{ends}", limit=limit, ends=ends,
+                  ttl=period + EXPIRY_SLACK)
+
+
+def _count(w: Window) -> int | None:
+    for _ in range(2):  # a second try if the counter expired between add and incr
+        if cache.add(w.key, 1, w.ttl):
+            return 1
+        try:
+            return cache.incr(w.key)
+        except ValueError:
+            continue
+    return None
+
+
+_async_redis: dict[asyncio.AbstractEventLoop, Any] = {}
+
+
+def _redis_for_loop():
+    import redis.asyncio
+
+    loop = asyncio.get_running_loop()
+    client = _async_redis.get(loop)
+    if client is None:
+        for old in [old for old in _async_redis if old.is_closed()]:
+            del _async_redis[old]
+        location = settings.CACHES["default"]["LOCATION"]
+        client = _async_redis[loop] = redis.asyncio.Redis.from_url(
+            location[0] if isinstance(location, list | tuple) else location.split(",")[0])
+    return client
+
+
+async def _acount(w: Window) -> int | None:
+    if isinstance(cache, RedisCache):
+        # Django's RedisCache stores an int as a plain Redis integer, so this counter is the very one
+        # `_count` increments; MULTI/EXEC makes create-with-expiry and increment one atomic step.
+        key = cache.make_key(w.key)
+        async with _redis_for_loop().pipeline(transaction=True) as pipe:
+            pipe.set(key, 0, ex=w.ttl, nx=True)
+            pipe.incr(key)
+            _, count = await pipe.execute()
+        return int(count)
+    if isinstance(cache, LocMemCache):
+        return _count(w)  # in-process dict under the cache's lock: atomic, and nothing to wait for
+    return await sync_to_async(_count)(w)
+
+
+def _verdict(w: Window, count: int | None, message: str | None) -> None:
+    if count is None or count <= w.limit:
+        return
+    raise RateLimited(w.time_left(), *([message] if message else []))
+
+
 def hit(*, group: str, key: str, rate: str, message: str | None = None) -> None:
     """Count one request of `key` in `group`; raise RateLimited once it is over `rate` ("10/m")."""
+    w = window(group=group, key=key, rate=rate)
     try:
-        usage = get_usage(None, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
+        count = _count(w)
     except Exception:  # the cache is down: serve the request rather than refuse everyone
         logger.warning("Rate-limit counter unavailable for %s; allowing the request", group, exc_info=True)
         return
-    if usage is None or not usage["should_limit"] or usage["time_left"] < 0:
-        return  # None: limits disabled; time_left < 0: django-ratelimit could not count (fail open)
-    raise RateLimited(usage["time_left"], *([message] if message else []))
+    _verdict(w, count, message)
+
+
+async def ahit(*, group: str, key: str, rate: str, message: str | None = None) -> None:
+    """`hit()` for the event loop: the same key, window and count, without blocking the loop."""
+    w = window(group=group, key=key, rate=rate)
+    try:
+        count = await _acount(w)
+    except Exception:
+        logger.warning("Rate-limit counter unavailable for %s; allowing the request", group, exc_info=True)
+        return
+    _verdict(w, count, message)
 
 
 def body(exc: RateLimited) -> dict:
@@ -59,6 +178,10 @@ def token_key(token) -> str:
 
 def fivem_hit(token_key_value: str) -> None:
     hit(group=FIVEM, key=token_key_value, rate=settings.FIVEM_RATE_LIMIT)
+
+
+async def afivem_hit(token_key_value: str) -> None:
+    await ahit(group=FIVEM, key=token_key_value, rate=settings.FIVEM_RATE_LIMIT)
 
 
 def client_address(request) -> str:

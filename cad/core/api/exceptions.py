@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
-from django_ratelimit.exceptions import Ratelimited
+from django.http import Http404
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
@@ -19,7 +18,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from cad.core import errors
 from cad.core.errors import Conflict  # noqa: F401  (views raise it too)
 from cad.core.ratelimit import RateLimited
-from cad.core.ratelimit import body as ratelimit_body
 from cad.core.tenancy import UnscopedQueryError
 
 logger = logging.getLogger(__name__)
@@ -129,8 +127,6 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, RateLimited):
         exc = _throttled(exc)
-    elif isinstance(exc, Ratelimited):
-        exc = _throttled(RateLimited(60))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DataError | OverflowError):
@@ -165,13 +161,6 @@ def _throttled(exc: RateLimited) -> exceptions.Throttled:
     throttled = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
     throttled.extra = {"retry_after": exc.retry_after}  # camelCased to retryAfter by /api's renderer
     return throttled
-
-
-def ratelimited_view(request, exception):
-    limited = RateLimited(60)
-    response = JsonResponse(ratelimit_body(limited), status=429)
-    response["Retry-After"] = str(limited.retry_after)
-    return response
 
 
 def error_response(status_code: int, message: str, **extra) -> Response:
