@@ -65,7 +65,8 @@ class ApiErrorMiddleware:
 
 
 def _bad_request(request, message: str, field: str | None = None):
-    if not is_api_path(request.path):
+    # Pages get Django's text; so does 002's /emergency, whose routes answer every error in plain text.
+    if not is_api_path(request.path) or request.path.startswith("/emergency/"):
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     body = {"error": f"Invalid input. {field}: {message}" if field else message}
     if field:
