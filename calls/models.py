@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cad.core.jsonstore import FloatKeepingEncoder
 from cad.core.tenancy import Archivable, CommunityOwned
 
 from .choices import AssignmentState, CallApproval, CallOrigin, CallPriority, CallStatus
@@ -33,7 +34,7 @@ class Call(CommunityOwned, Archivable):
                                 help_text="001: a 911 call waiting for a dispatcher stays off every board.")
     disposition = models.CharField(max_length=120, blank=True, default="")
     closing_notes = models.TextField(blank=True, default="")
-    metadata = models.JSONField(default=dict, blank=True)
+    metadata = models.JSONField(default=dict, blank=True, encoder=FloatKeepingEncoder)
     department = models.ForeignKey("core.Department", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     division = models.ForeignKey("core.Division", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cad.core.jsonstore import FloatKeepingEncoder
 from cad.core.tenancy import Archivable, CommunityOwned
 
 from .choices import ReportKind, ReportStatus, SuspectStatus, WarrantStatus
@@ -19,9 +20,9 @@ class Report(CommunityOwned, Archivable):
     title = models.CharField(max_length=200)
     body = models.TextField()
     evidence = models.TextField(blank=True, default="")
-    involved_persons = models.JSONField(default=list, blank=True, help_text="[{name, notes}]")
-    involved_vehicles = models.JSONField(default=list, blank=True, help_text="[{plate, is_stolen}]")
-    report_data = models.JSONField(default=dict, blank=True, help_text="Type-specific structured fields.")
+    involved_persons = models.JSONField(default=list, blank=True, encoder=FloatKeepingEncoder, help_text="[{name, notes}]")
+    involved_vehicles = models.JSONField(default=list, blank=True, encoder=FloatKeepingEncoder, help_text="[{plate, is_stolen}]")
+    report_data = models.JSONField(default=dict, blank=True, encoder=FloatKeepingEncoder, help_text="Type-specific structured fields.")
     call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     author = models.ForeignKey("characters.Character", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="authored_reports")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from .choices import BoloPermission, DepartmentType, Role, StatusCodeMeaning
+from .jsonstore import FloatKeepingEncoder
 from .tenancy import Archivable, CommunityOwned
 
 
@@ -54,7 +55,7 @@ class Community(models.Model):
     call911_approval = models.BooleanField(
         default=False, help_text="911 calls not sent by dispatch wait for a dispatcher's approval (001).")
     duty_webhook_url = models.URLField(blank=True, default="")
-    sounds = models.JSONField(default=default_sounds, blank=True)
+    sounds = models.JSONField(default=default_sounds, blank=True, encoder=FloatKeepingEncoder)
     mugshot_max_bytes = models.PositiveIntegerField(default=2 * 1024 * 1024)
     mugshot_types = models.JSONField(default=default_mugshot_types, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -209,7 +210,7 @@ class AuditEntry(CommunityOwned):
     target_type = models.CharField(max_length=64, blank=True, default="")
     target_id = models.CharField(max_length=64, blank=True, default="")
     target_label = models.CharField(max_length=200, blank=True, default="")
-    changes = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(default=dict, blank=True, encoder=FloatKeepingEncoder)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(CommunityOwned.Meta):
