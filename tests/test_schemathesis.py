@@ -108,6 +108,7 @@ def _jwt(user) -> str:
 def objects(community, api_token, admin):
     """The objects the examples' placeholders name: the admin's own LEO character, a call, a licence."""
     from calls import services as call_services
+    from calls.inputs import CallInput
     from characters import services as char_services
     from records.tests.factories import make_character
 
@@ -116,7 +117,8 @@ def objects(community, api_token, admin):
     character = make_character(community, type="leo", user=admin)
     return {
         "{community}": str(community.pk), "{token}": api_token, "{character}": str(character.pk),
-        "{call}": str(call_services.call_create(community=community, by_user=admin, call_type="Traffic Stop").pk),
+        "{call}": str(call_services.call_create(community=community, by_user=admin,
+                                               data=CallInput(call_type="Traffic Stop")).pk),
         "{license}": str(char_services.license_issue(character=character, license_class="E").pk),
     }
 
