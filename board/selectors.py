@@ -19,8 +19,8 @@ from calls.choices import ENDED_STATUSES, OPEN_STATUSES, CallApproval, CallOrigi
 from calls.models import Call, CallAssignment, CallNote
 from calls.selectors import active_panics
 from dispatch.choices import UnitJob, UnitState
-from dispatch.models import Unit
-from dispatch.selectors import active_dispatchers, active_tones
+from dispatch.models import DispatchState, Unit
+from dispatch.selectors import active_dispatchers, active_tones, dispatch_state
 
 # Minutes a call may stay in a status before the queue flags it overdue.
 OVERDUE_MINUTES = {"pending": 2, "assigned": 5, "enroute": 10, "on-scene": 30}
@@ -162,31 +162,40 @@ class _CallUrls:
 _PLACEHOLDER = uuid.UUID(int=0)
 
 
+def _signal100_call(community, dispatch: DispatchState | None) -> uuid.UUID | None:
+    """The call Signal 100 is declared for, if it is on and for a call."""
+    dispatch = dispatch or dispatch_state(community)
+    return dispatch.signal100_call_id if dispatch.signal100 else None
+
+
 def call_row(call: Call, community, now: datetime, *, names: list[str] | None = None,
-             urls: _CallUrls | None = None) -> CallRow:
+             urls: _CallUrls | None = None, dispatch: DispatchState | None = None) -> CallRow:
     """`names`: the assigned callsigns in assignment order, else read from the call's (prefetched)
-    assignments."""
+    assignments. `dispatch`: the community's dispatch state when the caller has read it already."""
     urls = urls or _CallUrls()
+    signal100_call_id = _signal100_call(community, dispatch)
     if names is None:
         names = [a.unit.name for a in call.assignments.all()]
     return CallRow(
         call=call, chips=names[:CHIP_LIMIT], more_units=max(0, len(names) - CHIP_LIMIT), unassigned=not names,
         is_911=call.origin == CallOrigin.CALLER, is_panic=_has_panic(call),
-        is_signal100=bool(community.signal100 and community.signal100_call_id == call.pk),
+        is_signal100=signal100_call_id is not None and signal100_call_id == call.pk,
         overdue=is_overdue(call, now), incident_url=urls.incident(call.pk), page_url=urls.page(call.pk))
 
 
-def call_rows(calls: list[Call], community, now: datetime | None = None) -> list[CallRow]:
+def call_rows(calls: list[Call], community, now: datetime | None = None, *,
+              dispatch: DispatchState | None = None) -> list[CallRow]:
     """The rows for these calls, with their assigned callsigns read in one query."""
     now = now or timezone.now()
     urls = _CallUrls()
+    dispatch = dispatch or dispatch_state(community)
     names: dict[uuid.UUID, list[str]] = defaultdict(list)
     if calls:
         assigned = (CallAssignment.objects.for_community(community).filter(call__in=[c.pk for c in calls])
                     .order_by("assigned_at").values_list("call_id", "unit__name"))
         for call_id, name in assigned:
             names[call_id].append(name)
-    return [call_row(call, community, now, names=names[call.pk], urls=urls) for call in calls]
+    return [call_row(call, community, now, names=names[call.pk], urls=urls, dispatch=dispatch) for call in calls]
 
 
 def _has_panic(call: Call) -> bool:
@@ -203,6 +212,7 @@ def header(community, user) -> dict:
         "dispatchers": dispatchers,
         "i_am_active": any(d.user_id == user.pk for d in dispatchers),
         "tones": list(active_tones(community).order_by("type")),
+        "dispatch": dispatch_state(community),
     }
 
 

@@ -81,11 +81,12 @@ def board(request):
             raise Http404("No such call.")
     sound_volume, sounds_off, sound_urls = _sound_settings(community)
     codes = selectors.status_codes(community)
+    header = selectors.header(community, request.user)
     context = {
         "live": True,
         "now": now,
-        "queue": selectors.call_rows(selectors.queue_calls(community), community, now),
-        "closed": selectors.call_rows(selectors.closed_calls(community), community, now),
+        "queue": selectors.call_rows(selectors.queue_calls(community), community, now, dispatch=header["dispatch"]),
+        "closed": selectors.call_rows(selectors.closed_calls(community), community, now, dispatch=header["dispatch"]),
         "groups": selectors.unit_groups(community, codes),
         "bolos": selectors.bolos(community, request.user),
         "panics": selectors.panics(community),
@@ -99,9 +100,9 @@ def board(request):
         "new_call_form": NewCallForm(),
         "can_dispatch": _can_dispatch(request),
         "is_admin": has_role(request, Role.ADMIN),
-        "aop_form": AopForm(initial={"aop": community.area_of_play}),
         "tone_form": ToneForm(),
-        **selectors.header(community, request.user),
+        **header,
+        "aop_form": AopForm(initial={"aop": header["dispatch"].area_of_play}),
         **(_incident_context(request, selected) if selected else {}),
     }
     return render(request, "board/board.html", context)
@@ -211,9 +212,10 @@ def _units(request, status: int = 200):
 
 
 def _header(request, aop_form=None, tone_form=None, status: int = 200):
+    header = selectors.header(request.community, request.user)
     return render(request, "board/parts/header.html", {
-        **selectors.header(request.community, request.user), "can_dispatch": _can_dispatch(request),
-        "aop_form": aop_form or AopForm(initial={"aop": request.community.area_of_play}),
+        **header, "can_dispatch": _can_dispatch(request),
+        "aop_form": aop_form or AopForm(initial={"aop": header["dispatch"].area_of_play}),
         "tone_form": tone_form or ToneForm()}, status=status)
 
 

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from cad.core.admin import CommunityAdmin
 
 from . import services
-from .models import ActiveDispatcher, Tone, Unit
+from .models import ActiveDispatcher, DispatchState, Tone, Unit
 
 
 @admin.register(Unit)
@@ -43,6 +43,24 @@ class ToneAdmin(CommunityAdmin):
     list_filter = ("community", "type")
     list_select_related = ("community", "created_by")
     raw_id_fields = ("created_by",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DispatchState)
+class DispatchStateAdmin(CommunityAdmin):
+    """Read-only here: the area of play and Signal 100 are set by dispatch (the board, 001's routes), which
+    announces them; an edit here would not be heard by any client."""
+
+    list_display = ("community", "area_of_play", "signal100", "signal100_call", "updated_at")
+    list_select_related = ("community", "signal100_call")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

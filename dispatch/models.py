@@ -86,3 +86,21 @@ class Tone(CommunityOwned, Archivable):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.description}"
+
+
+class DispatchState(CommunityOwned):
+    """What dispatch has declared for the whole community: the area of play and Signal 100 (001's
+    `/dispatch` state). One row per community, made the first time dispatch declares something; a community
+    without one has no area of play and no Signal 100 (`selectors.dispatch_state`)."""
+
+    area_of_play = models.CharField(max_length=200, blank=True, default="")
+    signal100 = models.BooleanField(default=False)
+    signal100_call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", help_text="The call Signal 100 was declared for, if any.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(CommunityOwned.Meta):
+        constraints = [models.UniqueConstraint(fields=["community"], name="dispatch_state_one_per_community")]
+
+    def __str__(self) -> str:
+        return f"dispatch state of {self.community_id}"

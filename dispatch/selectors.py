@@ -12,7 +12,7 @@ from django.utils import timezone
 from cad.core.models import StatusCode
 
 from . import links, positions
-from .models import ActiveDispatcher, Tone, Unit
+from .models import ActiveDispatcher, DispatchState, Tone, Unit
 
 
 def on_duty_units(community) -> QuerySet[Unit]:
@@ -163,3 +163,17 @@ def active_tones(community) -> QuerySet[Tone]:
 def status_codes(community) -> QuerySet[StatusCode]:
     """The community's active unit status codes, in their configured order."""
     return StatusCode.objects.for_community(community).filter(archived_at__isnull=True).order_by("position", "name")
+
+
+def dispatch_state(community) -> DispatchState:
+    """The community's area of play and Signal 100: its row, or an unsaved empty one if dispatch has never
+    declared either (nothing is written on a read)."""
+    community_id = getattr(community, "pk", community)
+    return (DispatchState.objects.for_community(community_id).first()
+            or DispatchState(community_id=community_id))
+
+
+def community_settings(community) -> dict:
+    """The dispatch part of `/api/communities/:id` (`cad.core.parts`): what 000/001/004 read there."""
+    state = dispatch_state(community)
+    return {"area_of_play": state.area_of_play, "signal100": state.signal100}

@@ -27,7 +27,7 @@ from postals.selectors import apostal_index, postal_index
 
 from . import links, payloads, positions
 from .choices import ToneType, UnitJob, UnitState
-from .models import ActiveDispatcher, Tone, Unit
+from .models import ActiveDispatcher, DispatchState, Tone, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -493,21 +493,33 @@ def unit_release_from_call(*, unit: Unit, call, by=None) -> None:
 
 
 # --- Area of play, Signal 100 ---------------------------------------------------------------------
-def aop_set(*, community: Community, aop: str, by=None) -> Community:
+def _locked_state(community_id) -> DispatchState:
+    """The community's dispatch row under a row lock, made on first use (two first writers: one row)."""
+    state, _ = DispatchState.objects.select_for_update().get_or_create(community_id=community_id)
+    return state
+
+
+def _clean_aop(aop: str, *, allow_blank: bool = False) -> str:
     aop = (aop or "").strip()
-    if not aop:
+    if not aop and not allow_blank:
         raise Invalid({"aop": ["The area of play cannot be empty."]})
     if len(aop) > 200:
         raise Invalid({"aop": ["At most 200 characters."]})
+    return aop
+
+
+def aop_set(*, community: Community, aop: str, by=None) -> DispatchState:
+    aop = _clean_aop(aop)
     with transaction.atomic():
-        Community.objects.filter(pk=community.pk).update(area_of_play=aop, updated_at=timezone.now())
-        community.area_of_play = aop
+        state = _locked_state(community.pk)
+        state.area_of_play = aop
+        state.save(update_fields=["area_of_play", "updated_at"])
         publish(community.pk, "areaOfPlayUpdated", payloads.area_of_play(aop, by_name=access.handle(by)),
                 aliases=("aop-updated",))
-    return community
+    return state
 
 
-def signal100_set(*, community: Community, value: bool, call_id: str | None = None, by=None) -> Community:
+def signal100_set(*, community: Community, value: bool, call_id: str | None = None, by=None) -> DispatchState:
     """Signal 100 on (optionally for a call) or off; everyone hears it on the priority group."""
     call = None
     if value and call_id:
@@ -515,12 +527,27 @@ def signal100_set(*, community: Community, value: bool, call_id: str | None = No
         if call is None:
             raise Invalid({"callId": ["No such call in this community."]})
     with transaction.atomic():
-        Community.objects.filter(pk=community.pk).update(
-            signal100=value, signal100_call_id=call.pk if call else None, updated_at=timezone.now())
-        community.signal100, community.signal100_call_id = value, (call.pk if call else None)
+        state = _locked_state(community.pk)
+        state.signal100, state.signal100_call = value, call
+        state.save(update_fields=["signal100", "signal100_call", "updated_at"])
         publish(community.pk, "signal100", payloads.signal100(value, call=call, by_name=access.handle(by)),
                 aliases=("signal-100",))
-    return community
+    return state
+
+
+def community_settings_update(*, community: Community, by=None, area_of_play: str | None = None) -> dict:
+    """The dispatch part of an admin's settings change (`PATCH /api/communities/:id`, `cad.core.parts`):
+    the area of play set as a setting, blank allowed and nothing announced, as it always was there.
+    Returns the changes `{name: [old, new]}` for the kernel's one audit entry."""
+    if area_of_play is None:
+        return {}
+    aop = _clean_aop(area_of_play, allow_blank=True)
+    state = _locked_state(community.pk)
+    if state.area_of_play == aop:
+        return {}
+    old, state.area_of_play = state.area_of_play, aop
+    state.save(update_fields=["area_of_play", "updated_at"])
+    return {"area_of_play": [old, aop]}
 
 
 # --- Active dispatchers ---------------------------------------------------------------------------
@@ -611,7 +638,8 @@ def tone_archive(*, tone: Tone, by=None) -> Tone:
 
 
 __all__ = [
-    "active_dispatcher_update", "aop_set", "aposition_update", "dispatcher_set_active", "duty_set",
+    "active_dispatcher_update", "aop_set", "aposition_update", "community_settings_update", "dispatcher_set_active",
+    "duty_set",
     "duty_webhook_send", "offline_idle_units", "position_remove", "position_update", "prune_stale_positions",
     "signal100_set", "state_for_status_code", "tone_archive", "tone_set", "unit_positions_remove",
     "unit_off_duty", "unit_set_radio_channel", "unit_set_state", "unit_set_status", "unit_status_payload",

@@ -2,6 +2,8 @@
 
 import pytest
 
+from dispatch.selectors import dispatch_state
+
 DEEP = "[" * 50_000 + "]" * 50_000
 
 
@@ -10,8 +12,7 @@ def test_malformed_json_is_400(as_, admin, community, body):
     r = as_(admin).generic("PATCH", f"/api/communities/{community.id}", body.encode("utf-8", "surrogateescape"),
                            content_type="application/json")
     assert r.status_code == 400 and r["Content-Type"].startswith("application/json"), r.content[:200]
-    community.refresh_from_db()
-    assert community.area_of_play == ""
+    assert dispatch_state(community).area_of_play == ""
 
 
 def test_oversized_body_is_413(as_, admin, community, settings):

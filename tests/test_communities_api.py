@@ -1,4 +1,5 @@
 from cad.core.models import ApiToken, CallType, Community
+from dispatch.selectors import dispatch_state
 
 
 def test_list_only_my_communities(as_, admin, community, other_community):
@@ -24,8 +25,8 @@ def test_admin_patches_settings(as_, admin, community):
                          format="json")
     assert r.status_code == 200, r.json()
     community.refresh_from_db()
-    assert (community.bolo_permission, community.dmv_enabled, community.area_of_play) == ("supervisor", True,
-                                                                                          "Sandy Shores")
+    assert (community.bolo_permission, community.dmv_enabled) == ("supervisor", True)
+    assert dispatch_state(community).area_of_play == "Sandy Shores"
 
 
 def test_patch_bad_input_changes_nothing(as_, admin, community):
@@ -161,4 +162,4 @@ def test_an_unknown_setting_is_400_and_changes_nothing(as_, admin, community):
     assert r.status_code == 400 and "call911Aproval" in r.json()["fields"], r.content
     assert "call911Approval" in r.json()["error"]  # the message lists the real names
     community.refresh_from_db()
-    assert community.area_of_play == "" and community.call911_approval is False
+    assert dispatch_state(community).area_of_play == "" and community.call911_approval is False

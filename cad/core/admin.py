@@ -144,7 +144,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(models.Community)
 class CommunityModelAdmin(_CommunityScopedByPk):
-    list_display = ("name", "owner", "bolo_permission", "area_of_play", "dmv_enabled", "weapons_enabled", "created_at")
+    list_display = ("name", "owner", "bolo_permission", "dmv_enabled", "weapons_enabled", "created_at")
     search_fields = ("name",)
     inlines = [MembershipInline]
 

@@ -41,9 +41,6 @@ class Community(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_communities"
     )
     bolo_permission = models.CharField(max_length=16, choices=BoloPermission.choices, default=BoloPermission.ALL)
-    area_of_play = models.CharField(max_length=200, blank=True, default="")
-    signal100 = models.BooleanField(default=False)
-    signal100_call_id = models.UUIDField(null=True, blank=True)
     dmv_enabled = models.BooleanField(default=False)
     dmv_points_enabled = models.BooleanField(default=False)
     dmv_self_register = models.BooleanField(default=True)

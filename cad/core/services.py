@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cad.core import parts
 from cad.core.isotime import now_iso
 
 from .access import handle, person
@@ -103,12 +105,22 @@ def community_create(*, name: str, owner: AbstractUser | None = None) -> Communi
 
 
 def community_update(*, community: Community, by=None, **fields) -> Community:
+    """Change the community's settings: its own columns, and the settings apps keep in their own tables
+    (`cad.core.parts`), in one transaction and one audit entry."""
+    by_part: dict[str, dict[str, Any]] = {}
+    for name in list(fields):
+        part = parts.owner_of(name)
+        if part is not None:
+            by_part.setdefault(part.app, {})[name] = fields.pop(name)
     changes = {name: [_jsonable(getattr(community, name)), _jsonable(value)]
                for name, value in fields.items() if getattr(community, name) != value}
     for name, value in fields.items():
         setattr(community, name, value)
     with transaction.atomic():
         community.save(update_fields=[*fields, "updated_at"])
+        for part in parts.registered():
+            if part.app in by_part:
+                changes.update(part.write(community=community, by=by, **by_part[part.app]))
         if changes:
             audit_record(community=community, by=by, action="settings.updated", target=community, changes=changes)
     return community

@@ -132,3 +132,10 @@ class LocationSerializer(serializers.Serializer):
     timestamp = serializers.CharField()
     last_update = serializers.CharField()
     updated_at = serializers.CharField()
+
+
+def community_settings_fields() -> dict:
+    """The dispatch part of `/api/communities/:id` (`cad.core.parts`): the area of play is a setting an
+    admin may write; Signal 100 is only shown there (dispatch declares it)."""
+    return {"area_of_play": serializers.CharField(max_length=200, required=False, allow_blank=True),
+            "signal100": serializers.BooleanField(read_only=True)}

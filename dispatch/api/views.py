@@ -112,18 +112,22 @@ class DutyView(CommunityAPIView):
         return Response({"on_duty": on, "unit": s.UnitSerializer(unit).data if unit is not None else None})
 
 
+def _signal100(state) -> dict:
+    return {"value": state.signal100, "call_id": str(state.signal100_call_id) if state.signal100_call_id else None}
+
+
 class DispatchStateView(CommunityAPIView):
     """001: GET /api/dispatch — area of play, Signal 100, active dispatchers."""
 
     @extend_schema(operation_id="dispatch_state_get", request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         community = request.community
+        state = selectors.dispatch_state(community)
         dispatchers = list(selectors.active_dispatchers(community))
         mine = next((d for d in dispatchers if d.user_id == getattr(request.user, "pk", None)), None)
         return Response({
-            "area_of_play": community.area_of_play,
-            "signal100": {"value": community.signal100,
-                          "call_id": str(community.signal100_call_id) if community.signal100_call_id else None},
+            "area_of_play": state.area_of_play,
+            "signal100": _signal100(state),
             "active_dispatchers_count": len(dispatchers),
             "user_active_dispatcher": s.ActiveDispatcherSerializer(mine).data if mine else None,
         })
@@ -137,8 +141,8 @@ class AopView(CommunityAPIView):
     @extend_schema(operation_id="aop_post", request=s.AopSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = self.validate_with(s.AopSerializer)
-        community = services.aop_set(community=request.community, aop=data["aop"], by=request.user)
-        return Response({"area_of_play": community.area_of_play})
+        state = services.aop_set(community=request.community, aop=data["aop"], by=request.user)
+        return Response({"area_of_play": state.area_of_play})
 
 
 class Signal100View(CommunityAPIView):
@@ -149,10 +153,9 @@ class Signal100View(CommunityAPIView):
     @extend_schema(operation_id="signal100_post", request=s.Signal100Serializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = self.validate_with(s.Signal100Serializer)
-        community = services.signal100_set(community=request.community, value=data["value"],
-                                           call_id=data.get("call_id") or None, by=request.user)
-        return Response({"value": community.signal100,
-                         "call_id": str(community.signal100_call_id) if community.signal100_call_id else None})
+        state = services.signal100_set(community=request.community, value=data["value"],
+                                       call_id=data.get("call_id") or None, by=request.user)
+        return Response(_signal100(state))
 
 
 class DispatchersStateView(CommunityAPIView):

@@ -6,9 +6,10 @@ import uuid
 
 import pytest
 
-from cad.core.models import Community, Department
+from cad.core.models import Department
 from dispatch import selectors, services
-from dispatch.models import ActiveDispatcher, Tone, Unit
+from dispatch.models import ActiveDispatcher, DispatchState, Tone, Unit
+from dispatch.selectors import dispatch_state
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +134,7 @@ def test_fivem_livemap_and_sounds(server, other_server, leo, community, as_, civ
 # --- 001: dispatch state, AOP, Signal 100, dispatchers ---------------------------------------------
 def test_dispatch_state(as_, dispatcher, officer, community, civilian):
     ActiveDispatcher.objects.create(community=community, user=dispatcher)
-    community.area_of_play = "Sandy Shores"
-    community.save()
+    DispatchState.objects.create(community=community, area_of_play="Sandy Shores")
     body = as_(dispatcher).get("/api/dispatch").json()
     assert body["areaOfPlay"] == "Sandy Shores" and body["activeDispatchersCount"] == 1
     assert str(body["userActiveDispatcher"]["userId"]) == str(dispatcher.pk)
@@ -153,7 +153,7 @@ def test_aop(as_, dispatcher, officer, outsider, community, events, django_captu
     assert as_(officer).post("/api/dispatch/aop", {"aop": "Paleto"}, format="json").status_code == 403
     assert as_(outsider).post(f"/api/dispatch/aop?communityId={community.pk}", {"aop": "Paleto"},
                               format="json").status_code == 403
-    assert Community.objects.get(pk=community.pk).area_of_play == "Los Santos"
+    assert dispatch_state(community).area_of_play == "Los Santos"
 
 
 def test_signal_100(as_, dispatcher, officer, community, other_community, events, django_capture_on_commit_callbacks):
@@ -171,7 +171,7 @@ def test_signal_100(as_, dispatcher, officer, community, other_community, events
                                 format="json").status_code == 400
     assert as_(dispatcher).post("/api/dispatch/signal-100", {"value": "perhaps"}, format="json").status_code == 400
     assert as_(officer).post("/api/dispatch/signal-100", {"value": True}, format="json").status_code == 403
-    assert Community.objects.get(pk=community.pk).signal100 is False
+    assert dispatch_state(community).signal100 is False
 
 
 def test_dispatchers_state_and_active_dispatcher(as_, dispatcher, officer, server, community, other_community,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cad.core import parts
 from cad.core.tenancy import CommunityOwned
 
 
@@ -61,18 +62,29 @@ from cad.core.models import (  # noqa: E402
 )
 
 
+class _WithParts:
+    """A community read through, with the apps' parts of its settings (`cad.core.parts`) as attributes."""
+
+    def __init__(self, community, values: dict):
+        self._community, self._values = community, values
+
+    def __getattr__(self, name):
+        values = self.__dict__["_values"]
+        return values[name] if name in values else getattr(self.__dict__["_community"], name)
+
+
 class CommunitySerializer(ApiModelSerializer):
     """A community and its settings; 000/001/004 read these names in camelCase."""
 
     class Meta:
         model = Community
         fields = [
-            "id", "name", "bolo_permission", "area_of_play", "signal100", "dmv_enabled", "dmv_points_enabled",
+            "id", "name", "bolo_permission", "dmv_enabled", "dmv_points_enabled",
             "dmv_self_register", "dmv_point_threshold", "dmv_point_expiry_days", "dmv_suspension_days",
             "weapons_enabled", "call_expiry_minutes", "call911_approval", "duty_webhook_url", "sounds", "mugshot_max_bytes",
             "mugshot_types", "created_at", "updated_at",
         ]
-        read_only_fields = ["id", "signal100", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {
             "dmv_point_threshold": {"min_value": 1, "max_value": 1000},
             "dmv_point_expiry_days": {"min_value": 1, "max_value": 36500},
@@ -83,6 +95,15 @@ class CommunitySerializer(ApiModelSerializer):
 
     # Sent back with the settings a client read; not settings, and never an error.
     ECHOED_NAMES = frozenset({"_id", "community_id"})
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for part in parts.registered():  # settings apps keep in their own tables (cad.core.parts)
+            fields.update(part.fields())
+        return fields
+
+    def to_representation(self, instance):
+        return super().to_representation(_WithParts(instance, parts.values(instance)))
 
     def to_internal_value(self, data):
         """A setting the community does not have is refused (400), not silently dropped: a misspelt name

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         admin.save(update_fields=["is_staff"])
         community = services.community_create(name=DEMO_NAME, owner=admin)
         services.community_update(community=community, dmv_enabled=True, dmv_points_enabled=True,
-                                  weapons_enabled=True, area_of_play="Los Santos")
+                                  weapons_enabled=True)
         for role, user in people.items():
             services.membership_set(community=community, user=user, role=role)
             profile = services.profile_for(user)
