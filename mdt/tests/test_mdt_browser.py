@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -54,6 +56,7 @@ def test_lookups_flags_and_a_citation_with_points(page, sign_in, community, offi
     call = call_services.call_create(community=community,
         data=CallInput(title="10-50 MVA", location="Route 1", postal="334"))
     call_services.call_assign_unit(call=call, unit=unit_for_character(officer_char))
+    expect(page.get_by_role("alert").filter(has_text="New call assigned to you")).to_contain_text("10-50 MVA")
     my_call = page.get_by_role("region", name="My call")
     expect(my_call.get_by_role("heading", name=f"#{call.number} 10-50 MVA")).to_be_visible()
     my_call.get_by_role("button", name="En route").click()
@@ -85,6 +88,77 @@ def test_lookups_flags_and_a_citation_with_points(page, sign_in, community, offi
     expect(record.get_by_role("status")).to_contain_text("Citation written")
     expect(record.locator("#person-points")).to_have_text("4")
     assert DrivingLicense.objects.for_community(community).get(character=john).points == 4
+
+
+ASSIGNED = "unitsAssignedTo911"
+
+
+@pytest.mark.parametrize("my_call_first", [True, False], ids=["my-call-shows-it-first", "the-event-comes-first"])
+def test_a_new_assignment_is_announced_once_whatever_arrives_first(page, sign_in, community, officer,
+                                                                   officer_char, my_call_first):
+    """The socket (and My call's refreshes) are routed so that one side of the race is held back until the
+    officer has been told and has dismissed the notice; the late side must not tell them again."""
+    holding = {"on": False}
+    held_frames: list[str] = []
+    held_refreshes = []
+    sockets = []
+
+    def route_socket(ws):
+        server = ws.connect_to_server()
+        sockets.append(ws)
+
+        def from_server(message):
+            name = json.loads(message).get("event", "") if isinstance(message, str) else ""
+            # My call first: hold the assignment event. The event first: hold everything else.
+            if holding["on"] and (name == ASSIGNED) == my_call_first:
+                held_frames.append(message)
+            else:
+                ws.send(message)
+
+        server.on_message(from_server)
+
+    def route_refresh(route):
+        if holding["on"] and not my_call_first:
+            held_refreshes.append(route)
+        else:
+            route.continue_()
+
+    page.route_web_socket("**/ws", route_socket)
+    page.route("**/mdt/call", route_refresh)
+    sign_in(page, officer)
+    page.goto("/mdt")
+    expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
+    page.get_by_role("button", name="Go on duty").click()
+    my_call = page.get_by_role("region", name="My call")
+    expect(my_call).to_contain_text("You are not on a call.")
+
+    holding["on"] = True
+    call = call_services.call_create(community=community,
+                                     data=CallInput(title="10-50 MVA", location="Route 1", postal="334"))
+    call_services.call_assign_unit(call=call, unit=unit_for_character(officer_char))
+    notice = page.get_by_role("alert").filter(has_text="New call assigned to you")
+    expect(notice).to_contain_text(f"#{call.number}")
+    heading = my_call.get_by_role("heading", name=f"#{call.number} 10-50 MVA")
+    if my_call_first:
+        expect(heading).to_be_visible()
+    else:
+        expect(heading).to_have_count(0)
+    notice.get_by_role("button", name="Dismiss").click()
+    expect(notice).to_be_hidden()
+
+    holding["on"] = False
+    assert held_frames, "nothing was held back: the race was not staged"
+    last_seq = max(json.loads(frame).get("seq", 0) for frame in held_frames)
+    for frame in held_frames:
+        sockets[-1].send(frame)
+    for route in held_refreshes:
+        route.continue_()
+    page.wait_for_function("(seq) => window.cadLive.lastSeq >= seq", arg=last_seq)
+    expect(heading).to_be_visible()
+    call_services.call_add_note(call=call, text="Caller left the scene")
+    expect(my_call).to_contain_text("Caller left the scene")
+    # Checked once, not retried: a retrying check would pass when the notice's own 15 s timeout hides it.
+    assert notice.is_hidden()
 
 
 def test_a_civilian_gets_403(page, sign_in, civilian):
