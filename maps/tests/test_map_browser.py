@@ -75,6 +75,12 @@ def test_position_moves_the_marker_and_off_duty_removes_it(page, sign_in, live_s
     expect(page.get_by_role("status").filter(has_text="Centred on 1-A-12")).to_be_visible()
     assert axe(page) == []
     screenshot(page, "map")
+    # The grid labels each line once (not once per tile column, nor again at another size while zooming).
+    the_map.get_by_role("button", name="Zoom in").click()
+    page.wait_for_function("() => document.querySelector('.grid-axes').childElementCount > 0")
+    labels = page.evaluate("() => [...document.querySelectorAll('.grid-axis-label')].map(e => e.textContent)")
+    assert labels and len(labels) == len(set(labels)), labels
+    assert any(label.startswith("x ") for label in labels) and any(label.startswith("y ") for label in labels)
 
     dispatch_services.duty_set(character=unit.character, on=False)
     expect(marker).to_have_count(0)

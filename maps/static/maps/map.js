@@ -42,20 +42,16 @@ const GridLayer = L.GridLayer.extend({
     const toPx = (x, y) => [(x - nw.lng) / (se.lng - nw.lng) * size.x, (y - nw.lat) / (se.lat - nw.lat) * size.y];
     ctx.fillStyle = "#1d2a36";
     ctx.fillRect(0, 0, size.x, size.y);
-    const step = coords.z >= 5 ? 250 : coords.z >= 4 ? 500 : coords.z >= 2 ? 1000 : 2000;
+    const step = gridStep(coords.z);
     ctx.strokeStyle = "#31455a";
     ctx.lineWidth = 1;
-    ctx.fillStyle = "#7f95ab";
-    ctx.font = "10px system-ui, sans-serif";
     for (let x = Math.ceil(nw.lng / step) * step; x <= se.lng; x += step) {
       const [px] = toPx(x, 0);
       ctx.beginPath(); ctx.moveTo(px + 0.5, 0); ctx.lineTo(px + 0.5, size.y); ctx.stroke();
-      if (px < size.x - 44 && px > 2 && coords.y % 2 === 0) ctx.fillText(`x ${x}`, px + 3, 11);
     }
     for (let y = Math.floor(nw.lat / step) * step; y >= se.lat; y -= step) {
       const [, py] = toPx(0, y);
       ctx.beginPath(); ctx.moveTo(0, py + 0.5); ctx.lineTo(size.x, py + 0.5); ctx.stroke();
-      if (py > 14 && coords.x % 2 === 0) ctx.fillText(`y ${y}`, 3, py - 3);
     }
     if (coords.z >= 3 && postals.length) {
       ctx.fillStyle = "#e2e8f0";
@@ -70,8 +66,46 @@ const GridLayer = L.GridLayer.extend({
   },
 });
 const grid = new GridLayer({ tileSize: 256 }).addTo(map);
-let tiles = null;
 let tilesId; // undefined until the first state: the grid note is written then too
+
+function gridStep(zoom) {
+  return zoom >= 5 ? 250 : zoom >= 4 ? 500 : zoom >= 2 ? 1000 : 2000;
+}
+
+// The grid's coordinates label each line once, along the map's top and left edges. (Drawn into the tiles
+// they repeated in every tile column and row, and while zooming the old level's tiles showed them again
+// at another size.) Hidden during a zoom animation and over an uploaded map.
+const axes = document.createElement("div");
+axes.className = "grid-axes";
+axes.setAttribute("aria-hidden", "true");
+map.getContainer().appendChild(axes);
+
+function drawAxes() {
+  axes.replaceChildren();
+  if (tilesId) return;
+  const bounds = map.getBounds();
+  const step = gridStep(Math.round(map.getZoom()));
+  const size = map.getSize();
+  const add = (text, left, top, axis) => {
+    const label = document.createElement("span");
+    label.className = `grid-axis-label grid-axis-${axis}`;
+    label.textContent = text;
+    label.style.left = `${Math.round(left)}px`;
+    label.style.top = `${Math.round(top)}px`;
+    axes.appendChild(label);
+  };
+  for (let x = Math.ceil(bounds.getWest() / step) * step; x <= bounds.getEast(); x += step) {
+    const px = map.latLngToContainerPoint([bounds.getNorth(), x]).x;
+    if (px > 40 && px < size.x - 48) add(`x ${x}`, px + 3, 2, "x");
+  }
+  for (let y = Math.floor(bounds.getNorth() / step) * step; y >= bounds.getSouth(); y -= step) {
+    const py = map.latLngToContainerPoint([y, bounds.getWest()]).y;
+    if (py > 24 && py < size.y - 4) add(`y ${y}`, 3, py - 15, "y");
+  }
+}
+map.on("zoomstart", () => axes.replaceChildren());
+map.on("moveend zoomend resize", drawAxes);
+let tiles = null;
 
 function setTiles(layer) {
   const id = layer ? layer.id : null;
@@ -89,6 +123,7 @@ function setTiles(layer) {
   } else {
     backgroundNote.textContent = "Background: grid (no map uploaded yet); postal codes as labels.";
   }
+  drawAxes();
 }
 
 async function loadPostals() {
