@@ -125,7 +125,12 @@ def value_form(kind: str, community, *args, **kwargs) -> forms.Form:
         name: FIELD_LABELS.get(name, name.replace("_", " ").capitalize()) for name in names})
     if "department" in fields:
         fields["department"].queryset = Department.objects.for_community(community).filter(archived_at__isnull=True)
-    if "color" in fields:
+    if "color" in fields and model is Department:
+        # Text, not a colour picker: a picker cannot be left blank, and blank means "the type's colour".
+        fields["color"].widget = forms.TextInput(attrs={"pattern": "#[0-9a-fA-F]{6}", "maxlength": 7,
+                                                        "placeholder": "#2563eb"})
+        fields["color"].help_text = "Map markers and unit swatches, as #rrggbb. Blank: the colour of the type."
+    elif "color" in fields:
         fields["color"].widget = forms.TextInput(attrs={"type": "color"})
     if "department_types" in fields:
         fields["department_types"] = forms.MultipleChoiceField(

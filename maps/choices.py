@@ -13,15 +13,6 @@ class TileSetStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-# A unit's arrow colour on the live map by its department's type (departments carry no colour of their own).
-DEPARTMENT_TYPE_COLORS = {
-    "police": "#2563eb",
-    "sheriff": "#a16207",
-    "state": "#0f766e",
-    "fire": "#dc2626",
-    "ems": "#16a34a",
-    "tow": "#ea580c",
-    "dispatch": "#7c3aed",
-}
+# A unit's arrow colour on the live map when it has no department (its department's colour otherwise).
 JOB_COLORS = {"police": "#2563eb", "fire": "#dc2626", "ems": "#16a34a", "tow": "#ea580c"}
 DEFAULT_UNIT_COLOR = "#2563eb"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cad.core import geo as transform
 from cad.core.isotime import iso
 
-from .choices import DEFAULT_UNIT_COLOR, DEPARTMENT_TYPE_COLORS, JOB_COLORS, TileSetStatus
+from .choices import DEFAULT_UNIT_COLOR, JOB_COLORS, TileSetStatus
 from .models import MapTileSet
 
 
@@ -59,8 +59,8 @@ _CALLSIGN = re.compile(r"\[(.+?)\]")
 
 
 def unit_color(unit) -> str:
-    if unit.department_id and unit.department.type in DEPARTMENT_TYPE_COLORS:
-        return DEPARTMENT_TYPE_COLORS[unit.department.type]
+    if unit.department_id and unit.department.color:
+        return unit.department.color
     return JOB_COLORS.get(unit.job, DEFAULT_UNIT_COLOR)
 
 

@@ -1,4 +1,4 @@
-from cad.core.models import ApiToken, CallType, Community
+from cad.core.models import ApiToken, CallType, Community, Department
 from dispatch.selectors import dispatch_state
 
 
@@ -80,6 +80,26 @@ def test_admin_edits_value_lists(as_, admin, officer, community):
     # Archived, not deleted: old calls may still name it.
     assert CallType.objects.for_community(community).get(pk=new_id).archived_at is not None
     assert new_id not in [row["id"] for row in as_(admin).get("/api/values/call-types").json()]
+
+
+def test_department_colour_over_the_api(as_, admin, officer, outsider, community):
+    seeded = {row["shortName"]: row["color"] for row in as_(officer).get("/api/values/departments").json()}
+    assert seeded["LSPD"] == "#2563eb" and seeded["SAFR"] == "#dc2626"
+    r = as_(admin).post("/api/values/departments", {"name": "Coast Guard", "type": "state"}, format="json")
+    assert r.status_code == 201 and r.json()["color"] == "#0f766e"  # the type's colour when none is given
+    new_id = r.json()["id"]
+    r = as_(admin).patch(f"/api/values/departments/{new_id}", {"color": "#0EA5E9"}, format="json")
+    assert r.status_code == 200 and r.json()["color"] == "#0EA5E9"
+    assert as_(officer).get(f"/api/values/departments/{new_id}").json()["color"] == "#0EA5E9"
+    for bad in ("blue", "#0ea5e", 5, "#0ea5e9ff"):
+        r = as_(admin).patch(f"/api/values/departments/{new_id}", {"color": bad}, format="json")
+        assert r.status_code == 400 and "color" in r.json()["fields"], bad
+    assert Department.objects.for_community(community).get(pk=new_id).color == "#0EA5E9"
+    assert as_(officer).patch(f"/api/values/departments/{new_id}", {"color": "#000000"},
+                              format="json").status_code == 403
+    assert as_(outsider).patch(f"/api/values/departments/{new_id}", {"color": "#000000"},
+                               format="json").status_code == 404
+    assert Department.objects.for_community(community).get(pk=new_id).color == "#0EA5E9"
 
 
 def test_value_of_other_community_is_404(as_, outsider, community):

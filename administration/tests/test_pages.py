@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import DiscordRoleMapping, Invite
 from cad.core import services
 from cad.core.choices import Role
-from cad.core.models import ApiToken, AuditEntry, CallType, Community, Membership
+from cad.core.models import ApiToken, AuditEntry, CallType, Community, Department, Membership
 
 
 @pytest.fixture
@@ -162,6 +162,42 @@ def test_value_lists(adm, community, other_community):
     assert adm.post(f"/settings/values/call-types/{entry.pk}/archive").status_code == 302
     entry.refresh_from_db()
     assert entry.archived_at is not None
+
+
+def test_department_colour_round_trip(adm, client, community, other_community, officer):
+    def form(name, type_, color):
+        return {"departments-name": name, "departments-short_name": "", "departments-type": type_,
+                "departments-color": color}
+
+    # Blank: the type's colour.
+    assert adm.post("/settings/values/departments/add", form("Paleto Fire", "fire", "")).status_code == 302
+    fire = Department.objects.for_community(community).get(name="Paleto Fire")
+    assert fire.color == "#dc2626"
+    assert adm.post("/settings/values/departments/add", form("Park Rangers", "state", "#14B8A6")).status_code == 302
+    rangers = Department.objects.for_community(community).get(name="Park Rangers")
+    assert rangers.color == "#14B8A6"
+    page = adm.get("/settings/values/departments").content.decode()
+    assert 'data-color="#14B8A6"' in page and 'data-color="#dc2626"' in page
+    edit = adm.get(f"/settings/values/departments/{rangers.pk}").content.decode()
+    assert 'value="#14B8A6"' in edit
+    assert adm.post(f"/settings/values/departments/{rangers.pk}",
+                    form("Park Rangers", "state", "#0d9488")).status_code == 302
+    rangers.refresh_from_db()
+    assert rangers.color == "#0d9488"
+    for bad in ("teal", "#12345", "#1234567", "#12345g"):
+        r = adm.post(f"/settings/values/departments/{rangers.pk}", form("Park Rangers", "state", bad))
+        assert r.status_code == 400, bad
+        assert "A colour like #22c55e." in r.content.decode() or "at most 7" in r.content.decode()
+    rangers.refresh_from_db()
+    assert rangers.color == "#0d9488"
+    assert not Department.objects.for_community(community).filter(name="Teal Rangers").exists()
+    foreign = Department.objects.for_community(other_community).first()
+    assert adm.post(f"/settings/values/departments/{foreign.pk}", form("Mine", "state", "#000000")).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.name != "Mine"
+    client.force_login(officer)
+    assert client.post(f"/settings/values/departments/{rangers.pk}",
+                       form("Park Rangers", "state", "#000000")).status_code == 403
 
 
 def test_export_and_import(adm, community, outsider, client):

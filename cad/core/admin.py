@@ -189,7 +189,7 @@ class ApiTokenAdmin(CommunityAdmin):
 
 @admin.register(models.Department)
 class DepartmentAdmin(CommunityAdmin):
-    list_display = ("name", "short_name", "type", "community", "archived_at")
+    list_display = ("name", "short_name", "type", "color", "community", "archived_at")
     list_filter = ("community", "type")
     search_fields = ("name", "short_name")
 

@@ -36,6 +36,17 @@ class DepartmentType(models.TextChoices):
     TOW = "tow", "Tow"
     DISPATCH = "dispatch", "Dispatch"
 
+    @property
+    def color(self) -> str:
+        """A new department's colour (map markers, unit swatches) until an admin picks another."""
+        return DEPARTMENT_TYPE_COLORS[self.value]
+
+
+DEPARTMENT_TYPE_COLORS = {
+    "police": "#2563eb", "sheriff": "#a16207", "state": "#0f766e", "fire": "#dc2626", "ems": "#16a34a",
+    "tow": "#ea580c", "dispatch": "#7c3aed",
+}
+
 
 class StatusCodeMeaning(models.TextChoices):
     """The canonical unit state a configurable status code stands for (004's unit statuses)."""

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 
 from .choices import BoloPermission, DepartmentType, Role, StatusCodeMeaning
@@ -130,6 +131,9 @@ class Department(CommunityOwned, Archivable):
     name = models.CharField(max_length=120)
     short_name = models.CharField(max_length=16, blank=True, default="")
     type = models.CharField(max_length=16, choices=DepartmentType.choices, default=DepartmentType.POLICE)
+    # "#rrggbb". Left blank on create it becomes the type's colour (cad.core.services checks and fills it).
+    color = models.CharField(max_length=7, blank=True, default="", validators=[
+        RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #22c55e.")])
 
     class Meta(CommunityOwned.Meta):
         ordering = ["name"]

@@ -91,7 +91,7 @@ def _seed_values(community: Community) -> None:
     bulk(ReportType, [dict(code=c, name=n, department_types=d) for c, n, d in DEFAULT_REPORT_TYPES])
     bulk(PenalCode, [dict(name=n, code=c, fine=f, jail_minutes=j, points=p) for n, c, f, j, p in DEFAULT_PENAL_CODES])
     Department.objects.bulk_create(
-        [Department(community=community, name=n, short_name=s, type=t) for n, s, t in DEFAULT_DEPARTMENTS]
+        [Department(community=community, name=n, short_name=s, type=t, color=t.color) for n, s, t in DEFAULT_DEPARTMENTS]
     )
 
 
@@ -351,7 +351,7 @@ def member_join(*, community: Community, user: AbstractUser, role: Role | str, b
 # The value lists an admin edits, by their API name (/api/values/<kind>), with the fields an export
 # carries and the field that identifies an entry when a file is imported again.
 VALUE_LISTS: dict[str, tuple[type, tuple[str, ...], str]] = {
-    "departments": (Department, ("name", "short_name", "type"), "name"),
+    "departments": (Department, ("name", "short_name", "type", "color"), "name"),
     "divisions": (Division, ("name", "department"), "name"),
     "call-types": (CallType, ("name", "code", "default_priority", "position"), "name"),
     "status-codes": (StatusCode, ("code", "name", "meaning", "color", "position"), "code"),
@@ -370,6 +370,8 @@ def _value_kind_of(entry) -> str:
 def _check_value_entry(entry) -> None:
     """Model validation plus the ranges the API enforces, so a form and an import refuse what it does."""
     errors: dict[str, list[str]] = {}
+    if isinstance(entry, Department) and not entry.color and entry.type in DepartmentType.values:
+        entry.color = DepartmentType(entry.type).color  # blank: the type's colour
     try:
         # Unique checks would query through the scoped manager unscoped; these lists have no unique fields.
         entry.full_clean(exclude=["community", "department"] if isinstance(entry, Division) else ["community"],
@@ -380,7 +382,7 @@ def _check_value_entry(entry) -> None:
         errors["default_priority"] = ["1 (high), 2 (medium) or 3 (low)."]
     if isinstance(entry, PenalCode) and entry.points > 12:
         errors["points"] = ["At most 12."]
-    if isinstance(entry, StatusCode) and not _is_colour(entry.color):
+    if isinstance(entry, StatusCode | Department) and not _is_colour(entry.color) and "color" not in errors:
         errors["color"] = ["A colour like #22c55e."]
     if isinstance(entry, ReportType) and not (
             isinstance(entry.department_types, list)

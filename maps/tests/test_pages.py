@@ -65,6 +65,13 @@ def test_state_has_units_positions_calls_and_panics(web, officer, on_duty, commu
     assert state["panicSeconds"] == 90
 
 
+def test_a_unit_is_drawn_in_its_departments_colour(web, officer, on_duty, admin):
+    from cad.core import services as core_services
+
+    core_services.value_update(entry=on_duty.department, fields={"color": "#f472b6"}, by=admin)
+    assert web(officer).get("/map/state").json()["units"][0]["color"] == "#f472b6"
+
+
 def test_calls_without_coordinates_are_placed_by_postal(web, officer, community, dispatcher):
     from postals import services as postal_services
 

@@ -32,6 +32,7 @@ def test_duty_and_status_with_number_keys(web, officer, officer_char, community)
     client = web(officer)
     page = client.get("/mdt/unit").content.decode()
     assert "Go on duty" in page
+    assert 'fill="#2563eb"' in page  # LSPD's colour beside its name
     assert client.post("/mdt/unit/duty", {"on": "1"}).status_code == 200
     unit = unit_for_character(officer_char)
     assert unit is not None and unit.on_duty

@@ -189,7 +189,7 @@ class PenalCodeSerializer(_ValueSerializer):
 class DepartmentSerializer(ApiModelSerializer):
     class Meta:
         model = Department
-        fields = ["id", "name", "short_name", "type"]
+        fields = ["id", "name", "short_name", "type", "color"]
 
 
 class DivisionSerializer(ApiModelSerializer):
