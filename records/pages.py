@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -115,6 +116,30 @@ def report_detail(request, report_id):
         "report": report, "mine": mine, "arrests": list(report.arrests.filter(archived_at__isnull=True)
                                                           .select_related("character")),
     })
+
+
+# Arrests, citations and warrants: one page each, the same printable layout as a report's.
+def _record_page(request, kind: str, record) -> HttpResponse:
+    return render(request, "records/record.html", {"kind": kind, "record": record})
+
+
+@require_GET
+@page(Role.OFFICER)
+def arrest_detail(request, record_id):
+    return _record_page(request, "arrest", community_object_or_404(selectors.arrests(request.community), pk=record_id))
+
+
+@require_GET
+@page(Role.OFFICER)
+def citation_detail(request, record_id):
+    return _record_page(request, "citation",
+                        community_object_or_404(selectors.citations(request.community), pk=record_id))
+
+
+@require_GET
+@page(Role.OFFICER)
+def warrant_detail(request, record_id):
+    return _record_page(request, "warrant", community_object_or_404(selectors.warrants(request.community), pk=record_id))
 
 
 def _call_choices(request, call) -> list:

@@ -140,3 +140,46 @@ def test_warrant_status_changes(web, officer, officer_char, subject, community, 
     warrant.refresh_from_db()
     assert warrant.status == "served"
     assert web(outsider).post(f"/records/warrants/{warrant.pk}/status", {"status": "recalled"}).status_code == 404
+
+
+@pytest.fixture
+def every_record(community, officer_char, subject):
+    report = services.report_create(community=community, author=officer_char, title="Bank job", body="x")
+    arrest = services.arrest_create(community=community, character=subject, arrested_by=officer_char,
+                                    charges=["Armed Robbery"], jail_time_min=90, fine_amount=5000, report=report)
+    citation = services.citation_create(community=community, character=subject, issued_by=officer_char,
+                                        violation="Speeding 30 over", fine_amount=250, points=4)
+    warrant = services.warrant_create(community=community, character=subject, title="Failure to appear",
+                                      description="Missed the hearing on the 3rd.")
+    return {"reports": report, "arrests": arrest, "citations": citation, "warrants": warrant}
+
+
+PRINTED = {"reports": "Bank job", "arrests": "PC 211 Armed Robbery", "citations": "Speeding 30 over",
+           "warrants": "Missed the hearing on the 3rd."}
+
+
+@pytest.mark.parametrize("kind", ["reports", "arrests", "citations", "warrants"])
+def test_every_record_has_a_printable_page(web, officer, civilian, outsider, every_record, kind):
+    record = every_record[kind]
+    url = f"/records/{kind}/{record.pk}"
+    response = web(officer).get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert PRINTED[kind] in html
+    assert kind == "reports" or "John Smith" in html
+    assert "data-print" in html and "records/records.css" in html and "<script>" not in html
+    assert " on" + "click=" not in html and "style=" not in html
+    listed = web(officer).get(f"/records?tab={kind}").content.decode()
+    assert f'href="{url}"' in listed  # the list links each row to its page
+    assert web(civilian).get(url).status_code == 403
+    assert web(outsider).get(url).status_code == 404
+    assert web(officer).get(f"/records/{kind}/00000000-0000-0000-0000-000000000000").status_code == 404
+    assert web(officer).get(f"/records/{kind}/not-a-uuid").status_code == 404
+
+
+def test_the_print_stylesheet_hides_the_page_tools():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[1] / "static" / "records" / "records.css").read_text()
+    rules = css.split("@media print", 1)[1]
+    assert ".no-print" in rules and ".shell-header" in rules
