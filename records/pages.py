@@ -61,10 +61,18 @@ def records(request):
     page_obj = Paginator(rows.order_by("-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "records/records.html", {
+    list_query = request.GET.copy()
+    list_query["tab"] = tab
+    context = {
         "live": True, "tab": tab, "tabs": [(key, value[0]) for key, value in TABS.items()], "tab_label": label,
         "page_obj": page_obj, "q": request.GET.get("q", ""), "status": request.GET.get("status", ""),
-        "query_string": query.urlencode(), "filter_errors": filterset.errors,
+        "query_string": query.urlencode(), "list_query": list_query.urlencode(), "filter_errors": filterset.errors,
+    }
+    if request.htmx and request.htmx.target == "records-list":
+        # The list re-rendering itself after a record changed (records.js): the same page, search and filters.
+        return render(request, "records/_list.html", context)
+    return render(request, "records/records.html", {
+        **context,
         "statuses": ReportStatus.choices if tab == "reports" else WarrantStatus.choices if tab == "warrants" else [],
         "mine": list(selectors.reports_of_user(request.community, request.user).order_by("-created_at")[:20]),
         **_queue_context(request),

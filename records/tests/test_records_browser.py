@@ -3,6 +3,8 @@ approved there, and the author's list shows the new status without a reload."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -49,3 +51,50 @@ def test_report_review_round_trip(new_page, sign_in, officer, officer_char, supe
 def test_a_civilian_gets_403(page, sign_in, civilian):
     sign_in(page, civilian)
     assert page.goto("/records").status == 403
+
+
+def test_lists_stay_live_and_resync_after_a_missed_event(page, sign_in, community, officer, officer_char, subject,
+                                                         axe, screenshot):
+    from records import services
+
+    dropped = {"names": set()}
+
+    def route_socket(ws):
+        server = ws.connect_to_server()
+
+        def from_server(message):
+            name = json.loads(message).get("event") if isinstance(message, str) else None
+            if name in dropped["names"]:
+                dropped["seen"] = True
+            else:
+                ws.send(message)
+
+        server.on_message(from_server)
+
+    page.route_web_socket("**/ws", route_socket)
+    sign_in(page, officer)
+    page.goto("/records?tab=citations")
+    expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
+    table = page.get_by_role("table", name="Citations")
+    expect(table).to_contain_text("No citations.")
+
+    services.citation_create(community=community, character=subject, issued_by=officer_char,
+                             violation="Speeding 30 over", fine_amount=250, points=4)
+    expect(table.get_by_role("link", name="Speeding 30 over")).to_be_visible()  # no reload
+    expect(table).to_contain_text("1 found")
+
+    # A citation whose event never reaches the page: the next event's seq shows the gap and the list resyncs.
+    dropped["names"] = {"citation-created"}
+    services.citation_create(community=community, character=subject, issued_by=officer_char,
+                             violation="Parking on a hydrant", fine_amount=50)
+    services.warrant_create(community=community, character=subject, title="Failure to appear")
+    expect(table.get_by_role("link", name="Parking on a hydrant")).to_be_visible()
+    expect(table).to_contain_text("2 found")
+    assert dropped.get("seen"), "the citation's event was not held back: the gap was not staged"
+
+    table.get_by_role("link", name="Speeding 30 over").click()
+    expect(page.get_by_role("heading", name="Citation: Speeding 30 over")).to_be_visible()
+    assert axe(page) == []
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    screenshot(page, "citation-print")
