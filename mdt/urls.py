@@ -17,6 +17,7 @@ urlpatterns = [
     path("mdt/recent", views.recent, name="mdt-recent"),
     path("mdt/bolos", views.bolos, name="mdt-bolos"),
     path("mdt/people/<uuid:character_id>", views.person, name="mdt-person"),
+    path("mdt/people/<uuid:character_id>/history", views.person_history, name="mdt-person-history"),
     path("mdt/people/<uuid:character_id>/citation", views.person_citation, name="mdt-citation"),
     path("mdt/people/<uuid:character_id>/arrest", views.person_arrest, name="mdt-arrest"),
     path("mdt/people/<uuid:character_id>/warrant", views.person_warrant, name="mdt-warrant"),

@@ -264,6 +264,15 @@ def person(request, character_id):
     return _person(request, _character(request, character_id))
 
 
+@require_GET
+@page(Role.OFFICER)
+def person_history(request, character_id):
+    """The person's reports, citations and arrests alone, re-rendered live while their record is open."""
+    person = _character(request, character_id)
+    return render(request, "mdt/_history.html", {
+        "person": person, "history": record_selectors.person_history(request.community, person)})
+
+
 def _my_reports(request) -> list:
     """The officer's latest reports, which an arrest can be linked to."""
     return list(record_selectors.reports_of_user(request.community, request.user).order_by("-created_at")[:20])

@@ -89,6 +89,13 @@ def test_lookups_flags_and_a_citation_with_points(page, sign_in, community, offi
     expect(record.locator("#person-points")).to_have_text("4")
     assert DrivingLicense.objects.for_community(community).get(character=john).points == 4
 
+    # Another officer's arrest of John reaches his open record's history without a reload.
+    record_services.arrest_create(community=community, character=john, arrested_by=officer_char,
+                                  charges=["Armed Robbery"], jail_time_min=90, fine_amount=5000)
+    history = record.get_by_role("region", name="History")
+    expect(history.get_by_role("link", name="Armed Robbery")).to_be_visible()
+    expect(history.get_by_role("link", name="Speeding 30 over")).to_be_visible()
+
 
 ASSIGNED = "unitsAssignedTo911"
 

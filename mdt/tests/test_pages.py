@@ -109,6 +109,16 @@ def test_lookup_flags_only_when_they_hold(web, officer, officer_char, subject, s
     assert "STOLEN1" in client.get("/mdt/recent").content.decode()
 
 
+def test_person_history_alone(web, officer, officer_char, subject, civilian, outsider, community, other_subject):
+    record_services.citation_create(community=community, character=subject, issued_by=officer_char,
+                                    violation="Running a red light", fine_amount=200)
+    html = web(officer).get(f"/mdt/people/{subject.pk}/history").content.decode()
+    assert 'id="person-history"' in html and "Running a red light" in html and "<form" not in html
+    assert web(civilian).get(f"/mdt/people/{subject.pk}/history").status_code == 403
+    assert web(outsider).get(f"/mdt/people/{subject.pk}/history").status_code == 404
+    assert web(officer).get(f"/mdt/people/{other_subject.pk}/history").status_code == 404
+
+
 def test_lookup_bad_input(web, officer):
     response = web(officer).get("/mdt/lookup", {"q": ""})
     assert response.status_code == 400

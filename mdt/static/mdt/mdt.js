@@ -113,6 +113,8 @@ function assignedToMe(data) {
   return Boolean(mine) && units.some((u) => (u.unitId || u._id || u.id || u) === mine);
 }
 
+const RECORD_EVENT = /^(report|arrest|citation)-/;
+
 const CALL_EVENTS = new Set(["callUpdated", "call-status-updated", "call-deleted", "unitRemovedFromCall",
   "unitDetachedFromCall", "call-note-added", "new-call"]);
 
@@ -142,10 +144,13 @@ connectLive({
     }
     if (CALL_EVENTS.has(name)) { refresh("call-panel"); return; }
     if (name.includes("bolo")) refresh("bolos-panel");
+    // An open record's history: only that list re-renders, so a half-written citation or warrant stays.
+    if (RECORD_EVENT.test(name)) refresh("person-history");
   },
   onResync() {
     refresh("unit-panel");
     refresh("call-panel");
     refresh("bolos-panel");
+    refresh("person-history");
   },
 });
