@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import threading
+import time
 import types
 from collections import abc
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -322,7 +323,17 @@ def _now() -> str:
 
 
 # -- sequence numbers and the recent-events buffer ------------------------------------------------------
+def seq_floor() -> int:
+    """Where a community's counter starts when it has none: the current time in milliseconds. A Redis
+    without persistence forgets its counters when it restarts (and the embedded store when the web
+    process restarts); starting again from the clock keeps numbers above every number given before
+    (unless the community averaged more than 1,000 events a second since its counter last started), so a
+    client sees a jump — a gap, which it resyncs on — and never a number going backwards."""
+    return time.time_ns() // 1_000_000
+
+
 _RECORD_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[5]) end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('RPUSH', KEYS[2], ARGV[1] .. seq .. ARGV[2])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
@@ -349,7 +360,7 @@ class _RedisStore:
     @staticmethod
     def _args(event: Event) -> list:
         rest = json.dumps({k: v for k, v in event.replay_message().items() if k != "seq"}, separators=(",", ":"))
-        return ['{"seq":', "," + rest[1:], RECENT_EVENTS, RECENT_TTL]
+        return ['{"seq":', "," + rest[1:], RECENT_EVENTS, RECENT_TTL, seq_floor()]
 
     def record(self, event: Event) -> int:
         return int(self.script(keys=self._keys(event.community_id), args=self._args(event)))
@@ -367,6 +378,9 @@ class _RedisStore:
 
     def recent(self, community_id: str) -> list[dict]:
         return [json.loads(raw) for raw in self.client.lrange(self._keys(community_id)[1], 0, -1)]
+
+    def current(self, community_id: str) -> int:
+        return int(self.client.get(self._keys(community_id)[0]) or 0)
 
 
 class _CacheStore:
@@ -388,7 +402,7 @@ class _CacheStore:
         state = self._state.get()
         entry = state.get(community_id)
         if entry is None:
-            entry = state[community_id] = [0, self._deque(maxlen=RECENT_EVENTS)]
+            entry = state[community_id] = [seq_floor(), self._deque(maxlen=RECENT_EVENTS)]
         return entry
 
     def record(self, event: Event) -> int:
@@ -404,6 +418,11 @@ class _CacheStore:
     def recent(self, community_id: str) -> list[dict]:
         with self._lock:
             return list(self._community(community_id)[1])
+
+    def current(self, community_id: str) -> int:
+        with self._lock:
+            entry = self._state.get().get(community_id)
+            return entry[0] if entry is not None else 0
 
 
 _stores: dict[str, _RedisStore | _CacheStore] = {}
@@ -421,6 +440,33 @@ def _store() -> _RedisStore | _CacheStore:
 def recent_events(community_id: Any, after_seq: int) -> list[dict]:
     """Layer messages of the community's recent events with a sequence number above `after_seq`."""
     return [m for m in _store().recent(str(community_id)) if m["seq"] > after_seq]
+
+
+def current_seq(community_id: Any) -> int:
+    """The community's last sequence number (0 when it has none)."""
+    return _store().current(str(community_id))
+
+
+@dataclass(frozen=True)
+class Missed:
+    """What a client that last saw `after_seq` missed: the community's current number, the kept events
+    after `after_seq`, and whether those are all of them (else it must fetch the current state)."""
+
+    seq: int
+    events: list[dict]
+    complete: bool
+
+
+def missed_since(community_id: Any, after_seq: int) -> Missed:
+    store = _store()
+    community_id = str(community_id)
+    kept = store.recent(community_id)
+    current = max(store.current(community_id), kept[-1]["seq"] if kept else 0)
+    events = [m for m in kept if m["seq"] > after_seq]
+    # Complete when nothing was missed, or the buffer still holds the event right after `after_seq`. A
+    # client ahead of the counter has numbers from before a reset it cannot be told about: refetch.
+    complete = after_seq == current or (after_seq < current and bool(kept) and kept[0]["seq"] <= after_seq + 1)
+    return Missed(seq=current, events=events, complete=complete)
 
 
 # -- publishing ---------------------------------------------------------------------------------------

@@ -92,7 +92,8 @@ class PrivatePostgres:
 
 
 class PrivateRedis:
-    def __init__(self):
+    def __init__(self, *, persistent: bool = True):
+        self.persistent = persistent
         self.binary = shutil.which("redis-server")
         if not self.binary:
             raise Unavailable("redis-server is not installed (apt-get install redis-server)")
@@ -105,11 +106,12 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        # Persistent like docker-compose's redis (--appendonly yes): a restart keeps sequence numbers, the
+        # replay buffer and group memberships. Without persistence a restart forgets all of them.
+        durability = ["--appendonly", "yes", "--appendfsync", "always"] if self.persistent else ["--appendonly", "no"]
         self.process = subprocess.Popen(
-            # Persistent like docker-compose's redis (--appendonly yes): a restart keeps sequence numbers,
-            # the replay buffer and group memberships.
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-             "--appendfsync", "always", "--dir", str(self.dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", *durability,
+             "--dir", str(self.dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5):

@@ -1,12 +1,14 @@
 """Redis restarts while dispatchers are connected and calls are being created (issue 14), against a
-private redis-server (persistent, as docker-compose runs it) under a uvicorn process of the product:
+private redis-server (persistent, as docker-compose runs it, and without persistence: a restart then
+forgets sequence numbers, the replay buffer and every group membership) under a uvicorn process:
 
 - no request fails with a 500 or hangs during the restart (503 JSON at worst), and once Redis is back
   every request succeeds again;
 - the dispatchers' sockets are back within seconds and receive the calls created after the restart, and
   a panic raised during the outage reaches every dispatcher once Redis is back;
-- sequence numbers continue across the restart, so a client that missed events sees the gap, and SSE
-  replays from `Last-Event-ID`.
+- sequence numbers never go backwards across the restart, so a client that missed events sees the gap;
+  a /ws client joining with `lastSeq` is sent what it missed or told to fetch the state (`resync`), and
+  SSE replays from `Last-Event-ID` (what the buffer still holds).
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from .private_services import PrivateRedis, Unavailable, manage, product_env, uv
 DISPATCHERS = 3
 
 
-@pytest.fixture(scope="module")
-def product(tmp_path_factory):
+@pytest.fixture(scope="module", params=["persistent", "not persistent"])
+def product(tmp_path_factory, request):
     try:
-        redis = PrivateRedis()
+        redis = PrivateRedis(persistent=request.param == "persistent")
     except Unavailable as exc:
         pytest.skip(f"Redis restart test skipped: {exc}")
     var = tmp_path_factory.mktemp("var")
@@ -120,6 +122,15 @@ async def test_redis_restart_under_connected_dispatchers(product):
             frames = await _frames_with(socket, ["After the restart", "Deputy Outage", *outage_calls], 15,
                                         events={"Deputy Outage": PANIC_EVENTS})
             assert min(f["seq"] for f in frames.values()) > seq_before
+
+        # A /ws client that was away names the last seq it got: it is sent what was missed, or told to
+        # fetch the state when the missed events are gone (a Redis without persistence lost them).
+        returning = await WsClient.connect(base, f"?token={jwt}")
+        await returning.send("join-community", {"communityId": community_id, "lastSeq": seq_before})
+        resync = await returning.until("resync", 15)
+        assert resync["data"]["lastSeq"] == seq_before and resync["data"]["seq"] > seq_before
+        assert resync["data"]["complete"] is redis.persistent
+        await returning.close()
 
         # A game server's SSE stream that was cut replays what it missed from Last-Event-ID.
         headers = {"Authorization": f"Bearer {created['apiToken']}", "Last-Event-ID": str(seq_before)}

@@ -37,17 +37,27 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from asgiref.sync import sync_to_async
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
 from django.conf import settings
 
 from cad.core.choices import Role
 from cad.core.isotime import now_iso  # noqa: F401  (the transports stamp frames with it)
-from cad.events import REVALIDATE_MESSAGE, MapRole, audience, catalogue, community_group, priority_group
+from cad.events import (
+    REVALIDATE_MESSAGE,
+    MapRole,
+    audience,
+    catalogue,
+    community_group,
+    current_seq,
+    priority_group,
+)
 
 logger = logging.getLogger(__name__)
 
-GROUP_REFRESH_SECONDS = 60.0  # re-add group membership: layers expire it after a day, a Redis restart loses it
+GROUP_REFRESH_SECONDS = 60.0  # re-add group membership: layers expire it after a day (restarts: _watch_broker)
+BROKER_CHECK_SECONDS = 1.0  # how soon a Redis that lost its data (restart without persistence) is noticed
 OUTBOX_LIMIT = 2000  # frames a socket may fall behind before it is disconnected (it resyncs on reconnect)
 REVALIDATE_SECONDS = 60.0  # default bound on how long a revoked principal or membership keeps receiving
 
@@ -186,6 +196,9 @@ class Hub:
         self._tasks: list[asyncio.Task] = []
         self._revalidations: set[asyncio.Task] = set()
         self._closed = False
+        self._watching = not isinstance(self.layer, InMemoryChannelLayer) and bool(settings.REDIS_URL)
+        self._seen: dict[str, int] = {}  # community → highest seq dispatched (for the replay after a loss)
+        self._replayed: dict[str, set[int]] = {}  # seqs replayed from the buffer: their layer copy is skipped
 
     # -- membership ---------------------------------------------------------------------------------
     def members(self, community_id: str) -> frozenset[Subscriber]:
@@ -219,8 +232,16 @@ class Hub:
                 await self.layer.group_add(community_group(community_id), self._channel)
                 await self.urgent_layer.group_add(priority_group(community_id), self._urgent_channel)
                 self._subscribed.add(community_id)
+                if self._watching:  # where a replay after a Redis loss starts
+                    try:
+                        self._seen[community_id] = max(self._seen.get(community_id, 0), await sync_to_async(
+                            current_seq, thread_sensitive=False)(community_id))
+                    except Exception:
+                        logger.warning("realtime hub: no current seq for %s", community_id, exc_info=True)
             else:
                 self._subscribed.discard(community_id)
+                self._seen.pop(community_id, None)
+                self._replayed.pop(community_id, None)
                 await self.layer.group_discard(community_group(community_id), self._channel)
                 await self.urgent_layer.group_discard(priority_group(community_id), self._urgent_channel)
 
@@ -239,6 +260,8 @@ class Hub:
                 asyncio.create_task(self._refresh_groups()),
                 asyncio.create_task(self._revalidate_loop()),
             ]
+            if self._watching:
+                self._tasks.append(asyncio.create_task(self._watch_broker()))
 
     async def _read(self, layer, channel: str, *, urgent: bool) -> None:
         while True:
@@ -264,6 +287,58 @@ class Hub:
                     await self.urgent_layer.group_add(priority_group(community_id), self._urgent_channel)
                 except Exception:
                     logger.exception("realtime hub: could not refresh groups of %s", community_id)
+
+    async def _watch_broker(self) -> None:
+        """Notice at once when Redis comes back from an outage or has lost its data. A restart without
+        persistence forgets every group membership (the layer would deliver this process nothing until
+        the next refresh); each check swaps a marker key of this hub (SET ... GET), so a missing marker or
+        a failed check followed by a good one means: re-add the groups now, and replay from the recent
+        buffer what was published between Redis coming back and the groups being re-added."""
+        import redis.asyncio
+
+        client = redis.asyncio.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
+        marker = f"cad-hub-alive:{self._channel}"
+        broken = False
+        try:
+            while True:
+                await asyncio.sleep(BROKER_CHECK_SECONDS)
+                try:
+                    previous = await client.set(marker, 1, ex=max(60, int(GROUP_REFRESH_SECONDS * 2)), get=True)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    if not broken:
+                        logger.warning("realtime hub: Redis unreachable; re-joining groups once it is back")
+                    broken = True
+                    continue
+                if previous is None or broken:  # also the first check: the groups may have gone already
+                    broken = not await self.rejoin(data_lost=previous is None)
+        finally:
+            await client.aclose()
+
+    async def rejoin(self, *, data_lost: bool) -> bool:
+        """Re-add this process's groups and hand local subscribers what the recent buffer holds beyond
+        what the hub has seen (events sent while the groups were missing). False if Redis refused."""
+        from cad.events import Lane, lane, recent_events
+
+        for community_id in tuple(self._subscribed):
+            try:
+                await self.layer.group_add(community_group(community_id), self._channel)
+                await self.urgent_layer.group_add(priority_group(community_id), self._urgent_channel)
+                seen = self._seen.get(community_id)
+                if seen is None and not data_lost:
+                    continue  # nothing known to compare with, and the groups were kept: nothing was missed
+                missed = await sync_to_async(recent_events, thread_sensitive=False)(community_id, seen or 0)
+            except Exception:
+                logger.warning("realtime hub: could not re-join the groups of %s", community_id, exc_info=True)
+                return False
+            if missed:
+                logger.warning("realtime hub: replaying %d events of %s after a Redis loss", len(missed), community_id)
+            replayed = self._replayed.setdefault(community_id, set())
+            for message in missed:
+                replayed.add(message["seq"])
+                self.dispatch(message, urgent=lane(message["names"]) == Lane.PRIORITY, replay=True)
+        return True
 
     # -- revocation -----------------------------------------------------------------------------------
     async def _revalidate_loop(self) -> None:
@@ -308,7 +383,7 @@ class Hub:
         for community_id in changed:
             await self._sync(community_id)
 
-    def dispatch(self, message: dict, *, urgent: bool = False) -> None:
+    def dispatch(self, message: dict, *, urgent: bool = False, replay: bool = False) -> None:
         """Hand one layer message to the local subscribers of its community that may receive it."""
         kind = message.get("type")
         if kind == REVALIDATE_MESSAGE:
@@ -323,6 +398,14 @@ class Hub:
         members = self._members.get(community_id)
         if not members:
             return
+        seq = message["seq"]
+        if not replay:
+            replayed = self._replayed.get(community_id)
+            if replayed and seq in replayed:
+                replayed.discard(seq)  # its layer copy, after it was replayed from the buffer
+                return
+        if seq > self._seen.get(community_id, 0):
+            self._seen[community_id] = seq
         event = OutEvent.from_message(message, urgent=urgent)
         min_rank = event.min_rank
         for subscriber, rank in tuple(members.items()):

@@ -4,7 +4,8 @@ The /ws consumer and the Socket.IO server both wrap a `Session`; they only diffe
 encoded (`Codec`) and written. The kernel handles the client events every socket has:
 
   auth                  {token}                  → authenticated {name} | error
-  join-community        "<id>" | {communityId[, events]} → joined-community {communityId} | error
+  join-community        "<id>" | {communityId[, events][, lastSeq]} → joined-community {communityId} | error
+                        (with lastSeq: then the missed events still kept, then resync {..., complete})
   leave-community       "<id>" | {communityId}   → left-community {communityId}
 
 `events` (a list of event names, /ws only) asks for those names only: a web page that uses `new-call`
@@ -28,6 +29,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from asgiref.sync import sync_to_async
 from rest_framework.exceptions import APIException
 
 from cad.core.choices import Role
@@ -121,10 +123,17 @@ class Session:
         self.on_revoked: Callable[[], Awaitable[None]] | None = None  # the transport closes the connection
         self._roles: dict[str, tuple[float, asyncio.Future]] = {}
         self._lock = asyncio.Lock()
+        self._holding: dict[str, list[OutEvent]] = {}  # live events held while a join replays missed ones
 
     # -- server → client ----------------------------------------------------------------------------
     def deliver(self, event: OutEvent) -> None:
         self.last_seq[event.community_id] = max(event.seq, self.last_seq.get(event.community_id, 0))
+        if self._holding and event.community_id in self._holding:  # a join is replaying what was missed
+            self._holding[event.community_id].append(event)
+            return
+        self._write(event)
+
+    def _write(self, event: OutEvent) -> None:
         wanted = self.wanted
         positions = map_names(MapRole.POSITION) if self.coalesced_only else ()
         direct = self.direct
@@ -240,11 +249,47 @@ class Session:
         community_id = await self.require(data)
         if isinstance(data, dict) and data.get("events") is not None:
             self.wanted = _event_names(data["events"])
+        after = _last_seq(data)
         role = await self.role(community_id)
-        if community_id not in self.rooms:
-            self.rooms.add(community_id)
-            await get_hub().join(community_id, self, role)
-        self.reply("joined-community", {"communityId": community_id}, community_id)
+        if after is not None:
+            self._holding[community_id] = []
+        try:
+            if community_id not in self.rooms:
+                self.rooms.add(community_id)
+                await get_hub().join(community_id, self, role)
+            self.reply("joined-community", {"communityId": community_id}, community_id)
+            if after is not None and role is not None:
+                await self._resync(community_id, after, role)
+        finally:
+            for event in self._holding.pop(community_id, ()):
+                self._write(event)
+
+    async def _resync(self, community_id: str, after: int, role: Role) -> None:
+        """A client back from an outage names the last seq it got: it is sent the events it missed that
+        the recent buffer still holds and may see (subscribed first, so nothing falls between), then
+        `resync {communityId, lastSeq, seq, replayed, complete}`. `complete: false` means some missed
+        events are no longer kept (or the numbering restarted): it must fetch the current state."""
+        from cad.events import Lane, Missed, lane, missed_since
+
+        try:
+            missed = await sync_to_async(missed_since, thread_sensitive=False)(community_id, after)
+        except Exception:
+            logger.warning("realtime: no recent events for a resync of %s", community_id, exc_info=True)
+            missed = Missed(seq=self.last_seq.get(community_id, 0), events=[], complete=False)
+        held = self._holding.get(community_id, [])
+        sent = {event.seq for event in held}  # those go out after the replay anyway
+        replayed = 0
+        for message in missed.events:
+            if message["seq"] in sent:
+                continue
+            event = OutEvent.from_message(message, urgent=lane(message["names"]) == Lane.PRIORITY)
+            if event.min_rank <= role.rank:
+                self.last_seq[community_id] = max(event.seq, self.last_seq.get(community_id, 0))
+                self._write(event)
+                replayed += 1
+        self.reply("resync", {"communityId": community_id, "lastSeq": after,
+                              "seq": max(missed.seq, self.last_seq.get(community_id, 0)),
+                              "replayed": replayed, "complete": missed.complete}, community_id)
 
     async def on_leave(self, data: Any) -> None:
         community_id = community_id_of(data)
@@ -271,6 +316,15 @@ class Session:
                 logger.exception("realtime: a close hook failed")
         for _created, future in self._roles.values():
             future.cancel()
+
+
+def _last_seq(data: Any) -> int | None:
+    value = data.get("lastSeq") if isinstance(data, dict) else None
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**53:
+        raise ClientError("lastSeq must be the seq of the last event received (a whole number).")
+    return value
 
 
 def _event_names(value: Any) -> frozenset[str]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from channels.db import database_sync_to_async
 
+from cad.events import current_seq
 from cad.realtime import sse
 from cad.realtime.hub import get_hub
 
@@ -66,10 +68,11 @@ async def test_connected_then_sse_twins_of_its_own_community_only(application, c
 
     await publish_now(other_community.pk, "new-911-call", {"_id": "b"}, sse=[("new_call", {"id": "b"})])
     await publish_now(community.pk, "new-bolo", {"_id": "no-twin"})
+    bolo = await database_sync_to_async(current_seq)(community.pk)
     await publish_now(community.pk, "new-911-call", {"_id": "a"}, sse=[("new_call", {"id": "a", "call_number": 1})])
     await publish_now(community.pk, "panic-button", {"officerName": "x"}, sse=[("panic", {"call_id": "p"})])
     first = await connection.read_until("\n\n")
-    assert first.startswith("id: 2\nevent: new_call\n")  # seq 1 was the BOLO, which has no SSE twin
+    assert first.startswith(f"id: {bolo + 1}\nevent: new_call\n")  # the BOLO has no SSE twin
     assert 'data: {"id":"a","call_number":1}' in first
     assert "event: panic" in await connection.read_until("\n\n")
     assert '"b"' not in connection.buffer
@@ -80,14 +83,15 @@ async def test_connected_then_sse_twins_of_its_own_community_only(application, c
 async def test_last_event_id_replays_then_goes_live(application, community, api_token):
     for n in (1, 2, 3):
         await publish_now(community.pk, "callUpdated", {"n": n}, sse=[("call_updated", {"n": n})])
-    connection = SseConnection(application, bearer(api_token) + [(b"last-event-id", b"1")])
+    one = await database_sync_to_async(current_seq)(community.pk) - 2
+    connection = SseConnection(application, bearer(api_token) + [(b"last-event-id", str(one).encode())])
     await connection.start()
     await connection.read_until("event: connected")
     await connection.read_until("\n\n")
-    assert (await connection.read_until("\n\n")).startswith("id: 2\nevent: call_updated")
-    assert (await connection.read_until("\n\n")).startswith("id: 3\nevent: call_updated")
+    assert (await connection.read_until("\n\n")).startswith(f"id: {one + 1}\nevent: call_updated")
+    assert (await connection.read_until("\n\n")).startswith(f"id: {one + 2}\nevent: call_updated")
     await publish_now(community.pk, "911CallClosed", {"n": 4}, sse=[("call_closed", {"n": 4})])
-    assert (await connection.read_until("\n\n")).startswith("id: 4\nevent: call_closed")
+    assert (await connection.read_until("\n\n")).startswith(f"id: {one + 3}\nevent: call_closed")
     await connection.close()
 
 
