@@ -3,7 +3,13 @@ from __future__ import annotations
 from django import forms
 
 from cad.core.choices import BoloPermission, Role
-from cad.core.models import Community, Department
+from cad.core.models import (
+    OVERDUE_MAX_MINUTES,
+    OVERDUE_STATUSES,
+    Community,
+    Department,
+    overdue_minutes_errors,
+)
 from cad.core.services import SOUND_EVENTS, VALUE_LISTS
 
 
@@ -33,6 +39,41 @@ class ModulesForm(forms.ModelForm):
 
     duty_webhook_url = forms.URLField(label="Duty Change Webhook", required=False, assume_scheme="https",
                                       help_text="A Discord webhook URL (https).")
+
+    # One field per status the board can flag (`Community.overdue_minutes`, the API's `overdueMinutes`).
+    OVERDUE_LABELS = {"pending": "Pending", "assigned": "Assigned", "enroute": "En route", "on-scene": "On scene"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.overdue_minutes if isinstance(self.instance.overdue_minutes, dict) else {}
+        for status in OVERDUE_STATUSES:
+            name = self.overdue_field(status)
+            self.fields[name] = forms.IntegerField(
+                label=f"Overdue after, {self.OVERDUE_LABELS[status].lower()} (minutes)", required=False,
+                min_value=1, max_value=OVERDUE_MAX_MINUTES,
+                help_text="Empty: never flagged." if status == OVERDUE_STATUSES[0] else "")
+            self.initial.setdefault(name, current.get(status))
+
+    @staticmethod
+    def overdue_field(status: str) -> str:
+        return "overdue_" + status.replace("-", "_")
+
+    def clean(self):
+        cleaned = super().clean()
+        thresholds = {status: cleaned.get(self.overdue_field(status)) for status in OVERDUE_STATUSES}
+        if not any(self.overdue_field(s) in self.errors for s in OVERDUE_STATUSES):
+            for error in overdue_minutes_errors(thresholds):
+                self.add_error(None, error)
+        cleaned["overdue_minutes"] = {k: v for k, v in thresholds.items() if v is not None}
+        return cleaned
+
+    def changes(self) -> dict:
+        """The community's settings this form changes, by model field name (the thresholds as one)."""
+        overdue = {self.overdue_field(s) for s in OVERDUE_STATUSES}
+        changed = {name: self.cleaned_data[name] for name in self.changed_data if name not in overdue}
+        if overdue & set(self.changed_data):
+            changed["overdue_minutes"] = self.cleaned_data["overdue_minutes"]
+        return changed
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -74,7 +74,7 @@ def settings_save(request):
     community = request.community
     form = forms.ModulesForm(request.POST, instance=_copy(community))
     if form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        changed = form.changes()
         with service_errors(form):
             services.community_update(community=community, by=request.user, **changed)
             messages.success(request, "Settings saved." if changed else "Nothing changed.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -22,8 +22,6 @@ from dispatch.choices import UnitJob, UnitState
 from dispatch.models import DispatchState, Unit
 from dispatch.selectors import active_dispatchers, active_tones, dispatch_state
 
-# Minutes a call may stay in a status before the queue flags it overdue.
-OVERDUE_MINUTES = {"pending": 2, "assigned": 5, "enroute": 10, "on-scene": 30}
 CHIP_LIMIT = 3  # assigned units shown on a queue row before "+N more"
 GROUP_ORDER = (("police", "Police"), ("fire", "Fire"), ("ems", "EMS"), ("tow", "Tow"))
 
@@ -78,7 +76,7 @@ class UnitRow:
     state_label: str
     status_code: str
     call_number: int | None
-    since: datetime | None
+    since: datetime  # when its status last changed
     code: str
 
 
@@ -98,11 +96,11 @@ def unit_groups(community, codes: list[StatusCode]) -> list[UnitGroup]:
     groups = OrderedDict((key, UnitGroup(key, label)) for key, label in GROUP_ORDER)
     units = (Unit.objects.for_community(community).filter(on_duty=True).order_by("name")
              .values_list("id", "name", "job", "state", "status_code__code", "current_call__number",
-                          "character__first_name", "character__last_name", "last_activity_at", "updated_at"))
-    for pk, name, job, state, code, number, first, last, active_at, updated_at in units:
+                          "character__first_name", "character__last_name", "status_changed_at"))
+    for pk, name, job, state, code, number, first, last, since in units:
         row = UnitRow(id=pk, callsign=name, person=f"{first or ''} {last or ''}".strip(), state=state,
                       state_label=labels.get(state, state), status_code=code or "", call_number=number,
-                      since=active_at or updated_at,
+                      since=since,
                       code=code or by_meaning.get(state, "" if codes else state))
         groups.get(job, groups[UnitJob.POLICE]).rows.append(row)
     return list(groups.values())
@@ -122,10 +120,13 @@ def call_types(community) -> list[CallType]:
     return list(CallType.objects.for_community(community).filter(archived_at__isnull=True).order_by("name"))
 
 
-def is_overdue(call: Call, now: datetime) -> bool:
-    minutes = OVERDUE_MINUTES.get(call.status)
-    since = call.last_activity_at or call.created_at
-    return minutes is not None and (now - since).total_seconds() > minutes * 60
+def overdue_at(call: Call, thresholds: dict) -> datetime | None:
+    """When the call becomes overdue in its current status: its status change plus the community's
+    threshold for that status (`Community.overdue_minutes`); None when that status has none."""
+    minutes = thresholds.get(call.status) if isinstance(thresholds, dict) else None
+    if not isinstance(minutes, int) or isinstance(minutes, bool):
+        return None
+    return call.status_changed_at + timedelta(minutes=minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,7 @@ class CallRow:
     is_panic: bool
     is_signal100: bool
     overdue: bool
+    overdue_at: datetime | None  # the page flags the row itself once this passes
     incident_url: str  # the incident fragment (htmx)
     page_url: str  # the board with this call selected (a link that works without script)
 
@@ -174,13 +176,15 @@ def call_row(call: Call, community, now: datetime, *, names: list[str] | None = 
     assignments. `dispatch`: the community's dispatch state when the caller has read it already."""
     urls = urls or _CallUrls()
     signal100_call_id = _signal100_call(community, dispatch)
+    due = overdue_at(call, community.overdue_minutes) if call.status in OPEN_STATUSES else None
     if names is None:
         names = [a.unit.name for a in call.assignments.all()]
     return CallRow(
         call=call, chips=names[:CHIP_LIMIT], more_units=max(0, len(names) - CHIP_LIMIT), unassigned=not names,
         is_911=call.origin == CallOrigin.CALLER, is_panic=_has_panic(call),
         is_signal100=signal100_call_id is not None and signal100_call_id == call.pk,
-        overdue=is_overdue(call, now), incident_url=urls.incident(call.pk), page_url=urls.page(call.pk))
+        overdue=due is not None and now > due, overdue_at=due, incident_url=urls.incident(call.pk),
+        page_url=urls.page(call.pk))
 
 
 def call_rows(calls: list[Call], community, now: datetime | None = None, *,

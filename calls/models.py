@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from cad.core.jsonstore import FloatKeepingEncoder
 from cad.core.tenancy import Archivable, CommunityOwned
@@ -52,6 +53,9 @@ class Call(CommunityOwned, Archivable):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
+    # When `status` last took its current value: the board's overdue clock (a note moves
+    # `last_activity_at` but leaves a call just as stuck in its status).
+    status_changed_at = models.DateTimeField(default=timezone.now)
     archive_reason = models.CharField(max_length=200, blank=True, default="")
     # A name, not a FK: game-server tokens and the expiry sweep archive calls too (003 `deletedBy`).
     archived_by_name = models.CharField(max_length=150, blank=True, default="")

@@ -103,8 +103,17 @@ def _touch(call: Call, now: datetime | None = None) -> None:
     call.last_activity_at = now or timezone.now()
 
 
+def _set_status(call: Call, status: str, now: datetime | None = None) -> None:
+    """Every status move goes through here, so `status_changed_at` (the board's overdue clock) only
+    restarts when the status really changes."""
+    if status != call.status:
+        call.status = status
+        call.status_changed_at = now or timezone.now()
+
+
 def _save(call: Call, *fields: str) -> None:
-    call.save(update_fields=[*fields, "last_activity_at", "updated_at"])
+    extra = ["status_changed_at"] if "status" in fields else []
+    call.save(update_fields=[*fields, *extra, "last_activity_at", "updated_at"])
 
 
 def _release_units(call: Call, by) -> None:
@@ -216,7 +225,8 @@ def call_create(*, community: Community, data: CallInput, by_user=None, by_chara
         call_type_ref=type_ref, situation_code=data.situation_code, title=data.title,
         code=data.code or (type_ref.code if type_ref else ""), location=data.location, block=data.block,
         postal=postal, x=data.x, y=data.y, z=data.z, caller=data.caller, description=data.description,
-        origin=data.origin, priority=priority, status=status, metadata=data.metadata, department=data.department,
+        origin=data.origin, priority=priority, status=status, status_changed_at=now, metadata=data.metadata,
+        department=data.department,
         division=data.division, created_by=user, created_by_character=by_character,
         approval=CallApproval.PENDING if awaiting_approval else CallApproval.NONE,
         closed_at=now if status in ENDED_STATUSES else None, closed_by=user if status in ENDED_STATUSES else None,
@@ -228,8 +238,8 @@ def call_create(*, community: Community, data: CallInput, by_user=None, by_chara
                                     author_name=payloads.actor_name(by_user) if by_user else "")
     assignments = [a for unit in units if (a := _add_assignment(call, unit, by_user))]
     if assignments and call.status == CallStatus.PENDING:
-        call.status = CallStatus.ASSIGNED
-        call.save(update_fields=["status"])
+        _set_status(call, CallStatus.ASSIGNED, now)
+        call.save(update_fields=["status", "status_changed_at"])
 
     if not awaiting_approval:
         # A new call's assignments are the ones made above: with no units there are none to load.
@@ -295,8 +305,8 @@ def call_decline(*, call: Call, by=None, reason: str = "") -> Call:
     call = _lock_awaiting(call)
     now = timezone.now()
     who = payloads.actor_name(by)
-    call.approval, call.status, call.closed_at, call.closed_by = (CallApproval.DECLINED, CallStatus.CANCELLED, now,
-                                                                  access.person(by))
+    _set_status(call, CallStatus.CANCELLED, now)
+    call.approval, call.closed_at, call.closed_by = CallApproval.DECLINED, now, access.person(by)
     call.archived_at, call.archived_by_name = now, who
     call.archive_reason = f"Declined by dispatch: {reason}" if reason else "Declined by dispatch"
     call.closing_notes = reason or call.closing_notes
@@ -333,7 +343,7 @@ def call_update(*, call: Call, by=None, if_unchanged_since: datetime | None = No
                                        if getattr(call, name) != value})
         old = call.status
         if status is not None and status not in ENDED_STATUSES and status != old:
-            call.status = status
+            _set_status(call, status)
             changed.append("status")
             if old in ENDED_STATUSES:  # reopening
                 call.closed_at, call.closed_by = None, None
@@ -374,7 +384,8 @@ def call_close(*, call: Call, by=None, disposition: str = "", notes: str = "") -
         raise Conflict("This call is already closed.", call_number=call.number)
     old = call.status
     now = timezone.now()
-    call.status, call.closed_at, call.closed_by = CallStatus.CLOSED, now, access.person(by)
+    _set_status(call, CallStatus.CLOSED, now)
+    call.closed_at, call.closed_by = now, access.person(by)
     call.disposition = (disposition or "").strip() or call.disposition
     call.closing_notes = (notes or "").strip() or call.closing_notes
     _touch(call, now)
@@ -397,7 +408,8 @@ def call_cancel(*, call: Call, by=None, reason: str = "") -> Call:
     call = _lock(call)
     _ensure_open(call)
     now = timezone.now()
-    call.status, call.closed_at, call.closed_by = CallStatus.CANCELLED, now, access.person(by)
+    _set_status(call, CallStatus.CANCELLED, now)
+    call.closed_at, call.closed_by = now, access.person(by)
     call.closing_notes = (reason or "").strip() or call.closing_notes
     _touch(call, now)
     _save(call, "status", "closed_at", "closed_by", "closing_notes")
@@ -468,7 +480,7 @@ def call_assign_units(*, call: Call, units: Iterable, by=None) -> Call:
         if not added:
             return call
         old = call.status
-        call.status = _progress_status(call, allow_regress=False)
+        _set_status(call, _progress_status(call, allow_regress=False))
         _touch(call)
         _save(call, "status")
         _status_note(call, old, by)
@@ -505,7 +517,7 @@ def call_remove_unit(*, call: Call, unit, by=None, cleared: bool = False) -> Cal
         fields.append("scene_commander")
     dispatch_services.unit_release_from_call(unit=unit, call=call, by=by)
     old = call.status
-    call.status = _progress_status(call, allow_regress=True)
+    _set_status(call, _progress_status(call, allow_regress=True))
     _touch(call)
     _save(call, *fields)
     reason = "Cleared" if cleared else f"Removed by {payloads.actor_name(by)}"
@@ -544,7 +556,7 @@ def call_unit_progress(*, call: Call, unit, state: str, by=None) -> Call:
     if state in (AssignmentState.ENROUTE, AssignmentState.ON_SCENE):
         dispatch_services.unit_point_at_call(unit=unit, call=call)
     old = call.status
-    call.status = _progress_status(call, allow_regress=False)
+    _set_status(call, _progress_status(call, allow_regress=False))
     _touch(call)
     _save(call, "status")
     label = {"enroute": "en route", "on_scene": "on scene", "available": "available", "busy": "busy"}[state]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from cad.core.tenancy import Archivable, CommunityOwned
 
@@ -33,6 +34,9 @@ class Unit(CommunityOwned):
     on_duty = models.BooleanField(default=True)
     on_duty_since = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # When state or status code last changed: the units column's "time in status" (positions and radio
+    # changes move `last_activity_at` without changing the status).
+    status_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -124,10 +124,13 @@ def unit_set_state(*, unit: Unit, state: str, by=None, status_code: StatusCode |
             raise NotFound("Unit not found.")
         if not locked.on_duty:
             raise Forbidden("This unit is not on duty.")
+        if (locked.state, locked.status_code_id) != (state, code.pk if code else None):
+            locked.status_changed_at = now  # the units column's time in status restarts only here
         locked.state, locked.status_code = state, code
         locked.status_text = str(status_text or "")[:40]
         locked.last_activity_at = now
-        locked.save(update_fields=["state", "status_code", "status_text", "last_activity_at", "updated_at"])
+        locked.save(update_fields=["state", "status_code", "status_text", "last_activity_at", "status_changed_at",
+                                   "updated_at"])
         _publish_status(locked)
     return locked
 
@@ -206,7 +209,7 @@ def duty_set(*, character, on: bool, by=None, now: datetime | None = None) -> Un
                 community_id=character.community_id, user=user, character=character, department=character.department,
                 name=_callsign_for(character, job), job=job, state=UnitState.AVAILABLE, api_ids=_api_ids_for(user),
                 status_code=_default_code(character.community_id, UnitState.AVAILABLE),
-                on_duty=True, on_duty_since=now, last_activity_at=now,
+                on_duty=True, on_duty_since=now, last_activity_at=now, status_changed_at=now,
             )
             _publish_status(unit)
             _queue_webhook(unit, True)
@@ -234,7 +237,7 @@ def _take_off_duty(*, unit: Unit, by, now: datetime, idle_cutoff: datetime | Non
         if idle_cutoff is not None:
             rows = rows.filter(Q(last_activity_at__lt=idle_cutoff) | Q(last_activity_at__isnull=True))
         if not rows.update(on_duty=False, current_call=None, state=UnitState.AVAILABLE, last_activity_at=now,
-                           updated_at=now):
+                           status_changed_at=now, updated_at=now):
             transaction.set_rollback(True)
             return None
         unit.refresh_from_db()

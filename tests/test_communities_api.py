@@ -1,3 +1,5 @@
+import pytest
+
 from cad.core.models import ApiToken, CallType, Community, Department
 from dispatch.selectors import dispatch_state
 
@@ -143,6 +145,7 @@ NEW_SETTINGS = {
     "weaponsEnabled": True,
     "callExpiryMinutes": 60,
     "call911Approval": True,
+    "overdueMinutes": {"pending": 4, "on-scene": 45},
     "dutyWebhookUrl": "https://93.184.215.14/hooks/duty",
     "sounds": [{"event": "panic", "enabled": False, "volume": 0.25, "customUrl": "https://cdn.example/panic.ogg"}],
     "mugshotMaxBytes": 4096,
@@ -183,3 +186,31 @@ def test_an_unknown_setting_is_400_and_changes_nothing(as_, admin, community):
     assert "call911Approval" in r.json()["error"]  # the message lists the real names
     community.refresh_from_db()
     assert dispatch_state(community).area_of_play == "" and community.call911_approval is False
+
+
+@pytest.mark.parametrize("bad", [{"closed": 5}, {"pending": 0}, {"pending": "5"}, {"pending": True}, {"pending": 1441},
+                                 [5], "5"])
+def test_bad_overdue_minutes_is_400_and_changes_nothing(as_, admin, community, bad):
+    r = as_(admin).patch(f"/api/communities/{community.id}", {"overdueMinutes": bad, "areaOfPlay": "Grapeseed"},
+                         format="json")
+    assert r.status_code == 400 and "overdueMinutes" in r.json()["fields"], r.content
+    community.refresh_from_db()
+    assert community.overdue_minutes == {"pending": 2, "assigned": 5, "enroute": 10, "on-scene": 30}
+    assert dispatch_state(community).area_of_play == ""
+
+
+def test_overdue_minutes_null_means_never_and_only_admins_of_the_community_change_it(
+        as_, admin, supervisor, outsider, community, other_community):
+    r = as_(admin).patch(f"/api/communities/{community.id}", {"overdueMinutes": {"pending": 3, "enroute": None}},
+                         format="json")
+    assert r.status_code == 200 and r.json()["overdueMinutes"] == {"pending": 3}, r.content
+    assert as_(supervisor).patch(f"/api/communities/{community.id}", {"overdueMinutes": {"pending": 60}},
+                                 format="json").status_code == 403
+    r = as_(outsider).patch(f"/api/communities/{community.id}", {"overdueMinutes": {"pending": 60}}, format="json")
+    assert r.status_code in (403, 404) and "overdueMinutes" not in r.content.decode()
+    assert as_(admin).patch(f"/api/communities/{other_community.id}", {"overdueMinutes": {"pending": 60}},
+                            format="json").status_code in (403, 404)
+    community.refresh_from_db()
+    other_community.refresh_from_db()
+    assert community.overdue_minutes == {"pending": 3}
+    assert other_community.overdue_minutes["pending"] == 2

@@ -49,7 +49,8 @@ def test_supervisor_reads_members_and_values_only(client, community, supervisor)
 
 def _settings_post(**changes):
     base = {"name": "Alpha RP", "bolo_permission": "all", "call_expiry_minutes": 25, "dmv_point_threshold": 12,
-            "dmv_point_expiry_days": 365, "dmv_suspension_days": 30, "duty_webhook_url": ""}
+            "dmv_point_expiry_days": 365, "dmv_suspension_days": 30, "duty_webhook_url": "",
+            "overdue_pending": 2, "overdue_assigned": 5, "overdue_enroute": 10, "overdue_on_scene": 30}
     return {**base, **changes}
 
 
@@ -62,6 +63,39 @@ def test_save_modules(adm, community):
     assert entry.changes["bolo_permission"] == ["all", "supervisor"]
     body = adm.get("/settings").content.decode()
     assert 'value="admin"' in body and "BOLO permission" in body
+
+
+def test_overdue_thresholds_saved_per_status(adm, community, other_community):
+    body = adm.get("/settings").content.decode()
+    assert "Overdue after, en route (minutes)" in body and 'name="overdue_on_scene" value="30"' in body
+    r = adm.post("/settings/save", _settings_post(overdue_pending=7, overdue_on_scene=""))
+    assert r.status_code == 302
+    community.refresh_from_db()
+    assert community.overdue_minutes == {"pending": 7, "assigned": 5, "enroute": 10}  # on scene: never
+    entry = AuditEntry.objects.for_community(community).first()
+    assert entry.changes["overdue_minutes"][1] == {"pending": 7, "assigned": 5, "enroute": 10}
+    assert 'name="overdue_on_scene"' in adm.get("/settings").content.decode()
+    other_community.refresh_from_db()
+    assert other_community.overdue_minutes == {"pending": 2, "assigned": 5, "enroute": 10, "on-scene": 30}
+
+
+@pytest.mark.parametrize("changes", [{"overdue_assigned": 0}, {"overdue_enroute": "x"}, {"overdue_assigned": 1441},
+                                     {"overdue_on_scene": "2.5"}])
+def test_bad_overdue_threshold_is_a_form_error_and_changes_nothing(adm, community, changes):
+    r = adm.post("/settings/save", _settings_post(**{"overdue_pending": 9, **changes}, weapons_enabled="on"))
+    assert r.status_code == 400
+    assert 'aria-invalid="true"' in r.content.decode() or "errorlist" in r.content.decode()
+    community.refresh_from_db()
+    assert community.overdue_minutes == {"pending": 2, "assigned": 5, "enroute": 10, "on-scene": 30}
+    assert not community.weapons_enabled
+
+
+def test_supervisor_may_not_change_overdue_thresholds(client, community, supervisor):
+    client.force_login(supervisor)
+    assert 'name="overdue_pending"' in client.get("/settings").content.decode()  # read-only view
+    assert client.post("/settings/save", _settings_post(overdue_pending=99)).status_code == 403
+    community.refresh_from_db()
+    assert community.overdue_minutes["pending"] == 2
 
 
 @pytest.mark.parametrize("changes", [

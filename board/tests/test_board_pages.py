@@ -308,3 +308,80 @@ def test_tones_and_header_actions(community, dispatcher, officer):
     assert ActiveDispatcher.objects.for_community(community).filter(user=dispatcher).exists()
     for path in ("/dispatch/aop", "/dispatch/signal100", "/dispatch/active"):
         assert client_for(officer).post(path, {"aop": "x", "value": "0"}, **HTMX).status_code == 403
+
+
+def _row(html: str, call) -> str:
+    start = html.index(f'id="call-row-{call.pk}"')
+    return html[start:html.index("</li>", start)]
+
+
+def _flagged(html: str, call) -> bool:
+    row = _row(html, call)
+    return "Overdue</span>" in row and 'flag-overdue" hidden' not in row
+
+
+def test_overdue_follows_the_communitys_per_status_thresholds(community, dispatcher, make_unit):
+    from datetime import timedelta
+
+    from cad.core import services as core_services
+
+    client = client_for(dispatcher)
+    waiting = calls.call_create(community=community, by_user=dispatcher, data=CallInput(call_type="Waiting", location="A"))
+    busy = calls.call_create(community=community, by_user=dispatcher, data=CallInput(call_type="Busy", location="B"))
+    calls.call_assign_units(call=busy, units=[make_unit(community, "1-A-1")], by=dispatcher)
+    six_minutes_ago = waiting.status_changed_at - timedelta(minutes=6)
+    Call.objects.for_community(community).filter(pk__in=[waiting.pk, busy.pk]).update(
+        status_changed_at=six_minutes_ago, last_activity_at=six_minutes_ago)
+
+    html = client.get("/dispatch").content.decode()  # defaults: pending 2, assigned 5 minutes
+    assert _flagged(html, waiting) and _flagged(html, busy)
+
+    # A note is activity, not a status change: the call is still stuck.
+    calls.call_add_note(call=waiting, text="Still waiting", by_user=dispatcher)
+    assert _flagged(client.get("/dispatch").content.decode(), waiting)
+
+    core_services.community_update(community=community, overdue_minutes={"pending": 10})
+    html = client.get("/dispatch").content.decode()
+    assert not _flagged(html, waiting) and not _flagged(html, busy)  # assigned: no threshold, never
+    assert "data-overdue-at" in _row(html, waiting) and "data-overdue-at" not in _row(html, busy)
+
+    # A status change restarts the clock.
+    core_services.community_update(community=community, overdue_minutes={"pending": 2, "enroute": 1})
+    calls.call_set_status(call=waiting, status="enroute", by=dispatcher)
+    waiting.refresh_from_db()
+    assert waiting.status_changed_at > six_minutes_ago
+    assert not _flagged(client.get("/dispatch").content.decode(), waiting)
+    assert _flagged(client.get(f"/dispatch/calls/{busy.pk}/row").content.decode(), busy) is False
+
+
+def test_unit_time_in_status_moves_only_when_the_status_does(community, dispatcher, make_unit):
+    from dispatch import services as dispatch_services
+
+    unit = dispatch_services.unit_set_status(unit=make_unit(community, "1-A-5"), status="10-8")
+    before = unit.status_changed_at
+    dispatch_services.unit_set_radio_channel(unit=unit, channel="2")
+    dispatch_services.unit_set_state(unit=unit, state="available")  # 10-8 again: no change
+    unit.refresh_from_db()
+    assert unit.status_changed_at == before
+    dispatch_services.unit_set_status(unit=unit, status="10-6")
+    unit.refresh_from_db()
+    assert unit.status_changed_at > before and unit.state == "busy"
+    html = client_for(dispatcher).get("/dispatch").content.decode()
+    start = html.index('data-callsign="1-A-5"')
+    assert unit.status_changed_at.isoformat() in html[start:html.index("</li>", start)]
+
+
+def test_unit_migration_fills_time_in_status_from_last_activity(community, make_unit):
+    import importlib
+    from datetime import timedelta
+
+    from django.apps import apps
+
+    fill = importlib.import_module("dispatch.migrations.0004_unit_status_changed_at").fill
+    active, idle = make_unit(community, "1-A-8"), make_unit(community, "1-A-9")
+    earlier = active.created_at - timedelta(hours=2)
+    Unit.objects.for_community(community).filter(pk=active.pk).update(last_activity_at=earlier)
+    Unit.objects.for_community(community).filter(pk=idle.pk).update(last_activity_at=None, on_duty_since=earlier)
+    fill(apps, None)
+    assert {u.pk: u.status_changed_at for u in Unit.objects.for_community(community)} == {
+        active.pk: earlier, idle.pk: earlier}

@@ -19,6 +19,31 @@ class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
 
 
+# The call statuses the board can flag as overdue, by their stored names. The kernel knows no calls app:
+# `calls.tests` checks these are exactly its open statuses.
+OVERDUE_STATUSES = ("pending", "assigned", "enroute", "on-scene")
+OVERDUE_MAX_MINUTES = 24 * 60
+
+
+def default_overdue_minutes() -> dict[str, int]:
+    """Minutes a call may stay in one status before the board flags it overdue (a status left out, or
+    null, is never flagged)."""
+    return {"pending": 2, "assigned": 5, "enroute": 10, "on-scene": 30}
+
+
+def overdue_minutes_errors(value) -> list[str]:
+    """What is wrong with an `overdue_minutes` value (the API and the settings page say the same)."""
+    if not isinstance(value, dict):
+        return [f"An object of minutes by call status ({', '.join(OVERDUE_STATUSES)})."]
+    errors = [f'"{key}" is not a call status that can be overdue; use: {", ".join(OVERDUE_STATUSES)}.'
+              for key in value if key not in OVERDUE_STATUSES]
+    for key, minutes in value.items():
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
+                                    or not 1 <= minutes <= OVERDUE_MAX_MINUTES):
+            errors.append(f"{key}: a whole number of minutes from 1 to {OVERDUE_MAX_MINUTES}, or null for never.")
+    return errors
+
+
 def default_sounds() -> list[dict]:
     # 004's GET /fivem/sounds: every alert sound on, bundled audio (no custom file).
     return [
@@ -50,6 +75,9 @@ class Community(models.Model):
     dmv_suspension_days = models.PositiveIntegerField(default=30)
     weapons_enabled = models.BooleanField(default=False)
     call_expiry_minutes = models.PositiveIntegerField(default=25)
+    overdue_minutes = models.JSONField(
+        default=default_overdue_minutes, blank=True,
+        help_text="Minutes a call may stay in a status before the board flags it overdue, by status.")
     call911_approval = models.BooleanField(
         default=False, help_text="911 calls not sent by dispatch wait for a dispatcher's approval (001).")
     duty_webhook_url = models.URLField(blank=True, default="")

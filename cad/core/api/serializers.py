@@ -59,6 +59,7 @@ from cad.core.models import (  # noqa: E402
     PenalCode,
     ReportType,
     StatusCode,
+    overdue_minutes_errors,
 )
 
 
@@ -81,7 +82,7 @@ class CommunitySerializer(ApiModelSerializer):
         fields = [
             "id", "name", "bolo_permission", "dmv_enabled", "dmv_points_enabled",
             "dmv_self_register", "dmv_point_threshold", "dmv_point_expiry_days", "dmv_suspension_days",
-            "weapons_enabled", "call_expiry_minutes", "call911_approval", "duty_webhook_url", "sounds", "mugshot_max_bytes",
+            "weapons_enabled", "call_expiry_minutes", "call911_approval", "overdue_minutes", "duty_webhook_url", "sounds", "mugshot_max_bytes",
             "mugshot_types", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
@@ -136,6 +137,12 @@ class CommunitySerializer(ApiModelSerializer):
             if not isinstance(volume, int | float) or not 0 <= volume <= 1:
                 raise serializers.ValidationError("Each volume is a number from 0 to 1.")
         return value
+
+    def validate_overdue_minutes(self, value):
+        errors = overdue_minutes_errors(value)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {status: minutes for status, minutes in value.items() if minutes is not None}
 
     def validate_mugshot_types(self, value):
         allowed = {"image/jpeg", "image/png", "image/webp", "image/gif"}

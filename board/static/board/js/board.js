@@ -263,6 +263,14 @@ function tickAges() {
       if (el.textContent !== text) el.textContent = text;
     }
   }
+  // A call passes its status's overdue threshold while nothing else happens to it: flag it then.
+  for (const row of $$(".call-row[data-overdue-at]:not(.overdue)")) {
+    if (Date.parse(row.dataset.overdueAt) <= now) {
+      row.classList.add("overdue");
+      const flag = $(".flag-overdue", row);
+      if (flag) flag.hidden = false;
+    }
+  }
 }
 
 // -- selection and keyboard -------------------------------------------------------------------------------
