@@ -165,9 +165,15 @@ function markSelected() {
   for (const row of $$(".call-row")) row.classList.toggle("selected", row.dataset.callId === id);
 }
 
+// `data-resyncs` on <body> counts the finished resyncs: a resync's fetches show the server's state when
+// they are answered (a call created meanwhile included), so tests wait for it before they reason about
+// what the socket alone delivers.
 function resyncAll() {
   return Promise.allSettled([refresh.queue(), refresh.units(), refresh.closed(), refresh.header(), refresh.panics(),
-    refresh.bolos(), refresh.incident()]);
+    refresh.bolos(), refresh.incident()]).then((results) => {
+    body.dataset.resyncs = String(Number(body.dataset.resyncs || 0) + 1);
+    return results;
+  });
 }
 
 // -- live events ---------------------------------------------------------------------------------------
