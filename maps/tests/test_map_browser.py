@@ -76,8 +76,12 @@ def test_position_moves_the_marker_and_off_duty_removes_it(page, sign_in, live_s
     assert axe(page) == []
     screenshot(page, "map")
     # The grid labels each line once (not once per tile column, nor again at another size while zooming).
+    # The labels are cleared at zoomstart and drawn again at zoomend: read them once the zoom has ended
+    # (before it starts, the old level's labels are still there).
+    page.evaluate("() => { window.zoomEnded = false;"
+                  " window.cadMap.map.once('zoomend', () => { window.zoomEnded = true; }); }")
     the_map.get_by_role("button", name="Zoom in").click()
-    page.wait_for_function("() => document.querySelector('.grid-axes').childElementCount > 0")
+    page.wait_for_function("() => window.zoomEnded && document.querySelector('.grid-axes').childElementCount > 0")
     labels = page.evaluate("() => [...document.querySelectorAll('.grid-axis-label')].map(e => e.textContent)")
     assert labels and len(labels) == len(set(labels)), labels
     assert any(label.startswith("x ") for label in labels) and any(label.startswith("y ") for label in labels)
