@@ -27,8 +27,6 @@ import sys
 import time
 from pathlib import Path
 
-from calls.inputs import CallInput
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
@@ -49,6 +47,7 @@ from cad.core import services as core_services  # noqa: E402
 from cad.core.choices import Role  # noqa: E402
 from cad.core.models import Community  # noqa: E402
 from calls import services as calls  # noqa: E402
+from calls.inputs import CallInput  # noqa: E402
 from characters.models import Character  # noqa: E402
 from dispatch.models import Unit  # noqa: E402
 

@@ -207,6 +207,24 @@ async def test_async_and_sync_counters_share_one_bucket_and_window(warm_token, s
     await ratelimit.afivem_hit(key)  # the next window starts at the same second for both
 
 
+@pytest.mark.django_db
+async def test_the_async_counter_never_hops_to_a_thread_on_the_caches_we_ship(settings, monkeypatch, limiter_clock):
+    """Redis (production) and the local-memory cache (embedded) are counted on the event loop itself; only
+    another cache backend goes through a thread. (`django.core.cache.cache` is a proxy: a type test on it
+    once sent every ingest request through the thread fallback, a sixth of production's ingest rate.)"""
+    from cad.core import ratelimit
+
+    def no_thread(_fn):
+        raise AssertionError("the limiter hopped to a thread")
+
+    monkeypatch.setattr(ratelimit, "sync_to_async", no_thread)
+    settings.FIVEM_RATE_LIMIT = "2/m"
+    await ratelimit.afivem_hit("token:loop")
+    await ratelimit.afivem_hit("token:loop")
+    with pytest.raises(ratelimit.RateLimited):
+        await ratelimit.afivem_hit("token:loop")
+
+
 def test_window_edges_are_spread_across_keys_and_fixed_per_key(limiter_clock):
     from cad.core import ratelimit
 

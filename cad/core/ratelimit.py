@@ -39,7 +39,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
@@ -126,16 +126,19 @@ def _redis_for_loop():
 
 
 async def _acount(w: Window) -> int | None:
-    if isinstance(cache, RedisCache):
+    # `cache` is a proxy (never an instance of a backend class): the type test needs the backend itself,
+    # else every request took the thread-hop fallback below.
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
         # Django's RedisCache stores an int as a plain Redis integer, so this counter is the very one
         # `_count` increments; MULTI/EXEC makes create-with-expiry and increment one atomic step.
-        key = cache.make_key(w.key)
+        key = backend.make_key(w.key)
         async with _redis_for_loop().pipeline(transaction=True) as pipe:
             pipe.set(key, 0, ex=w.ttl, nx=True)
             pipe.incr(key)
             _, count = await pipe.execute()
         return int(count)
-    if isinstance(cache, LocMemCache):
+    if isinstance(backend, LocMemCache):
         return _count(w)  # in-process dict under the cache's lock: atomic, and nothing to wait for
     return await sync_to_async(_count)(w)
 
