@@ -83,7 +83,11 @@ function myUnitId() {
 for (const key of "123456789") {
   shortcut(key, `Status button ${key}`, () => {
     const button = document.querySelector(`#unit-panel [data-status-key="${key}"]`);
-    if (button) button.click();
+    if (!button) return;
+    // A key pressed right after the panel was swapped in (going on duty) can beat htmx's processing of
+    // the new form, and the click would then submit it natively, navigating to the bare partial.
+    if (window.htmx && button.form) window.htmx.process(button.form);
+    button.click();
   });
 }
 shortcut("/", "Focus the lookup field", () => document.getElementById("id_q").focus());
