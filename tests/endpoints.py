@@ -11,8 +11,15 @@
 `tests/test_endpoint_table.py::test_every_route_is_in_the_table` fails for a route and method that is
 neither declared here nor in `EXEMPT` with a reason, so a new endpoint cannot skip the promises.
 
-An endpoint's path arguments are filled by `World.args(obj, community)`: `obj` names what the route is
-about ("warrant", "call", ...) and `MAKERS` makes one in the given community.
+An endpoint's path arguments are filled by `World.args(obj, community, key)`: `obj` names what the route is
+about ("warrant", "call", ...), `MAKERS` makes one in the given community, and `key` names the attribute
+that fills the route's arguments (`pk`, or `license_number` for routes keyed by a licence number).
+
+Who acts is an *actor*: a `Role` (the table's member with that role in the community), `None` (the
+community's API token) or `ANOTHER_CIVILIAN` (a second civilian member). Civilians own their characters and
+what those own: the `civ_*` makers give rows owned by the table's civilian member, and an endpoint whose
+refusal is not "one role below" names who is refused (`denied`) and how (`denied_status`: 404 where the
+product hides rows the caller may not read, as a civilian's list and detail views do).
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ from typing import Any
 from cad.core.choices import Role
 
 ROLES_UP = [Role.CIVILIAN, Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN]
+ANOTHER_CIVILIAN = "another civilian"  # a civilian member who is not the table's civilian (owns nothing here)
+
+Actor = Role | str | None
 
 
 @dataclass(frozen=True)
@@ -34,15 +44,21 @@ class Endpoint:
     role: Role | None  # the least member role allowed; None: a game server (the community's API token)
     obj: str | None = None  # what the route's {pk}-like arguments name (see MAKERS)
     body: Callable[[World], Any] | dict | None = None  # a valid body (a callable gets the world)
-    bad: dict | None = None  # a body that is refused with 400 (None: the endpoint takes no body to refuse)
+    bad: Callable[[World], dict] | dict | None = None  # merged over the body: a 400 (None: nothing to refuse)
     status: int = 200
-    query: dict = field(default_factory=dict)
+    query: Callable[[World], dict] | dict = field(default_factory=dict)
+    key: str = "pk"  # the attribute of `obj` that fills the route's arguments
+    format: str = "json"  # "multipart" for uploads (the body's files are made fresh for every request)
+    denied: Actor = None  # who may not (default: a member one role below `role`)
+    denied_status: int = 403
 
     @property
     def id(self) -> str:
         return f"{self.method} {self.route}"
 
-    def role_below(self) -> Role | None:
+    def role_below(self) -> Actor:
+        if self.denied is not None:
+            return self.denied
         if self.role is None or self.role == Role.CIVILIAN:
             return None
         return ROLES_UP[ROLES_UP.index(self.role) - 1]
@@ -65,6 +81,21 @@ class World:
         self.community, self.other_community = community, other_community
         self._officer_char = officer_char_maker
         self._made: dict[tuple[str, Any], Any] = {}
+        self._members: dict[tuple[Actor, Any], Any] = {}
+
+    def member(self, actor: Actor, community=None):
+        """The table's user acting as `actor` in `community` (made once): a Role or ANOTHER_CIVILIAN."""
+        from cad.core import services
+
+        community = community or self.community
+        key = (actor, community.pk)
+        if key not in self._members:
+            role = Role.CIVILIAN if actor == ANOTHER_CIVILIAN else Role(actor)
+            name = "civilian2" if actor == ANOTHER_CIVILIAN else str(role)
+            user = services.user_ensure(username=f"table_{name}_{str(community.pk)[:8]}")
+            services.membership_set(community=community, user=user, role=role)
+            self._members[key] = user
+        return self._members[key]
 
     def make(self, name: str, community=None):
         community = community or self.community
@@ -73,14 +104,19 @@ class World:
             self._made[key] = MAKERS[name](self, community)
         return self._made[key]
 
-    def args(self, obj: str | None, community=None) -> dict[str, str]:
+    def args(self, obj: str | None, community=None, key: str = "pk") -> dict[str, str]:
         if obj is None:
             return {}
         row = self.make(obj, community)
-        return {"pk": str(row.pk)}
+        return {"pk": str(getattr(row, key))}
 
     def officer_char(self, community=None):
-        return self._officer_char(community or self.community)
+        """The leo character of the table's officer member (made once), who may sign records as it."""
+        community = community or self.community
+        key = ("officer character", community.pk)
+        if key not in self._made:
+            self._made[key] = self._officer_char(community, self.member(Role.OFFICER, community))
+        return self._made[key]
 
 
 def _character(world: World, community):

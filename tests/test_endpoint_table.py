@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cad.core.choices import Role
 from cad.core.tenancy import CommunityOwned
-from tests.endpoints import ENDPOINTS, EXEMPT, NOT_YET_IN_THE_TABLE, Endpoint, World, normalise
+from tests.endpoints import ENDPOINTS, EXEMPT, NOT_YET_IN_THE_TABLE, Actor, Endpoint, World, normalise
 
 pytestmark = pytest.mark.django_db
 
@@ -71,42 +71,44 @@ def test_exemptions_give_a_reason():
 def world(community, other_community):
     from tests.factories import CharacterFactory
 
-    def officer_char(target):
-        return CharacterFactory(community=target, type="leo", first_name="Jane", last_name="Law")
+    def officer_char(target, user):
+        return CharacterFactory(community=target, user=user, type="leo", first_name="Jane", last_name="Law")
 
     return World(community, other_community, officer_char)
 
 
-@pytest.fixture
-def client_as(as_, community, other_community, server):
-    from cad.core import services
+@pytest.fixture(autouse=True)
+def _modules_on_and_media_apart(community, other_community, settings, tmp_path):
+    """Both communities run every optional module (DMV, weapons), so a route answers for itself rather than
+    for a switched-off module; uploads land in the test's own directory."""
+    for target in (community, other_community):
+        target.dmv_enabled = target.weapons_enabled = True
+        target.save()
+    settings.MEDIA_ROOT = tmp_path
 
-    def make(role: Role | None, target=None):
-        target = target or community
-        if role is None:
-            return server
-        user = services.user_ensure(username=f"table_{role}_{str(target.pk)[:8]}")
-        services.membership_set(community=target, user=user, role=role)
-        return as_(user)
+
+@pytest.fixture
+def client_as(as_, world, server):
+    def make(actor: Actor, target=None):
+        return server if actor is None else as_(world.member(actor, target))
 
     return make
 
 
 def _url(endpoint: Endpoint, world: World, community=None) -> str:
-    args = world.args(endpoint.obj, community)
+    args = world.args(endpoint.obj, community, endpoint.key)
     return "/" + re.sub(r"\{\w+\}", lambda m: args.get("pk", m.group(0)), endpoint.route)
 
 
-def _body(endpoint: Endpoint, world: World):
-    body = endpoint.body
-    return body(world) if callable(body) else body
+def _made(value, world: World):
+    return value(world) if callable(value) else value
 
 
-def _send(client, endpoint: Endpoint, url: str, body):
+def _send(client, endpoint: Endpoint, world: World, url: str, body):
     call = getattr(client, endpoint.method.lower())
     if endpoint.method == "GET":
-        return call(url, endpoint.query)
-    return call(url, body, format="json") if body is not None else call(url)
+        return call(url, _made(endpoint.query, world))
+    return call(url, body, format=endpoint.format) if body is not None else call(url)
 
 
 def _snapshot() -> dict[str, int]:
@@ -128,19 +130,19 @@ def _is_json(response) -> bool:
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.id)
 def test_success(endpoint, world, client_as):
-    url, body = _url(endpoint, world), _body(endpoint, world)
-    r = _send(client_as(endpoint.role), endpoint, url, body)
+    url, body = _url(endpoint, world), _made(endpoint.body, world)
+    r = _send(client_as(endpoint.role), endpoint, world, url, body)
     assert r.status_code == endpoint.status, (r.status_code, r.content[:300])
 
 
 @pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.bad is not None], ids=lambda e: e.id)
 def test_bad_input_is_400_and_changes_nothing(endpoint, world, client_as, events,
                                               django_capture_on_commit_callbacks):
-    url, body = _url(endpoint, world), {**(_body(endpoint, world) or {}), **endpoint.bad}
+    url, body = _url(endpoint, world), {**(_made(endpoint.body, world) or {}), **_made(endpoint.bad, world)}
     client = client_as(endpoint.role)
     before, sent = _snapshot(), len(events)
     with django_capture_on_commit_callbacks(execute=True):
-        r = _send(client, endpoint, url, body)
+        r = _send(client, endpoint, world, url, body)
     assert r.status_code == 400 and _is_json(r), (r.status_code, r.content[:300])
     assert _snapshot() == before and len(events) == sent
 
@@ -148,14 +150,22 @@ def test_bad_input_is_400_and_changes_nothing(endpoint, world, client_as, events
 @pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.obj], ids=lambda e: e.id)
 def test_another_communitys_object_is_404(endpoint, world, client_as, other_community):
     theirs = world.make(endpoint.obj, other_community)
-    url, body = _url(endpoint, world, other_community), _body(endpoint, world)
-    r = _send(client_as(endpoint.role or Role.ADMIN), endpoint, url, body)
+    url, body = _url(endpoint, world, other_community), _made(endpoint.body, world)
+    r = _send(client_as(endpoint.role or Role.ADMIN), endpoint, world, url, body)
     assert r.status_code == 404 and _is_json(r), (r.status_code, r.content[:300])
     assert str(theirs.pk) not in r.content.decode()
 
 
 @pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.role_below()], ids=lambda e: e.id)
-def test_a_lower_role_is_403(endpoint, world, client_as):
-    url, body = _url(endpoint, world), _body(endpoint, world)
-    r = _send(client_as(endpoint.role_below()), endpoint, url, body)
-    assert r.status_code == 403 and _is_json(r), (r.status_code, r.content[:300])
+def test_a_lower_role_is_403(endpoint, world, client_as, events, django_capture_on_commit_callbacks):
+    """A member one role below the minimum (or the endpoint's `denied` actor) is refused, and nothing
+    changes: 403, or the declared 404 without the object where the product hides what they may not read."""
+    url, body = _url(endpoint, world), _made(endpoint.body, world)
+    client = client_as(endpoint.role_below())
+    before, sent = _snapshot(), len(events)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = _send(client, endpoint, world, url, body)
+    assert r.status_code == endpoint.denied_status and _is_json(r), (r.status_code, r.content[:300])
+    assert _snapshot() == before and len(events) == sent
+    if endpoint.obj:
+        assert str(world.make(endpoint.obj).pk) not in r.content.decode()
