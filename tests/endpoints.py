@@ -51,6 +51,7 @@ class Endpoint:
     format: str = "json"  # "multipart" for uploads (the body's files are made fresh for every request)
     denied: Actor = None  # who may not (default: a member one role below `role`)
     denied_status: int = 403
+    path: dict = field(default_factory=dict)  # path arguments that name no object ({"kind": "departments"})
 
     @property
     def id(self) -> str:
@@ -157,9 +158,60 @@ def _tone(world: World, community):
     return services.tone_set(community=community, description="Structure fire", leo=True, ems_fd=False)[0]
 
 
+# -- table-a: calls, dispatch, game server --------------------------------------------------------------
+
+def _call(world: World, community):
+    from calls import services
+    from calls.inputs import CallInput
+
+    return services.call_create(community=community, data=CallInput(call_type="Traffic Stop", location="Main St",
+                                                                    caller="John Doe", postal="345"))
+
+
+def _waiting_911_call(world: World, community):
+    from calls import services
+    from calls.inputs import CallInput
+
+    return services.call_create(community=community, awaiting_approval=True,
+                                data=CallInput(call_type="Structure Fire", location="Grove St", caller="Jane"))
+
+
+def _vehicle(world: World, community):
+    from tests.factories import VehicleFactory
+
+    return VehicleFactory(community=community, owner=world.make("character", community))
+
+
+def _unit(world: World, community):
+    """An on-duty LEO unit (its character is `world.officer_char(community)`)."""
+    from dispatch import services
+
+    return services.duty_set(character=world.officer_char(community), on=True)
+
+
+def _assigned_call(world: World, community):
+    """A call our on-duty unit is on (what a game server's character acts on)."""
+    from calls import services
+
+    return services.call_assign_unit(call=world.make("call", community), unit=world.make("unit", community))
+
+
+def _tracked_unit(world: World, community):
+    """An on-duty unit on the live map."""
+    from dispatch import services
+
+    unit = world.make("unit", community)
+    services.position_update(community_id=community.pk, unit_id=str(unit.pk), x=1.0, y=2.0, z=3.0,
+                             unit_name=unit.name, character_id=str(unit.character_id))
+    return unit
+
+
 MAKERS: dict[str, Callable[[World, Any], Any]] = {
     "character": _character, "warrant": _warrant, "suspect": _suspect, "citation": _citation, "bolo": _bolo,
     "tone": _tone,
+    # table-a
+    "call": _call, "waiting_911_call": _waiting_911_call, "unit": _unit, "assigned_call": _assigned_call,
+    "tracked_unit": _tracked_unit, "vehicle": _vehicle,
 }
 
 
@@ -170,6 +222,16 @@ def _warrant_body(world: World) -> dict:
 def _citation_body(world: World) -> dict:
     return {"characterId": str(world.make("character").pk), "issuedBy": str(world.officer_char().pk),
             "violation": "Speeding", "fine": 150}
+
+
+def _acting(world: World, **extra) -> dict:
+    """004's body naming our on-duty unit's character (and the call it is on)."""
+    unit = world.make("unit")
+    return {"character_id": str(unit.character_id), **extra}
+
+
+def _on_the_call(world: World) -> dict:
+    return _acting(world, call_id=str(world.make("assigned_call").pk))
 
 
 # --- the table ----------------------------------------------------------------------------------------
@@ -200,6 +262,64 @@ ENDPOINTS: list[Endpoint] = [
     # BOLOs (000 / 001)
     Endpoint("GET", "api/bolos", Role.OFFICER),
     Endpoint("GET", "api/bolos/{pk}", Role.OFFICER, obj="bolo"),
+    # -- table-a: calls (000 §1, the 911 board §2, 001's /911-calls, CDE's FiveM scripts) ------------------
+    Endpoint("GET", "api/calls/pending", Role.OFFICER),
+    Endpoint("POST", "api/calls", Role.DISPATCHER, body={"callType": "Traffic Stop", "location": "Main St"},
+             bad={"location": ""}, status=201),
+    Endpoint("GET", "api/calls/{pk}", Role.OFFICER, obj="call"),
+    Endpoint("PUT", "api/calls/{pk}", Role.DISPATCHER, obj="call", body={"description": "Now a red sedan"},
+             bad={"status": "gone"}),
+    Endpoint("DELETE", "api/calls/{pk}", Role.ADMIN, obj="call"),
+    Endpoint("PATCH", "api/calls/{pk}/status", Role.OFFICER, obj="call", body={"status": "active"},
+             bad={"status": "gone"}),
+    Endpoint("PATCH", "api/calls/{pk}/attach-civilian", Role.DISPATCHER, obj="call",
+             body=lambda w: {"civilianId": str(w.make("character").pk)}, bad={"civilianId": "nobody"}),
+    Endpoint("PATCH", "api/calls/{pk}/attach-vehicle", Role.DISPATCHER, obj="call",
+             body=lambda w: {"vehicleId": str(w.make("vehicle").pk)}, bad={"vehicleId": "nothing"}),
+    Endpoint("POST", "api/calls/{pk}/notes", Role.OFFICER, obj="call", body={"text": "Suspect fled north"},
+             bad={"text": ""}, status=201),
+    Endpoint("PUT", "api/calls/{pk}/assign-unit", Role.DISPATCHER, obj="call",
+             body=lambda w: {"action": "add", "unitId": str(w.make("unit").pk)}, bad={"action": "juggle"}),
+    Endpoint("GET", "api/dispatch/911", Role.OFFICER),
+    Endpoint("GET", "api/dispatch/911/markers", Role.OFFICER),
+    Endpoint("POST", "api/dispatch/911/{call_id}/assign", Role.DISPATCHER, obj="call",
+             body=lambda w: {"unitIds": [str(w.make("unit").pk)]}, bad={"unitIds": "all of them"}),
+    Endpoint("POST", "api/dispatch/911/{call_id}/close", Role.DISPATCHER, obj="call",
+             body={"disposition": "Report taken"}, bad={"disposition": "x" * 121}),
+    Endpoint("GET", "api/911-calls", Role.OFFICER),
+    Endpoint("POST", "api/911-calls", Role.CIVILIAN, body={"name": "Jane", "location": "Grove St",
+                                                           "description": "Smoke", "type": "Structure Fire"},
+             bad={"location": "x" * 201}, status=201),
+    Endpoint("GET", "api/911-calls/{pk}", Role.OFFICER, obj="call"),
+    Endpoint("PUT", "api/911-calls/{pk}", Role.DISPATCHER, obj="call", body={"description": "Two cars"},
+             bad={"priority": "whenever"}),
+    Endpoint("POST", "api/911-calls/{pk}/approve", Role.DISPATCHER, obj="waiting_911_call"),
+    Endpoint("POST", "api/911-calls/{pk}/decline", Role.DISPATCHER, obj="waiting_911_call",
+             body={"reason": "Prank"}, bad={"reason": "x" * 181}),
+    Endpoint("PUT", "api/911-calls/{pk}/end", Role.DISPATCHER, obj="call"),
+    Endpoint("POST", "api/fivem/911", Role.CIVILIAN, body={"callType": "Shots fired", "location": "Grove St"},
+             bad={"coordinates": {"x": "west"}}, status=201),
+    Endpoint("POST", "api/civilian/fivem-911-call", Role.CIVILIAN,
+             body={"callType": "Shots fired", "location": "Grove St"}, bad={"coordinates": {"x": "west"}},
+             status=201),
+    Endpoint("POST", "api/fivem/panic", Role.OFFICER, body={"callerName": "Jane Law", "location": "Legion Sq"},
+             bad={"characterId": "nobody"}, status=201),
+    # -- table-a: 004's call routes (/fivem/*, the community's API token) ----------------------------------
+    Endpoint("POST", "fivem/calls", None, body={"title": "Shots fired", "location": "Grove St"},
+             bad={"title": ""}, status=201),
+    Endpoint("GET", "fivem/calls/{pk}", None, obj="call"),
+    Endpoint("POST", "fivem/calls/{pk}/close", None, obj="call", body={"disposition": "Report taken"},
+             bad={"character_id": "nobody"}),
+    Endpoint("POST", "fivem/calls/{pk}/detach", None, obj="assigned_call", body=_acting,
+             bad={"character_id": "nobody"}),
+    Endpoint("GET", "fivem/poll-calls", None),
+    Endpoint("POST", "fivem/respond", None, body=_on_the_call, bad={"character_id": "nobody"}),
+    Endpoint("POST", "fivem/on-scene", None, body=_on_the_call, bad={"character_id": "nobody"}),
+    Endpoint("POST", "fivem/unit-status", None, body=lambda w: _acting(w, status="busy"),
+             bad={"character_id": "nobody"}),
+    Endpoint("POST", "fivem/scene-command", None, body=lambda w: {**_on_the_call(w), "take": True},
+             bad={"take": "yes"}),
+    Endpoint("POST", "fivem/panic", None, body=_acting, bad={"character_id": "nobody"}),
 ]
 
 # Routes the table leaves to their own tests, each with the reason. A route may be here only until it is
@@ -219,7 +339,6 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "DELETE api/announcements/{pk}",
     "DELETE api/arrests/{pk}",
     "DELETE api/bolos/{pk}",
-    "DELETE api/calls/{pk}",
     "DELETE api/characters/{pk}",
     "DELETE api/citations/{pk}",
     "DELETE api/dispatch/location/{unit_id}",
@@ -231,23 +350,17 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "DELETE api/vehicles/{pk}",
     "DELETE api/weapons/{pk}",
     "DELETE fivem/vehicles/{plate}",
-    "GET api/911-calls",
-    "GET api/911-calls/{pk}",
     "GET api/announcements/active",
     "GET api/arrests",
     "GET api/arrests/{pk}",
     "GET api/bolos/active",
     "GET api/bolos/search",
-    "GET api/calls/pending",
-    "GET api/calls/{pk}",
     "GET api/characters",
     "GET api/characters/{pk}",
     "GET api/citations",
     "GET api/citations/{pk}",
     "GET api/communities",
     "GET api/communities/{pk}",
-    "GET api/dispatch/911",
-    "GET api/dispatch/911/markers",
     "GET api/dispatch/locations",
     "GET api/dispatch/units",
     "GET api/licenses",
@@ -271,19 +384,14 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "GET api/weapon-license-applications/{pk}",
     "GET api/weapons",
     "GET api/weapons/{pk}",
-    "GET fivem/calls/{pk}",
     "GET fivem/livemap",
     "GET fivem/lookup/plate/{plate}",
     "GET fivem/lookup/player",
-    "GET fivem/poll-calls",
     "GET fivem/postal",
     "GET fivem/sounds",
     "GET fivem/status-codes",
     "GET fivem/unit",
     "PATCH api/bolos/{pk}",
-    "PATCH api/calls/{pk}/attach-civilian",
-    "PATCH api/calls/{pk}/attach-vehicle",
-    "PATCH api/calls/{pk}/status",
     "PATCH api/characters/{pk}",
     "PATCH api/citations/{pk}",
     "PATCH api/communities/{pk}",
@@ -292,31 +400,21 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "PATCH api/vehicles/{pk}",
     "PATCH api/weapons/{pk}",
     "PATCH fivem/vehicles/{plate}/stolen",
-    "POST api/911-calls",
-    "POST api/911-calls/{pk}/approve",
-    "POST api/911-calls/{pk}/decline",
     "POST api/announcements",
     "POST api/arrests",
     "POST api/arrests/{pk}/photos",
     "POST api/bolos",
     "POST api/bolos/mark-stolen/{vehicle_id}",
     "POST api/bolos/{pk}/viewed",
-    "POST api/calls",
-    "POST api/calls/{pk}/notes",
     "POST api/characters",
     "POST api/characters/{pk}/activate",
     "POST api/characters/{pk}/mugshot",
     "POST api/citations",
-    "POST api/civilian/fivem-911-call",
     "POST api/communities/{pk}/activate",
-    "POST api/dispatch/911/{call_id}/assign",
-    "POST api/dispatch/911/{call_id}/close",
     "POST api/dispatch/dispatchers-state",
     "POST api/dispatch/duty",
     "POST api/dispatch/tones",
     "POST api/dispatch/units/search",
-    "POST api/fivem/911",
-    "POST api/fivem/panic",
     "POST api/licenses",
     "POST api/lookup",
     "POST api/postals",
@@ -331,26 +429,14 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "POST api/weapon-license-applications/{pk}/deny",
     "POST api/weapons",
     "POST fivem/bolos",
-    "POST fivem/calls",
-    "POST fivem/calls/{pk}/close",
-    "POST fivem/calls/{pk}/detach",
     "POST fivem/create-character",
     "POST fivem/duty",
-    "POST fivem/on-scene",
-    "POST fivem/panic",
     "POST fivem/player-connect",
     "POST fivem/reports",
     "POST fivem/reports/arrests",
     "POST fivem/reports/citations",
-    "POST fivem/respond",
-    "POST fivem/scene-command",
-    "POST fivem/unit-status",
     "POST fivem/vehicles",
-    "PUT api/911-calls/{pk}",
-    "PUT api/911-calls/{pk}/end",
     "PUT api/bolos/{pk}",
-    "PUT api/calls/{pk}",
-    "PUT api/calls/{pk}/assign-unit",
     "PUT api/characters/{pk}",
     "PUT api/citations/{pk}",
     "PUT api/dispatch/active-dispatcher",
