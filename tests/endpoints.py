@@ -44,7 +44,7 @@ class Endpoint:
     role: Role | None  # the least member role allowed; None: a game server (the community's API token)
     obj: str | None = None  # what the route's {pk}-like arguments name (see MAKERS)
     body: Callable[[World], Any] | dict | None = None  # a valid body (a callable gets the world)
-    bad: Callable[[World], dict] | dict | None = None  # merged over the body: a 400 (None: nothing to refuse)
+    bad: Callable[[World], dict] | dict | None = None  # merged over the body (a GET: the query): a 400
     status: int = 200
     query: Callable[[World], dict] | dict = field(default_factory=dict)
     key: str = "pk"  # the attribute of `obj` that fills the route's arguments
@@ -234,6 +234,14 @@ def _on_the_call(world: World) -> dict:
     return _acting(world, call_id=str(world.make("assigned_call").pk))
 
 
+def _on_the_dispatch_desk(world: World) -> dict:
+    """Our dispatcher at the desk (001 sets the department of an active dispatcher)."""
+    from dispatch import services
+
+    services.dispatcher_set_active(community=world.community, user=world.member(Role.DISPATCHER), value=True)
+    return {"activeDepartment": None}
+
+
 # --- the table ----------------------------------------------------------------------------------------
 
 ENDPOINTS: list[Endpoint] = [
@@ -304,6 +312,28 @@ ENDPOINTS: list[Endpoint] = [
              status=201),
     Endpoint("POST", "api/fivem/panic", Role.OFFICER, body={"callerName": "Jane Law", "location": "Legion Sq"},
              bad={"characterId": "nobody"}, status=201),
+    # -- table-a: dispatch (000 §2, 001) and 004's duty, live map, sounds, unit, status codes -------------
+    Endpoint("GET", "api/dispatch/units", Role.OFFICER),
+    Endpoint("GET", "api/dispatch/locations", Role.CIVILIAN),
+    Endpoint("DELETE", "api/dispatch/location/{unit_id}", Role.DISPATCHER, obj="tracked_unit"),
+    Endpoint("POST", "api/dispatch/duty", Role.OFFICER,
+             body=lambda w: {"characterId": str(w.officer_char().pk), "action": "on"}, bad={"action": "maybe"}),
+    Endpoint("POST", "api/dispatch/units/search", Role.DISPATCHER, body={"query": "Law"}, bad={"query": ""}),
+    Endpoint("POST", "api/dispatch/dispatchers-state", Role.DISPATCHER, body={"value": True},
+             bad={"value": "perhaps"}),
+    Endpoint("PUT", "api/dispatch/active-dispatcher", Role.DISPATCHER, body=_on_the_dispatch_desk,
+             bad={"activeDepartment": "nowhere"}),
+    Endpoint("PUT", "api/dispatch/radio-channel/{unit_id}", Role.DISPATCHER, obj="unit",
+             body={"radioChannel": "TAC-2"}, bad={"radioChannel": "x" * 41}),
+    Endpoint("POST", "api/dispatch/tones", Role.DISPATCHER, body={"description": "Structure fire", "leoTone": True},
+             bad={"description": ""}, status=201),
+    Endpoint("POST", "fivem/duty", None, body=lambda w: {"character_id": str(w.officer_char().pk), "action": "on"},
+             bad={"action": "maybe"}),
+    Endpoint("GET", "fivem/livemap", None),
+    Endpoint("GET", "fivem/sounds", None),
+    Endpoint("GET", "fivem/unit", None, query=lambda w: {"character_id": str(w.make("unit").character_id)},
+             bad={"character_id": "nobody"}),
+    Endpoint("GET", "fivem/status-codes", None),
     # -- table-a: 004's call routes (/fivem/*, the community's API token) ----------------------------------
     Endpoint("POST", "fivem/calls", None, body={"title": "Shots fired", "location": "Grove St"},
              bad={"title": ""}, status=201),
@@ -341,7 +371,6 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "DELETE api/bolos/{pk}",
     "DELETE api/characters/{pk}",
     "DELETE api/citations/{pk}",
-    "DELETE api/dispatch/location/{unit_id}",
     "DELETE api/licenses/{pk}",
     "DELETE api/postals",
     "DELETE api/reports/{pk}",
@@ -361,8 +390,6 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "GET api/citations/{pk}",
     "GET api/communities",
     "GET api/communities/{pk}",
-    "GET api/dispatch/locations",
-    "GET api/dispatch/units",
     "GET api/licenses",
     "GET api/licenses/{pk}",
     "GET api/lookup/civilian/{pk}",
@@ -384,13 +411,9 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "GET api/weapon-license-applications/{pk}",
     "GET api/weapons",
     "GET api/weapons/{pk}",
-    "GET fivem/livemap",
     "GET fivem/lookup/plate/{plate}",
     "GET fivem/lookup/player",
     "GET fivem/postal",
-    "GET fivem/sounds",
-    "GET fivem/status-codes",
-    "GET fivem/unit",
     "PATCH api/bolos/{pk}",
     "PATCH api/characters/{pk}",
     "PATCH api/citations/{pk}",
@@ -411,10 +434,6 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "POST api/characters/{pk}/mugshot",
     "POST api/citations",
     "POST api/communities/{pk}/activate",
-    "POST api/dispatch/dispatchers-state",
-    "POST api/dispatch/duty",
-    "POST api/dispatch/tones",
-    "POST api/dispatch/units/search",
     "POST api/licenses",
     "POST api/lookup",
     "POST api/postals",
@@ -430,7 +449,6 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "POST api/weapons",
     "POST fivem/bolos",
     "POST fivem/create-character",
-    "POST fivem/duty",
     "POST fivem/player-connect",
     "POST fivem/reports",
     "POST fivem/reports/arrests",
@@ -439,8 +457,6 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "PUT api/bolos/{pk}",
     "PUT api/characters/{pk}",
     "PUT api/citations/{pk}",
-    "PUT api/dispatch/active-dispatcher",
-    "PUT api/dispatch/radio-channel/{unit_id}",
     "PUT api/licenses/{pk}",
     "PUT api/postals",
     "PUT api/values/{kind}/{pk}",
