@@ -158,6 +158,40 @@ def _tone(world: World, community):
     return services.tone_set(community=community, description="Structure fire", leo=True, ems_fd=False)[0]
 
 
+# -- table-b: civilians' own rows (characters app), owned by the table's civilian member -----------------
+
+def _civ_character(world: World, community):
+    from tests.factories import CharacterFactory
+
+    return CharacterFactory(community=community, user=world.member(Role.CIVILIAN, community), first_name="Carl",
+                            last_name="Civvy")
+
+
+def _civ_vehicle(world: World, community):
+    from tests.factories import VehicleFactory
+
+    return VehicleFactory(community=community, owner=world.make("civ_character", community))
+
+
+def _civ_weapon(world: World, community):
+    from characters import services
+
+    return services.weapon_register(community=community, owner=world.make("civ_character", community),
+                                    serial_number="SN-TABLE-1")
+
+
+def _civ_license(world: World, community):
+    from characters import services
+
+    return services.license_issue(character=world.make("civ_character", community), license_class="C")
+
+
+def _civ_application(world: World, community):
+    from characters import services
+
+    return services.weapon_license_apply(character=world.make("civ_character", community), notes="Hunting")
+
+
 # -- table-a: calls, dispatch, game server --------------------------------------------------------------
 
 def _call(world: World, community):
@@ -209,6 +243,9 @@ def _tracked_unit(world: World, community):
 MAKERS: dict[str, Callable[[World, Any], Any]] = {
     "character": _character, "warrant": _warrant, "suspect": _suspect, "citation": _citation, "bolo": _bolo,
     "tone": _tone,
+    # table-b: characters app
+    "civ_character": _civ_character, "civ_vehicle": _civ_vehicle, "civ_weapon": _civ_weapon,
+    "civ_license": _civ_license, "civ_application": _civ_application,
     # table-a
     "call": _call, "waiting_911_call": _waiting_911_call, "unit": _unit, "assigned_call": _assigned_call,
     "tracked_unit": _tracked_unit, "vehicle": _vehicle,
@@ -222,6 +259,52 @@ def _warrant_body(world: World) -> dict:
 def _citation_body(world: World) -> dict:
     return {"characterId": str(world.make("character").pk), "issuedBy": str(world.officer_char().pk),
             "violation": "Speeding", "fine": 150}
+
+
+# -- table-b: characters app bodies ---------------------------------------------------------------------
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _mugshot_body(world: World) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"mugshot": SimpleUploadedFile("face.png", _png(), content_type="image/png")}
+
+
+def _not_an_image(world: World) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"mugshot": SimpleUploadedFile("evil.png", b"<?php echo 1; ?>" * 10, content_type="image/png")}
+
+
+def _civ_character_id(world: World) -> str:
+    return str(world.make("civ_character").pk)
+
+
+def _vehicle_body(world: World) -> dict:
+    return {"characterId": _civ_character_id(world), "plate": "TBL 001", "make": "Vapid", "model": "Stanier",
+            "color": "Blue", "year": 2015}
+
+
+def _weapon_body(world: World) -> dict:
+    return {"characterId": _civ_character_id(world), "serialNumber": "SN-NEW-1", "make": "Vom Feuer",
+            "model": "P99", "caliber": "9mm"}
+
+
+def _license_body(world: World) -> dict:
+    return {"characterId": _civ_character_id(world), "class": "C"}
+
+
+def _application_body(world: World) -> dict:
+    return {"characterId": _civ_character_id(world), "notes": "Sport shooting"}
 
 
 def _acting(world: World, **extra) -> dict:
@@ -270,6 +353,63 @@ ENDPOINTS: list[Endpoint] = [
     # BOLOs (000 / 001)
     Endpoint("GET", "api/bolos", Role.OFFICER),
     Endpoint("GET", "api/bolos/{pk}", Role.OFFICER, obj="bolo"),
+    # -- table-b: the characters app. A civilian owns their characters and what those own. Another civilian
+    # does not see them (404); an officer reads them but does not change them (403).
+    Endpoint("GET", "api/characters", Role.CIVILIAN),
+    Endpoint("POST", "api/characters", Role.CIVILIAN, body={"firstName": "Ann", "lastName": "Lee"},
+             bad={"type": "pilot"}, status=201),
+    Endpoint("GET", "api/characters/{pk}", Role.CIVILIAN, obj="civ_character", denied=ANOTHER_CIVILIAN,
+             denied_status=404),
+    Endpoint("PATCH", "api/characters/{pk}", Role.CIVILIAN, obj="civ_character", body={"phone": "555-0123"},
+             bad={"lastName": ""}, denied=Role.OFFICER),
+    Endpoint("PUT", "api/characters/{pk}", Role.CIVILIAN, obj="civ_character",
+             body={"firstName": "Carl", "lastName": "Civic"}, bad={"dateOfBirth": "2999-01-01"},
+             denied=Role.OFFICER),
+    Endpoint("DELETE", "api/characters/{pk}", Role.CIVILIAN, obj="civ_character", status=204, denied=Role.OFFICER),
+    Endpoint("POST", "api/characters/{pk}/activate", Role.CIVILIAN, obj="civ_character", denied=Role.OFFICER),
+    Endpoint("POST", "api/characters/{pk}/mugshot", Role.CIVILIAN, obj="civ_character", body=_mugshot_body,
+             bad=_not_an_image, format="multipart", denied=Role.OFFICER),
+    Endpoint("GET", "api/vehicles", Role.CIVILIAN),
+    Endpoint("POST", "api/vehicles", Role.CIVILIAN, body=_vehicle_body, bad={"year": 1700}, status=201,
+             denied=ANOTHER_CIVILIAN),
+    Endpoint("GET", "api/vehicles/{pk}", Role.CIVILIAN, obj="civ_vehicle", denied=ANOTHER_CIVILIAN,
+             denied_status=404),
+    Endpoint("PATCH", "api/vehicles/{pk}", Role.CIVILIAN, obj="civ_vehicle", body={"color": "Green"},
+             bad={"registrationStatus": "forged"}, denied=Role.OFFICER),
+    Endpoint("PUT", "api/vehicles/{pk}", Role.CIVILIAN, obj="civ_vehicle", body={"plate": "TBL 002", "color": "Red"},
+             bad={"plate": ""}, denied=Role.OFFICER),
+    Endpoint("DELETE", "api/vehicles/{pk}", Role.CIVILIAN, obj="civ_vehicle", status=204, denied=Role.OFFICER),
+    Endpoint("GET", "api/weapons", Role.CIVILIAN),
+    Endpoint("POST", "api/weapons", Role.CIVILIAN, body=_weapon_body, bad={"serialNumber": ""}, status=201,
+             denied=ANOTHER_CIVILIAN),
+    Endpoint("GET", "api/weapons/{pk}", Role.CIVILIAN, obj="civ_weapon", denied=ANOTHER_CIVILIAN,
+             denied_status=404),
+    Endpoint("PATCH", "api/weapons/{pk}", Role.CIVILIAN, obj="civ_weapon", body={"caliber": ".45"},
+             bad={"characterId": "not-a-character"}, denied=Role.OFFICER),
+    Endpoint("PUT", "api/weapons/{pk}", Role.CIVILIAN, obj="civ_weapon",
+             body=lambda w: {"characterId": _civ_character_id(w), "serialNumber": "SN-TABLE-2"},
+             bad={"serialNumber": ""}, denied=Role.OFFICER),
+    Endpoint("DELETE", "api/weapons/{pk}", Role.CIVILIAN, obj="civ_weapon", status=204, denied=Role.OFFICER),
+    # licenses: a civilian registers their own (self-registration is on by default); admins override
+    Endpoint("GET", "api/licenses", Role.CIVILIAN),
+    Endpoint("POST", "api/licenses", Role.CIVILIAN, body=_license_body, bad={"class": "Z9"}, status=201,
+             denied=ANOTHER_CIVILIAN),
+    Endpoint("GET", "api/licenses/{pk}", Role.CIVILIAN, obj="civ_license", denied=ANOTHER_CIVILIAN,
+             denied_status=404),
+    Endpoint("PATCH", "api/licenses/{pk}", Role.ADMIN, obj="civ_license", body={"status": "revoked"},
+             bad={"status": "lost"}),
+    Endpoint("PUT", "api/licenses/{pk}", Role.ADMIN, obj="civ_license", body={"status": "revoked"},
+             bad={"status": "lost"}),
+    Endpoint("DELETE", "api/licenses/{pk}", Role.ADMIN, obj="civ_license", status=204),
+    Endpoint("GET", "api/weapon-license-applications", Role.CIVILIAN),
+    Endpoint("POST", "api/weapon-license-applications", Role.CIVILIAN, body=_application_body,
+             bad={"characterId": "not-a-character"}, status=201, denied=ANOTHER_CIVILIAN),
+    Endpoint("GET", "api/weapon-license-applications/{pk}", Role.CIVILIAN, obj="civ_application",
+             denied=ANOTHER_CIVILIAN, denied_status=404),
+    Endpoint("POST", "api/weapon-license-applications/{pk}/approve", Role.SUPERVISOR, obj="civ_application",
+             body={"reason": "Background check clear"}, bad={"reason": "x" * 2001}),
+    Endpoint("POST", "api/weapon-license-applications/{pk}/deny", Role.SUPERVISOR, obj="civ_application",
+             body={"reason": "Record"}, bad={"reason": "x" * 2001}),
     # -- table-a: calls (000 §1, the 911 board §2, 001's /911-calls, CDE's FiveM scripts) ------------------
     Endpoint("GET", "api/calls/pending", Role.OFFICER),
     Endpoint("POST", "api/calls", Role.DISPATCHER, body={"callType": "Traffic Stop", "location": "Main St"},
@@ -369,29 +509,21 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "DELETE api/announcements/{pk}",
     "DELETE api/arrests/{pk}",
     "DELETE api/bolos/{pk}",
-    "DELETE api/characters/{pk}",
     "DELETE api/citations/{pk}",
-    "DELETE api/licenses/{pk}",
     "DELETE api/postals",
     "DELETE api/reports/{pk}",
     "DELETE api/tokens/{pk}",
     "DELETE api/values/{kind}/{pk}",
-    "DELETE api/vehicles/{pk}",
-    "DELETE api/weapons/{pk}",
     "DELETE fivem/vehicles/{plate}",
     "GET api/announcements/active",
     "GET api/arrests",
     "GET api/arrests/{pk}",
     "GET api/bolos/active",
     "GET api/bolos/search",
-    "GET api/characters",
-    "GET api/characters/{pk}",
     "GET api/citations",
     "GET api/citations/{pk}",
     "GET api/communities",
     "GET api/communities/{pk}",
-    "GET api/licenses",
-    "GET api/licenses/{pk}",
     "GET api/lookup/civilian/{pk}",
     "GET api/lookup/recent",
     "GET api/lookup/reports/{license_number}",
@@ -405,23 +537,13 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "GET api/tokens",
     "GET api/values/{kind}",
     "GET api/values/{kind}/{pk}",
-    "GET api/vehicles",
-    "GET api/vehicles/{pk}",
-    "GET api/weapon-license-applications",
-    "GET api/weapon-license-applications/{pk}",
-    "GET api/weapons",
-    "GET api/weapons/{pk}",
     "GET fivem/lookup/plate/{plate}",
     "GET fivem/lookup/player",
     "GET fivem/postal",
     "PATCH api/bolos/{pk}",
-    "PATCH api/characters/{pk}",
     "PATCH api/citations/{pk}",
     "PATCH api/communities/{pk}",
-    "PATCH api/licenses/{pk}",
     "PATCH api/values/{kind}/{pk}",
-    "PATCH api/vehicles/{pk}",
-    "PATCH api/weapons/{pk}",
     "PATCH fivem/vehicles/{plate}/stolen",
     "POST api/announcements",
     "POST api/arrests",
@@ -429,12 +551,8 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "POST api/bolos",
     "POST api/bolos/mark-stolen/{vehicle_id}",
     "POST api/bolos/{pk}/viewed",
-    "POST api/characters",
-    "POST api/characters/{pk}/activate",
-    "POST api/characters/{pk}/mugshot",
     "POST api/citations",
     "POST api/communities/{pk}/activate",
-    "POST api/licenses",
     "POST api/lookup",
     "POST api/postals",
     "POST api/reports",
@@ -442,11 +560,6 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "POST api/reports/{pk}/reject",
     "POST api/tokens",
     "POST api/values/{kind}",
-    "POST api/vehicles",
-    "POST api/weapon-license-applications",
-    "POST api/weapon-license-applications/{pk}/approve",
-    "POST api/weapon-license-applications/{pk}/deny",
-    "POST api/weapons",
     "POST fivem/bolos",
     "POST fivem/create-character",
     "POST fivem/player-connect",
@@ -455,11 +568,7 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "POST fivem/reports/citations",
     "POST fivem/vehicles",
     "PUT api/bolos/{pk}",
-    "PUT api/characters/{pk}",
     "PUT api/citations/{pk}",
-    "PUT api/licenses/{pk}",
     "PUT api/postals",
     "PUT api/values/{kind}/{pk}",
-    "PUT api/vehicles/{pk}",
-    "PUT api/weapons/{pk}",
 })
