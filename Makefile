@@ -30,10 +30,13 @@ run: migrate
 lint: install
 	$(VENV)/bin/ruff check .
 
-# Every app's services and selectors, and the core's access/errors/time primitives ([tool.mypy]).
+# Every app's services and selectors (a module, or a package of modules), and the core's access/errors/time
+# primitives ([tool.mypy]).
 typecheck: install
-	$(VENV)/bin/mypy $(wildcard */services.py */selectors.py) cad/core/access.py cad/core/errors.py \
+	$(VENV)/bin/mypy $(wildcard */services.py */services/*.py */selectors.py */selectors/*.py) \
+		cad/core/access.py cad/core/errors.py \
 		cad/core/isotime.py cad/core/forms.py cad/core/seeding.py cad/core/updates.py characters/plates.py \
+		characters/payloads.py \
 		calls/inputs.py
 
 node-deps:

@@ -47,6 +47,11 @@ def imported_modules(path: Path) -> Iterator[tuple[str, int]]:
                 yield f"{module}.{alias.name}", node.lineno
 
 
+def is_service_or_selector(path: Path) -> bool:
+    """`services.py` / `selectors.py`, or any module of a `services/` / `selectors/` package."""
+    return path.name in ("services.py", "selectors.py") or path.parent.name in ("services", "selectors")
+
+
 def test_the_apps_are_found():
     assert {"calls", "dispatch", "characters", "bolos", "records"} <= domain_apps()
 
@@ -55,13 +60,20 @@ def test_services_and_selectors_speak_no_drf_and_no_forms():
     offenders = []
     for package in sorted(domain_apps() | {KERNEL}):
         for path in python_files(package):
-            if path.name not in ("services.py", "selectors.py"):
+            if not is_service_or_selector(path):
                 continue
             for module, line in imported_modules(path):
                 if module.split(".")[0] == "rest_framework" or module == "django.forms" \
                         or module.startswith("django.forms."):
                     offenders.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_a_services_package_is_checked_module_by_module():
+    checked = {str(path.relative_to(ROOT)) for path in python_files("characters") if is_service_or_selector(path)}
+    assert {"characters/services/__init__.py", "characters/services/vehicles.py",
+            "characters/selectors.py"} <= checked
+    assert "characters/api/views.py" not in checked
 
 
 def test_the_kernel_imports_no_domain_app():

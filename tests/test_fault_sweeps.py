@@ -69,7 +69,8 @@ def _database_url() -> str:
 _KILLED_WORKER = """
 import os, signal, django
 django.setup()
-from {app} import services
+import importlib
+services = importlib.import_module("{services}")  # the module whose sweep publishes
 calls = 0
 real = services.publish
 def publish(*args, **kwargs):
@@ -84,10 +85,10 @@ from {app}.tasks import {task}
 """
 
 
-def _run_killed_worker(tmp_path, app: str, task: str) -> None:
+def _run_killed_worker(tmp_path, app: str, task: str, services: str = "") -> None:
     connections.close_all()  # the worker process must see every committed row and take the locks
     env = product_env(DATABASE_URL=_database_url(), REDIS_URL=django_settings.REDIS_URL, CAD_VAR_DIR=str(tmp_path))
-    script = _KILLED_WORKER.format(app=app, task=task, kill_at=KILL_AT)
+    script = _KILLED_WORKER.format(app=app, task=task, kill_at=KILL_AT, services=services or f"{app}.services")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == -9, result.stderr[-2000:]
@@ -141,7 +142,7 @@ def _license_events(events) -> list[str]:
 
 
 def test_suspension_sweep_killed_midway_is_finished_by_the_next_run_once(tmp_path, licenses_over_the_limit, events):
-    _run_killed_worker(tmp_path, "characters", "recalculate_license_points")
+    _run_killed_worker(tmp_path, "characters", "recalculate_license_points", "characters.services.licenses")
     suspended_first = {lic.pk: lic.suspended_at for lic in DrivingLicense.objects.all_communities()
                        if lic.status == LicenseStatus.SUSPENDED}
     assert len(suspended_first) == KILL_AT - 1

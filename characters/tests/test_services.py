@@ -7,6 +7,7 @@ from cad.core.errors import Conflict, Invalid
 from characters import selectors, services
 from characters.models import Character
 from characters.plates import clean_plate
+from characters.services import characters as character_rules
 
 from .factories import make_character
 
@@ -16,9 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_generated_numbers_retry_on_collision(community, monkeypatch):
     first = make_character(community, ssn="111-11-1111", license_number="DL-11111")
     draws = iter(["111-11-1111", "222-22-2222"])
-    monkeypatch.setattr(services, "_random_ssn", lambda: next(draws))
+    monkeypatch.setattr(character_rules, "_random_ssn", lambda: next(draws))
     dls = iter(["DL-11111", "DL-22222"])
-    monkeypatch.setattr(services, "_random_license_number", lambda attempt: next(dls))
+    monkeypatch.setattr(character_rules, "_random_license_number", lambda attempt: next(dls))
     second = make_character(community, first="B")
     assert (second.ssn, second.license_number) == ("222-22-2222", "DL-22222")
     assert first.ssn != second.ssn
@@ -34,8 +35,8 @@ def test_generated_numbers_survive_an_insert_race(community, monkeypatch):
         current["pair"] = next(draws)
         return current["pair"][0]
 
-    monkeypatch.setattr(services, "_random_ssn", fake_ssn)
-    monkeypatch.setattr(services, "_random_license_number", lambda attempt: current["pair"][1])
+    monkeypatch.setattr(character_rules, "_random_ssn", fake_ssn)
+    monkeypatch.setattr(character_rules, "_random_license_number", lambda attempt: current["pair"][1])
     real_exists = type(Character.objects.all_communities()).exists
     calls = {"n": 0}
 
@@ -60,8 +61,8 @@ def test_given_numbers_clash_is_409_and_format_checked(community):
 
 
 def test_license_numbers_widen_when_crowded():
-    assert len(services._random_license_number(0)) == len("DL-12345")
-    assert len(services._random_license_number(8)) == len("DL-1234567")
+    assert len(character_rules._random_license_number(0)) == len("DL-12345")
+    assert len(character_rules._random_license_number(8)) == len("DL-1234567")
 
 
 def test_normalize_plate():
