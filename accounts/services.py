@@ -1,5 +1,5 @@
-"""State changes of accounts: invites, sign-up through an invite, the Discord link of a user, and
-Discord guild roles turned into community roles."""
+"""State changes of accounts: invites, sign-up through an invite, the Discord link of a user,
+Discord guild roles turned into community roles, and a member's own settings (alert volume)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from cad.core import services as core_services
 from cad.core.access import person
 from cad.core.choices import Role
-from cad.core.errors import Conflict, Invalid
+from cad.core.errors import Conflict, Invalid, NotFound
 from cad.core.models import Community, Membership, Profile, hash_token
 
 from .choices import InviteState
@@ -204,3 +204,35 @@ def role_mapping_delete(*, mapping: DiscordRoleMapping, by) -> None:
     community = mapping.community
     DiscordRoleMapping.objects.for_community(community).filter(pk=mapping.pk).delete()
     core_services.audit_record(community=community, by=by, action="discord_role.deleted", target=mapping)
+
+
+# --- a member's own settings ----------------------------------------------------------------------------
+VOLUME_MESSAGE = "A whole number from 0 to 100."
+
+
+def clean_volume(value) -> int:
+    """A volume as a page or a script may send it (40, "40") → 0-100, else `Invalid`."""
+    if isinstance(value, bool):
+        raise Invalid({"volume": [VOLUME_MESSAGE]})
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isascii() or not value.isdigit() or len(value) > 3:
+            raise Invalid({"volume": [VOLUME_MESSAGE]})
+        value = int(value)
+    if not isinstance(value, int) or not 0 <= value <= 100:
+        raise Invalid({"volume": [VOLUME_MESSAGE]})
+    return value
+
+
+@transaction.atomic
+def sound_volume_set(*, user: AbstractUser, community: Community, volume: int | str) -> Membership:
+    """The member's alert volume in `community` (their own membership only; a user who is not a member,
+    a deployment superuser included, has none to keep it in)."""
+    level = clean_volume(volume)
+    membership = Membership.objects.select_for_update().filter(user_id=user.pk, community=community).first()
+    if membership is None:
+        raise NotFound("You are not a member of this community.")
+    if membership.sound_volume != level:
+        membership.sound_volume = level
+        membership.save(update_fields=["sound_volume"])
+    return membership

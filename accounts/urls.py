@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("account", views.account, name="account"),
     path("account/password", views.account_password, name="account-password"),
+    path("account/volume", views.account_volume, name="account-volume"),
     path("account/discord/unlink", views.discord_unlink, name="discord-unlink"),
     path("invite/<str:secret>", views.invite, name="invite"),
     path("invite/<str:secret>/accept", views.invite_accept, name="invite-accept"),

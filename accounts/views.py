@@ -1,4 +1,5 @@
-"""Pages of one's own account and of invite links: /account, /invite/<secret>."""
+"""Pages of one's own account and of invite links: /account, /invite/<secret>; /account/volume keeps the
+member's alert volume (the board's and the MDT's slider)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cad.core import services as core_services
-from cad.core.errors import DomainError
+from cad.core.choices import Role
+from cad.core.errors import DomainError, Invalid, NotFound
 from cad.core.forms import service_errors
 from cad.core.models import Membership
+from web.access import page
 
 from . import services
 from .adapter import SESSION_INVITE
@@ -72,6 +76,21 @@ def discord_unlink(request):
         return redirect("account")
     messages.success(request, "Discord unlinked.")
     return redirect("account")
+
+
+@require_POST
+@page(Role.OFFICER)  # the pages that play alerts (board, MDT) are officers' and up
+def account_volume(request):
+    """The signed-in member's alert volume in the active community (`volume`, 0-100): the page's slider
+    posts here; the answer is JSON for its script."""
+    try:
+        membership = services.sound_volume_set(user=request.user, community=request.community,
+                                               volume=request.POST.get("volume", ""))
+    except Invalid as exc:
+        return JsonResponse({"error": exc.message, "fields": exc.fields}, status=400)
+    except NotFound as exc:
+        return JsonResponse({"error": exc.message}, status=404)
+    return JsonResponse({"volume": membership.sound_volume})
 
 
 def invite(request, secret: str):

@@ -44,9 +44,14 @@ def shell(request) -> dict:
                 nav.append({"name": name, "label": label, "url": url,
                             "current": request.resolver_match is not None
                             and request.resolver_match.url_name == name})
+    rows = _memberships(request)
     return {
         "nav": nav,
         "current_community": community,
         "current_role": Role(role) if role is not None else None,
-        "memberships": _memberships(request),
+        "memberships": rows,
+        # The member's own row in the page's community (None for a superuser who is not a member): the
+        # pages' sound module reads its alert volume from it.
+        "current_membership": next((m for m in rows if community is not None and m.community_id == community.pk),
+                                   None),
     }

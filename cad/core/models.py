@@ -95,15 +95,22 @@ class Community(models.Model):
         return self.name
 
 
+SOUND_VOLUME_DEFAULT = 80  # what the board played at before the volume was kept per member
+
+
 class Membership(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CIVILIAN)
+    # The member's alert volume (0-100, within the community's own level): kept here, not in one
+    # browser, so it follows the member to every browser they sign in from.
+    sound_volume = models.PositiveSmallIntegerField(default=SOUND_VOLUME_DEFAULT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "community"], name="membership_user_community")]
+        constraints = [models.UniqueConstraint(fields=["user", "community"], name="membership_user_community"),
+                       models.CheckConstraint(condition=models.Q(sound_volume__lte=100), name="membership_sound_volume_range")]
         indexes = [models.Index(fields=["community", "role"])]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 // (web/js/panels.js). Number keys set the unit's status; `/` focuses the lookup field.
 import { connectLive } from "../web/js/live.js";
 import { shortcut } from "../web/js/keys.js";
-import { sound } from "../web/js/sound.js";
+import { bindSoundControls, sound } from "../web/js/sound.js";
 import { refreshPanel } from "../web/js/panels.js";
 
 const grid = document.querySelector(".mdt-grid");
@@ -158,3 +158,4 @@ connectLive({
     refresh("person-history");
   },
 });
+bindSoundControls();

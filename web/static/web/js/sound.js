@@ -12,10 +12,26 @@
 //
 // Browsers keep audio blocked until the user interacts with the page, so every element marked
 // `data-sound-enable` (the "Enable sound" button) is shown until the AudioContext runs. The volume
-// is per user (this browser, keyed by username) within the community's level (`data-sound-volume`
-// on <body>, 0-100); `data-sound-enabled="false"` on <body> turns a kind of sound off.
+// is the member's own, kept on the server with their membership (`data-my-volume` on <body>, 0-100,
+// saved to `data-volume-url`), so it follows them to any browser; it plays within the community's
+// level (`data-sound-volume` on <body>, 0-100). localStorage (keyed by username) is only a cache,
+// for a page that has no membership to read (a superuser who is not a member).
+// `data-sounds-off` on <body> turns kinds of sound off.
 
 const VOLUME_KEY = () => `cad.volume.${document.body.dataset.user || "anonymous"}`;
+const DEFAULT_VOLUME = 0.8;
+
+function clamp01(value) {
+  return Math.max(0, Math.min(1, value));
+}
+
+function csrfToken() {
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+  } catch {
+    return "";
+  }
+}
 
 class Sound {
   constructor() {
@@ -26,6 +42,11 @@ class Sound {
     this.titleTimer = null;
     this.baseTitle = document.title;
     this.heard = []; // what played, newest last (for tests and the console)
+    this._volume = null; // the member's volume, 0-1, once read or changed on this page
+    this._pendingLevel = null; // the newest level not yet sent
+    this._saving = null; // the running save loop
+    this.savedLevel = null; // the level the server last confirmed
+    this.saveError = null;
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.stopFlashing();
     });
@@ -37,12 +58,76 @@ class Sound {
   }
 
   get volume() {
-    const stored = Number(localStorage.getItem(VOLUME_KEY()));
-    return localStorage.getItem(VOLUME_KEY()) === null || !Number.isFinite(stored) ? 0.8 : Math.max(0, Math.min(1, stored));
+    if (this._volume !== null) return this._volume;
+    const served = document.body.dataset.myVolume;
+    if (served !== undefined && served !== "" && Number.isFinite(Number(served))) {
+      this._volume = clamp01(Number(served) / 100);
+      this._cache(this._volume);
+      return this._volume;
+    }
+    const raw = localStorage.getItem(VOLUME_KEY());
+    const stored = Number(raw);
+    return raw === null || !Number.isFinite(stored) ? DEFAULT_VOLUME : clamp01(stored);
   }
 
+  /** Plays at `value` (0-1) at once and saves it as the member's volume (see save()). */
   set volume(value) {
-    localStorage.setItem(VOLUME_KEY(), String(Math.max(0, Math.min(1, Number(value) || 0))));
+    this._volume = clamp01(Number(value) || 0);
+    this._cache(this._volume);
+    this.save(Math.round(this._volume * 100));
+  }
+
+  _cache(value) {
+    try {
+      localStorage.setItem(VOLUME_KEY(), String(value));
+    } catch {
+      // Storage may be full or disabled; the server keeps the volume anyway.
+    }
+  }
+
+  /**
+   * Saves `level` (0-100) on the server. One request at a time, and only the newest level waiting:
+   * a fast drag cannot land out of order, and the last value wins. Resolves when nothing is left
+   * to save (also what `settled()` waits for).
+   */
+  save(level) {
+    const url = document.body.dataset.volumeUrl;
+    if (!url) return Promise.resolve();
+    this._pendingLevel = level;
+    if (!this._saving) this._saving = this._drain(url);
+    return this._saving;
+  }
+
+  async _drain(url) {
+    try {
+      await this._sendPending(url);
+    } finally {
+      this._saving = null; // synchronously with the loop's end: a later change starts a new loop
+    }
+  }
+
+  async _sendPending(url) {
+    while (this._pendingLevel !== null) {
+      const level = this._pendingLevel;
+      this._pendingLevel = null;
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ volume: String(level) }),
+        });
+        if (response.ok) this.savedLevel = (await response.json()).volume;
+        else this.saveError = response.status;
+      } catch (error) {
+        this.saveError = String(error);
+      }
+    }
+  }
+
+  /** Resolves once every volume change has been sent (for tests and the console). */
+  settled() {
+    return this._saving || Promise.resolve();
   }
 
   customUrl(kind) {
