@@ -37,9 +37,8 @@ def routes() -> set[str]:
 
 def _methods(callback) -> list[str]:
     view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-    if getattr(callback, "actions", None):  # a viewset route: the mapped methods the viewset allows
-        allowed = getattr(view, "http_method_names", METHODS)
-        return [m for m in callback.actions if m in METHODS and m in allowed]
+    if getattr(callback, "actions", None):  # a viewset route: every mapped method (one the viewset then
+        return [m for m in callback.actions if m in METHODS]  # refuses with 405 is still a route to declare)
     if view is not None:
         allowed = [m for m in getattr(view, "http_method_names", METHODS) if m in METHODS]
         return [m for m in allowed if hasattr(view, m)]
@@ -96,6 +95,8 @@ def client_as(as_, world, server):
 
 def _url(endpoint: Endpoint, world: World, community=None) -> str:
     """The route with its fixed arguments (`Endpoint.path`) and, for the others, the object's."""
+    for name in endpoint.given:
+        world.make(name)
     obj = world.args(endpoint.obj, community, endpoint.key).get("pk")
     return "/" + re.sub(r"\{(\w+)\}", lambda m: endpoint.path.get(m.group(1)) or obj or m.group(0), endpoint.route)
 

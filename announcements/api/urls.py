@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from cad.core.api.routers import Router
 
 from .views import AnnouncementViewSet
 
-router = SimpleRouter(trailing_slash=False)
+router = Router()
 router.register("announcements", AnnouncementViewSet, basename="announcement")
 
 urlpatterns = router.urls

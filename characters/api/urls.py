@@ -1,10 +1,10 @@
 """/api/* routes of the characters app (no trailing slash, as in the seeds)."""
 
-from rest_framework.routers import SimpleRouter
+from cad.core.api.routers import Router
 
 from . import views
 
-router = SimpleRouter(trailing_slash=False)
+router = Router()
 router.register("characters", views.CharacterViewSet, basename="character")
 router.register("vehicles", views.VehicleViewSet, basename="vehicle")
 router.register("licenses", views.LicenseViewSet, basename="license")

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from cad.core.api.routers import Router
 
 from . import views
 
-router = SimpleRouter(trailing_slash=False)
+router = Router()
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("arrests", views.ArrestViewSet, basename="arrest")
 router.register("citations", views.CitationViewSet, basename="citation")

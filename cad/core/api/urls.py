@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from cad.core.api.routers import Router
 
 from . import community_views as views
 
-router = SimpleRouter(trailing_slash=False)
+router = Router()
 router.register("communities", views.CommunitySettingsViewSet, basename="community")
 router.register(r"values/(?P<kind>[a-z-]+)", views.ValueListViewSet, basename="value")
 router.register("tokens", views.ApiTokenViewSet, basename="api-token")
