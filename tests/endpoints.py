@@ -53,6 +53,8 @@ class Endpoint:
     denied_status: int = 403
     path: dict = field(default_factory=dict)  # path arguments that name no object ({"kind": "call-types"})
     given: tuple[str, ...] = ()  # rows (MAKERS names) our community has before the request, named nowhere in it
+    # What naming another community's object answers: 404, or (a lookup) the answer for an unknown one
+    foreign_status: int = 404
 
     @property
     def id(self) -> str:
@@ -111,6 +113,10 @@ class World:
             return {}
         row = self.make(obj, community)
         return {"pk": str(getattr(row, key))}
+
+    def made_in(self, community) -> list:
+        """Every row made so far in `community`."""
+        return [row for (_, pk), row in self._made.items() if pk == community.pk]
 
     def officer_char(self, community=None):
         """The leo character of the table's officer member (made once), who may sign records as it."""
@@ -357,6 +363,11 @@ def _on_the_dispatch_desk(world: World) -> dict:
     return {"activeDepartment": None}
 
 
+def _fivem_record(world: World, **fields) -> dict:
+    """004's report bodies: about our character, signed by our officer's character."""
+    return {"character_id": str(world.make("character").pk), **fields}
+
+
 # --- the table ----------------------------------------------------------------------------------------
 
 ENDPOINTS: list[Endpoint] = [
@@ -556,6 +567,31 @@ ENDPOINTS: list[Endpoint] = [
              bad={"postals": []}, status=201),
     Endpoint("DELETE", "api/postals", Role.ADMIN, given=("postal_table",)),
     Endpoint("GET", "fivem/postal", None, query={"x": 3.0, "y": 4.0}, bad={"x": "west"}, given=("postal_table",)),
+    # -- table-a: 004's characters, vehicles, records and lookups (/fivem/*, the community's API token) -------
+    Endpoint("POST", "fivem/player-connect", None, body={"discord_id": "100000000000000001"},
+             bad={"discord_id": "x" * 33}),
+    Endpoint("POST", "fivem/create-character", None,
+             body=lambda w: {"user_id": str(w.member(Role.CIVILIAN).pk), "first_name": "Ada", "last_name": "Byrne"},
+             bad={"first_name": ""}, status=201),
+    Endpoint("POST", "fivem/vehicles", None,
+             body=lambda w: {"character_id": str(w.make("character").pk), "plate": "TBL 004", "make": "Vapid",
+                             "model": "Stanier"},
+             bad={"year": 1200}, status=201),
+    Endpoint("DELETE", "fivem/vehicles/{plate}", None, obj="vehicle", key="plate"),
+    Endpoint("PATCH", "fivem/vehicles/{plate}/stolen", None, obj="vehicle", key="plate", body={"stolen": True},
+             bad={"stolen": "yes"}),
+    Endpoint("POST", "fivem/reports", None,
+             body=lambda w: {"title": "Traffic stop", "body": "Warned", "author_id": str(w.officer_char().pk)},
+             bad={"title": ""}, status=201),
+    Endpoint("POST", "fivem/reports/arrests", None,
+             body=lambda w: _fivem_record(w, arrested_by=str(w.officer_char().pk), charges="Evading"),
+             bad={"charges": ""}, status=201),
+    Endpoint("POST", "fivem/reports/citations", None,
+             body=lambda w: _fivem_record(w, issued_by=str(w.officer_char().pk), violation="Speeding",
+                                          fine_amount=150),
+             bad={"fine_amount": -1}, status=201),
+    Endpoint("GET", "fivem/lookup/player", None, query={"name": "Smith"}, bad={"name": ""}),
+    Endpoint("GET", "fivem/lookup/plate/{plate}", None, obj="vehicle", key="plate", foreign_status=200),
     # -- table-a: 004's call routes (/fivem/*, the community's API token) ----------------------------------
     Endpoint("POST", "fivem/calls", None, body={"title": "Shots fired", "location": "Grove St"},
              bad={"title": ""}, status=201),
@@ -591,7 +627,6 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "DELETE api/arrests/{pk}",
     "DELETE api/citations/{pk}",
     "DELETE api/reports/{pk}",
-    "DELETE fivem/vehicles/{plate}",
     "GET api/arrests",
     "GET api/arrests/{pk}",
     "GET api/citations",
@@ -603,10 +638,7 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "GET api/reports",
     "GET api/reports/types",
     "GET api/reports/{pk}",
-    "GET fivem/lookup/plate/{plate}",
-    "GET fivem/lookup/player",
     "PATCH api/citations/{pk}",
-    "PATCH fivem/vehicles/{plate}/stolen",
     "POST api/arrests",
     "POST api/arrests/{pk}/photos",
     "POST api/citations",
@@ -614,11 +646,5 @@ NOT_YET_IN_THE_TABLE: frozenset[str] = frozenset({
     "POST api/reports",
     "POST api/reports/{pk}/approve",
     "POST api/reports/{pk}/reject",
-    "POST fivem/create-character",
-    "POST fivem/player-connect",
-    "POST fivem/reports",
-    "POST fivem/reports/arrests",
-    "POST fivem/reports/citations",
-    "POST fivem/vehicles",
     "PUT api/citations/{pk}",
 })
