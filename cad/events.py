@@ -68,6 +68,10 @@ def priority_group(community_id: Any) -> str:
 # gets everything of its own community). The default is officers and above, like the REST reads the
 # events mirror (calls, 911 data, BOLOs, records, units, positions, panic, characters of anyone); a
 # name no catalogue declares gets that default too (fail-closed).
+#
+# A personal event (`recipient`) narrows that further to one user: the catalogue's `recipient(payload)`
+# names the user ID that alone receives it (a civilian's own 911 call), on any socket of theirs, and no
+# one else whatever their role, API tokens included; a payload that names nobody reaches nobody.
 DEFAULT_AUDIENCE = Role.OFFICER
 
 
@@ -102,6 +106,7 @@ class EventType:
     sse_build: Callable[..., Any] | None = None
     sse_aliases: tuple[str, ...] = ()  # other names the SSE twin may take (same payload)
     map_role: MapRole | None = None
+    recipient: Callable[[Any], Any] | None = None  # personal: payload → the one user ID that receives it
     doc: str = ""
     payload: Any = None  # the TypedDict, when `build` is not annotated with it
     sse_payload: Any = None
@@ -196,6 +201,22 @@ class _AudienceTable(Mapping):
 
 
 EVENT_AUDIENCE = _AudienceTable()
+
+NOBODY = ""  # the recipient of a personal event whose payload names no user: no socket matches it
+
+
+def recipient(names: Sequence[str], data: Any) -> str | None:
+    """The one user ID a personal event goes to (`NOBODY` when its payload names none), or None for an
+    event that goes to its audience (see `audience`). Transports compare it with a socket's user."""
+    for name in names:
+        event_type = catalogue.get(name)
+        if event_type is not None and event_type.recipient is not None:
+            try:
+                user_id = event_type.recipient(data)
+            except (KeyError, TypeError, AttributeError):
+                return NOBODY
+            return str(user_id) if user_id not in (None, "") else NOBODY
+    return None
 
 
 def lane(names: Sequence[str]) -> Lane:

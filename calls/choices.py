@@ -1,5 +1,7 @@
 """Call enums and the lossless mappings between the dialects' spellings."""
 
+from typing import NamedTuple
+
 from django.db import models
 
 
@@ -55,6 +57,38 @@ class CallApproval(models.TextChoices):
     PENDING = "pending", "Awaiting approval"
     APPROVED = "approved", "Approved"
     DECLINED = "declined", "Declined"
+
+
+class CallerStatus(NamedTuple):
+    """What the person who called 911 is told about their call: a code, the words, and a tone (ok, warn,
+    danger, muted: the colour beside the words)."""
+
+    code: str
+    label: str
+    tone: str
+
+
+_CALLER_STATUS = {
+    "pending": CallerStatus("received", "Received, waiting for a unit", "warn"),
+    "assigned": CallerStatus("assigned", "Unit assigned", "ok"),
+    "enroute": CallerStatus("enroute", "Unit en route", "ok"),
+    "on-scene": CallerStatus("on-scene", "Unit on scene", "ok"),
+    "closed": CallerStatus("closed", "Closed", "muted"),
+    "cancelled": CallerStatus("cancelled", "Cancelled", "muted"),
+}
+CALLER_STATUS_CODES = ("awaiting-approval", "declined", *(s.code for s in _CALLER_STATUS.values()))
+
+
+def caller_status(*, status: str, approval: str, archived: bool) -> CallerStatus:
+    """The caller's view of a call (the /911 page and `my-911-call-updated`): nothing of the board's own
+    words, only whether dispatch took it, whether help is coming, and whether it is over."""
+    if approval == CallApproval.PENDING:
+        return CallerStatus("awaiting-approval", "Awaiting approval", "warn")
+    if approval == CallApproval.DECLINED:
+        return CallerStatus("declined", "Declined", "danger")
+    if archived and status not in ENDED_STATUSES:
+        return _CALLER_STATUS["closed"]  # deleted or expired while open: over, as far as the caller knows
+    return _CALLER_STATUS.get(status, _CALLER_STATUS["pending"])
 
 
 class AssignmentState(models.TextChoices):

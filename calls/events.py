@@ -3,6 +3,7 @@ TypedDicts of calls/payloads.py, built there."""
 
 from __future__ import annotations
 
+from cad.core.choices import Role
 from cad.events import EventType, Lane, declare
 
 from . import payloads
@@ -29,5 +30,11 @@ PANIC_ACKNOWLEDGED = EventType(
     "panic-acknowledged", payloads.panic_acknowledged, lane=Lane.PRIORITY,
     doc="A dispatcher acknowledged a panic: every board clears its overlay and alarm for it.")
 
+MY_CALL_UPDATED = EventType(
+    "my-911-call-updated", payloads.my_call_updated, audience=Role.CIVILIAN, recipient=payloads.caller_of,
+    doc="A 911 call's status as its caller sees it (approved, declined, a unit assigned, en route, on scene, "
+        "closed), sent to the user who filed it and to nobody else: never another civilian, never a game "
+        "server. The /911 page follows it.")
+
 declare(NEW_CALL, CALL_UPDATED, CALL_STATUS_UPDATED, CALL_CLOSED, CALL_DELETED, CALL_NOTE_ADDED, ALERT_911,
-        UNITS_ASSIGNED, UNIT_REMOVED, PANIC, PANIC_ACKNOWLEDGED)
+        UNITS_ASSIGNED, UNIT_REMOVED, PANIC, PANIC_ACKNOWLEDGED, MY_CALL_UPDATED)

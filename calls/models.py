@@ -7,7 +7,15 @@ from django.utils import timezone
 from cad.core.jsonstore import FloatKeepingEncoder
 from cad.core.tenancy import Archivable, CommunityOwned
 
-from .choices import AssignmentState, CallApproval, CallOrigin, CallPriority, CallStatus
+from .choices import (
+    AssignmentState,
+    CallApproval,
+    CallerStatus,
+    CallOrigin,
+    CallPriority,
+    CallStatus,
+    caller_status,
+)
 
 
 class Call(CommunityOwned, Archivable):
@@ -76,6 +84,11 @@ class Call(CommunityOwned, Archivable):
     @property
     def incident_number(self) -> str:
         return f"INC-{self.created_at:%Y}-{self.number:06d}"
+
+    @property
+    def caller_view(self) -> CallerStatus:
+        """What the person who called 911 is told of this call (choices.caller_status)."""
+        return caller_status(status=self.status, approval=self.approval, archived=self.archived_at is not None)
 
 
 class CallNote(CommunityOwned):

@@ -1,9 +1,12 @@
 """/911: any member calls 911 from the browser (as the in-game /911 does) and follows their calls'
-status. With the community's 911 approval on, the call waits for a dispatcher (001)."""
+status, live: the page listens for `my-911-call-updated` (sent to the caller alone) and re-reads
+/911/mine on it and on every resync. With the community's 911 approval on, the call waits for a
+dispatcher (001)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import redirect, render
 
 from cad.core.choices import Role
@@ -12,7 +15,7 @@ from characters.services import active_character
 from web.access import page
 
 from . import services
-from .choices import CallOrigin
+from .choices import CallApproval, CallOrigin
 from .forms import Call911Form
 from .inputs import CallInput
 from .models import Call
@@ -21,9 +24,11 @@ MY_CALLS = 8
 
 
 def _my_calls(request) -> list[Call]:
-    """The caller's recent 911 calls, those awaiting approval included."""
+    """The caller's recent 911 calls, those awaiting approval and those declined (a declined call is
+    archived at once, and its caller must still read that it was declined) included."""
     return list(Call.objects.for_community(request.community).filter(
-        created_by=request.user, origin=CallOrigin.CALLER, archived_at__isnull=True,
+        Q(archived_at__isnull=True) | Q(approval=CallApproval.DECLINED),
+        created_by=request.user, origin=CallOrigin.CALLER,
     ).order_by("-created_at")[:MY_CALLS])
 
 
@@ -48,7 +53,7 @@ def call_911(request):
                 " A dispatcher reviews it before it reaches the board." if waits else " Help is on the way."))
             return redirect("call-911")
     return render(request, "calls/call_911.html", {
-        "form": form, "my_calls": _my_calls(request), "approval_needed": _waits(request),
+        "live": True, "form": form, "my_calls": _my_calls(request), "approval_needed": _waits(request),
     }, status=400 if form.errors else 200)
 
 

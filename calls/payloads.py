@@ -84,6 +84,18 @@ class StatusChanged(TypedDict):
     updatedBy: str
 
 
+class MyCallUpdated(TypedDict):
+    """The caller's own 911 call, as the caller sees it (`calls.choices.caller_status`)."""
+
+    callId: str
+    callNumber: int
+    userId: str  # the caller: the one user the event reaches (calls/events.py)
+    status: str
+    statusLabel: str
+    tone: str
+    updatedAt: str | None
+
+
 class NoteCde(TypedDict):
     _id: str
     text: str
@@ -284,6 +296,17 @@ def note_added(call, note) -> NoteAdded:
 def call_deleted(call, *, deleted_by: str, reason: str) -> CallDeleted:
     return {"callId": str(call.pk), "incidentNumber": call.incident_number, "callNumber": call.number,
             "deletedBy": deleted_by, "reason": reason}
+
+
+def my_call_updated(call) -> MyCallUpdated:
+    seen = call.caller_view
+    return {"callId": str(call.pk), "callNumber": call.number, "userId": str(call.created_by_id),
+            "status": seen.code, "statusLabel": seen.label, "tone": seen.tone, "updatedAt": iso(call.updated_at)}
+
+
+def caller_of(payload: MyCallUpdated) -> str:
+    """Who receives `my-911-call-updated`: the user who filed the call, and nobody else."""
+    return payload["userId"]
 
 
 def call_closed(call) -> CallClosed:

@@ -143,9 +143,18 @@ def _publish_update(call: Call, by, old_status: str) -> None:
     """call-status-updated when the status moved, then the full call as callUpdated (+ 004 call_updated)."""
     if call.status != old_status:
         publish(call.community_id, "call-status-updated", payloads.status_changed(call, by))
+        _tell_caller(call)
     aliases = ("call-updated", "911CallUpdated") if call.origin == CallOrigin.CALLER else ("call-updated",)
     publish(call.community_id, "callUpdated", payloads.call_cde(call), aliases=aliases,
             sse=[("call_updated", payloads.call_fivem(call))])
+
+
+def _tell_caller(call: Call) -> None:
+    """my-911-call-updated to the one person who called 911 (the catalogue names them from the payload),
+    whenever what they see of the call changes. A call a game server or a script filed has no caller
+    account to tell."""
+    if call.origin == CallOrigin.CALLER and call.created_by_id is not None:
+        publish(call.community_id, "my-911-call-updated", payloads.my_call_updated(call))
 
 
 def _status_note(call: Call, old: str, by) -> None:
@@ -292,13 +301,14 @@ def call_approve(*, call: Call, by=None) -> Call:
     _save(call, "approval")
     _narrative(call, f"911 call approved by {payloads.actor_name(by)}.", by)
     _publish_new(call, [])
+    _tell_caller(call)
     return call
 
 
 @transaction.atomic
 def call_decline(*, call: Call, by=None, reason: str = "") -> Call:
     """Decline a waiting 911 call: cancelled and archived with the reason. It was never on a board, so
-    nothing is published."""
+    only its caller is told."""
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if len(reason) > 180:
         raise _invalid("reason", "At most 180 characters.")
@@ -314,6 +324,7 @@ def call_decline(*, call: Call, by=None, reason: str = "") -> Call:
     _save(call, "approval", "status", "closed_at", "closed_by", "archived_at", "archived_by_name", "archive_reason",
           "closing_notes")
     _narrative(call, f"911 call declined by {who}." + (f" {reason}" if reason else ""), by)
+    _tell_caller(call)
     return call
 
 
@@ -400,6 +411,7 @@ def call_close(*, call: Call, by=None, disposition: str = "", notes: str = "") -
     if old != call.status:
         publish(call.community_id, "call-status-updated", payloads.status_changed(call, by))
     publish(call.community_id, "911CallClosed", payloads.call_closed(call), sse=[("call_closed", payloads.call_fivem(call))])
+    _tell_caller(call)
     return call
 
 
@@ -420,6 +432,7 @@ def call_cancel(*, call: Call, by=None, reason: str = "") -> Call:
     # 004 has no cancel: the game server drops a cancelled call as it drops a closed one.
     publish(call.community_id, "callUpdated", payloads.call_cde(call), aliases=aliases,
             sse=[("call_closed", payloads.call_fivem(call))])
+    _tell_caller(call)
     return call
 
 
@@ -437,6 +450,8 @@ def call_archive(*, call: Call, by=None, reason: str = "") -> Call:
         _release_units(call, by)
     _narrative(call, f"Call deleted by {who}: {call.archive_reason}", by)
     publish(call.community_id, "call-deleted", payloads.call_deleted(call, deleted_by=who, reason=call.archive_reason))
+    if call.status in OPEN_STATUSES:  # over, for its caller (a closed call's caller saw it close already)
+        _tell_caller(call)
     return call
 
 
@@ -709,4 +724,5 @@ def _expire_one(call_id, *, cutoff: datetime, minutes: int, now: datetime) -> in
     _release_units(call, None)
     _narrative(call, reason, None)
     publish(call.community_id, "call-deleted", payloads.call_deleted(call, deleted_by="system", reason=reason))
+    _tell_caller(call)
     return 1

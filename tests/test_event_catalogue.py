@@ -94,6 +94,7 @@ def _examples(w) -> dict[str, tuple[tuple, dict, tuple, dict]]:
         "unitRemovedFromCall": ((call, unit), {"reason": "Cleared", "now": now}, None, None),
         "panic-button": ((call,), {**panic, "source": "api", "community": w["community"]}, (call,), panic),
         "panic-acknowledged": ((w["panic_alert"],), {}, None, None),
+        "my-911-call-updated": ((call,), {}, None, None),
     }
     dispatch_ = {
         "unit-status-updated": ((unit,), {}, None, None),
@@ -185,6 +186,10 @@ def test_declarations_are_consistent():
     assert ev.audience(["new-announcement"]) == Role.CIVILIAN
     assert ev.lane(["panic-button"]) == ev.lane(["signal-100"]) == ev.Lane.PRIORITY
     assert ev.lane(["new-call"]) == ev.Lane.NORMAL
+    # A personal event names its one recipient from its payload; a payload naming nobody reaches nobody.
+    assert ev.recipient(["my-911-call-updated"], {"userId": "u-1"}) == "u-1"
+    assert ev.recipient(["my-911-call-updated"], {}) == ev.recipient(["my-911-call-updated"], None) == ev.NOBODY
+    assert ev.recipient(["new-call", "callUpdated"], {"userId": "u-1"}) is None
 
 
 def test_the_realtime_kernel_names_no_domain_event():

@@ -75,8 +75,8 @@ calls = 0
 real = services.publish
 def publish(*args, **kwargs):
     global calls
-    calls += 1
-    if calls == {kill_at}:
+    calls += args[1] == {event!r}  # one per row: a row's other events (its caller's) do not count
+    if calls == {kill_at} and args[1] == {event!r}:
         os.kill(os.getpid(), signal.SIGKILL)  # as `kill -9` or the OOM killer does: no cleanup runs
     return real(*args, **kwargs)
 services.publish = publish
@@ -85,10 +85,11 @@ from {app}.tasks import {task}
 """
 
 
-def _run_killed_worker(tmp_path, app: str, task: str, services: str = "") -> None:
+def _run_killed_worker(tmp_path, app: str, task: str, event: str, services: str = "") -> None:
     connections.close_all()  # the worker process must see every committed row and take the locks
     env = product_env(DATABASE_URL=_database_url(), REDIS_URL=django_settings.REDIS_URL, CAD_VAR_DIR=str(tmp_path))
-    script = _KILLED_WORKER.format(app=app, task=task, kill_at=KILL_AT, services=services or f"{app}.services")
+    script = _KILLED_WORKER.format(app=app, task=task, kill_at=KILL_AT, event=event,
+                                   services=services or f"{app}.services")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == -9, result.stderr[-2000:]
@@ -120,7 +121,7 @@ def _deleted_ids(events) -> list[str]:
 
 
 def test_expiry_sweep_killed_midway_is_finished_by_the_next_run_once(tmp_path, idle_calls, events):
-    _run_killed_worker(tmp_path, "calls", "expire_inactive_calls")
+    _run_killed_worker(tmp_path, "calls", "expire_inactive_calls", "call-deleted")
     done = [c for c in idle_calls if Call.objects.all_communities().get(pk=c.pk).archived_at is not None]
     assert len(done) == KILL_AT - 1  # the third row's transaction died with the worker
 
@@ -142,7 +143,8 @@ def _license_events(events) -> list[str]:
 
 
 def test_suspension_sweep_killed_midway_is_finished_by_the_next_run_once(tmp_path, licenses_over_the_limit, events):
-    _run_killed_worker(tmp_path, "characters", "recalculate_license_points", "characters.services.licenses")
+    _run_killed_worker(tmp_path, "characters", "recalculate_license_points", "license-updated",
+                       "characters.services.licenses")
     suspended_first = {lic.pk: lic.suspended_at for lic in DrivingLicense.objects.all_communities()
                        if lic.status == LicenseStatus.SUSPENDED}
     assert len(suspended_first) == KILL_AT - 1

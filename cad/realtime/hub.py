@@ -20,7 +20,8 @@ script) is folded into a `unitLocations` of one unit at once, so a map socket ca
 alone.
 
 Audiences: each subscriber joins a community with its role there, and `dispatch` hands an event only
-to subscribers whose role reaches `cad.events.audience(names)` (the one table of who receives what).
+to subscribers whose role reaches `cad.events.audience(names)` (the one table of who receives what);
+a personal event (`cad.events.recipient`) only to the sockets of the one user it names.
 Revocation: every `revalidate_seconds()` (and at once on a `cad.revalidate` layer message, sent by
 `token_revoke`) the hub re-checks the principal and role of every local subscriber in one batch
 (`cad.realtime.auth.roles_now`): a subscriber whose role changed is re-ranked, one that lost its
@@ -52,6 +53,7 @@ from cad.events import (
     community_group,
     current_seq,
     priority_group,
+    recipient,
 )
 
 logger = logging.getLogger(__name__)
@@ -91,10 +93,20 @@ class OutEvent:
     parts: tuple[tuple[str, Any], ...] = ()  # single events folded into this one (cad.events)
     urgent: bool = False
     min_rank: int = 0  # the rank of `cad.events.audience(names)`
+    only_user: str | None = None  # a personal event: the one user it reaches (`cad.events.recipient`)
     _encoded: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.min_rank = audience((*self.names, *(name for name, _data in self.parts))).rank
+        self.only_user = recipient(self.names, self.data)
+
+    def reaches(self, principal: Any) -> bool:
+        """Whether a socket of `principal` may get this event beyond its role: a personal event only
+        reaches its user's sockets (an API token is nobody's, a revoked socket no one's)."""
+        if self.only_user is None:
+            return True
+        user_id = getattr(principal, "user_id", None)
+        return user_id is not None and getattr(principal, "kind", "") != "token" and str(user_id) == self.only_user
 
     @classmethod
     def from_message(cls, message: dict, *, urgent: bool = False) -> OutEvent:
@@ -408,8 +420,9 @@ class Hub:
             self._seen[community_id] = seq
         event = OutEvent.from_message(message, urgent=urgent)
         min_rank = event.min_rank
+        personal = event.only_user is not None
         for subscriber, rank in tuple(members.items()):
-            if rank >= min_rank:
+            if rank >= min_rank and (not personal or event.reaches(getattr(subscriber, "principal", None))):
                 subscriber.deliver(event)
         if not map_names(MapRole.POSITION).isdisjoint(event.names):
             self._fold(event, removal=False)

@@ -283,7 +283,7 @@ class Session:
             if message["seq"] in sent:
                 continue
             event = OutEvent.from_message(message, urgent=lane(message["names"]) == Lane.PRIORITY)
-            if event.min_rank <= role.rank:
+            if event.min_rank <= role.rank and event.reaches(self.principal):
                 self.last_seq[community_id] = max(event.seq, self.last_seq.get(community_id, 0))
                 self._write(event)
                 replayed += 1

@@ -58,3 +58,23 @@ def test_signed_out_and_non_members(client, db):
     client.force_login(lonely)
     assert client.get("/911").status_code == 403
     assert client.post("/911", {"location": "x", "description": "y"}).status_code == 403
+
+
+def test_my_calls_say_what_the_caller_may_know(civ, community, dispatcher):
+    """Declined calls stay in the list (a declined call is archived at once); each status is words and a
+    colour, the board's own words are not shown."""
+    from calls import services
+
+    core_services.community_update(community=community, call911_approval=True)
+    civ.post("/911", {"location": "Pier", "description": "Fight"})
+    civ.post("/911", {"location": "Docks", "description": "Prank"})
+    pier = Call.objects.for_community(community).get(location="Pier")
+    services.call_approve(call=pier, by=dispatcher)
+    services.call_decline(call=Call.objects.for_community(community).get(location="Docks"), by=dispatcher)
+    body = civ.get("/911/mine").content.decode()
+    assert 'class="badge badge-warn" data-caller-status="received">Received, waiting for a unit<' in body
+    assert 'class="badge badge-danger" data-caller-status="declined">Declined<' in body
+    services.call_close(call=pier, by=dispatcher)
+    assert 'data-caller-status="closed">Closed<' in civ.get("/911/mine").content.decode()
+    page = civ.get("/911").content.decode()
+    assert 'src="/static/calls/call_911.js"' in page and 'role="status" aria-label="Connection"' in page
