@@ -165,7 +165,7 @@ def value_form(kind: str, community, *args, **kwargs) -> forms.Form:
     fields = forms.models.fields_for_model(model, fields=list(names), labels={
         name: FIELD_LABELS.get(name, name.replace("_", " ").capitalize()) for name in names})
     if "department" in fields:
-        fields["department"].queryset = Department.objects.for_community(community).filter(archived_at__isnull=True)
+        fields["department"].queryset = Department.objects.for_community(community).live()
     if "color" in fields and model is Department:
         # Text, not a colour picker: a picker cannot be left blank, and blank means "the type's colour".
         fields["color"].widget = forms.TextInput(attrs={"pattern": "#[0-9a-fA-F]{6}", "maxlength": 7,

@@ -222,7 +222,7 @@ def _kind_or_404(kind: str) -> str:
 
 def _entries(request, kind: str):
     model = services.VALUE_LISTS[kind][0]
-    qs = model.objects.for_community(request.community).filter(archived_at__isnull=True)
+    qs = model.objects.for_community(request.community).live()
     return qs.select_related("department") if kind == "divisions" else qs
 
 
@@ -426,7 +426,7 @@ def _render_game(request, map_form=None, postals_form=None, status=200):
     return _render(request, "game.html", {
         "section": "game", "map_form": map_form or forms.MapImagesForm(),
         "postals_form": postals_form or forms.PostalsForm(),
-        "postal_table": PostalTable.objects.for_community(request.community).filter(archived_at__isnull=True).first(),
+        "postal_table": PostalTable.objects.for_community(request.community).live().first(),
         "resource_available": RESOURCE_DIR.is_dir(),
         "tilesets": MapTileSet.objects.for_community(request.community).order_by("-created_at")[:5],
         "server_url": request.build_absolute_uri("/").rstrip("/"),

@@ -29,7 +29,7 @@ GROUP_ORDER = (("police", "Police"), ("fire", "Fire"), ("ems", "EMS"), ("tow", "
 def _board_calls(community) -> QuerySet[Call]:
     # A row never shows a call's long text or metadata: loading (and, for the JSON, decoding) what no row
     # reads was a good part of a 200-call render. Assigned callsigns come with the rows (`call_rows`).
-    return (Call.objects.for_community(community).filter(archived_at__isnull=True)
+    return (Call.objects.for_community(community).live()
             .exclude(approval=CallApproval.PENDING).select_related("panic")
             .defer("description", "closing_notes", "metadata"))
 
@@ -50,7 +50,7 @@ def closed_calls(community, *, limit: int = 6) -> list[Call]:
 
 def incident(community, call_id) -> Call | None:
     """The selected call in full: narrative, units, attached people and vehicles."""
-    return (Call.objects.for_community(community).filter(pk=call_id, archived_at__isnull=True)
+    return (Call.objects.for_community(community).filter(pk=call_id).live()
             .exclude(approval=CallApproval.PENDING)
             .select_related("panic", "scene_commander", "created_by")
             .prefetch_related(
@@ -112,12 +112,12 @@ def assignable_units(community) -> list[Unit]:
 
 
 def status_codes(community) -> list[StatusCode]:
-    return list(StatusCode.objects.for_community(community).filter(archived_at__isnull=True)
+    return list(StatusCode.objects.for_community(community).live()
                 .order_by("position", "code"))
 
 
 def call_types(community) -> list[CallType]:
-    return list(CallType.objects.for_community(community).filter(archived_at__isnull=True).order_by("name"))
+    return list(CallType.objects.for_community(community).live().order_by("name"))
 
 
 def overdue_at(call: Call, thresholds: dict) -> datetime | None:
@@ -247,7 +247,7 @@ def attach_candidates(community, query: str) -> tuple[list, list]:
     text = " ".join(query.split())
     if not text:
         return [], []
-    people = list(Character.objects.for_community(community).filter(archived_at__isnull=True)
+    people = list(Character.objects.for_community(community).live()
                   .annotate(full=Concat("first_name", Value(" "), "last_name"))
                   .filter(Q(license_number__iexact=text) | Q(full__iexact=text))[:5])
     vehicle = vehicle_for_plate(community, text)

@@ -28,7 +28,7 @@ def call_point(call) -> tuple[float, float] | None:
         return None
     from postals.models import PostalTable
 
-    entries = (PostalTable.objects.for_community(call.community_id).filter(archived_at__isnull=True)
+    entries = (PostalTable.objects.for_community(call.community_id).live()
                .values_list("entries", flat=True).first()) or []
     for entry in entries:
         if isinstance(entry, dict) and str(entry.get("code", "")).strip().lower() == code:

@@ -50,7 +50,7 @@ INVALID = 422  # htmx swaps it (see htmx-config in web/base.html); the form show
 
 
 def _call(request, call_id) -> Call:
-    return community_object_or_404(Call.objects.for_community(request.community).filter(archived_at__isnull=True),
+    return community_object_or_404(Call.objects.for_community(request.community).live(),
                                    pk=call_id)
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from cad.core.tenancy import CommunityOwned
+from cad.core.tenancy import CommunityOwned, Timestamped
 
 from .choices import BoloPriority, BoloType
 
 
-class Bolo(CommunityOwned):
+class Bolo(CommunityOwned, Timestamped):
     """One BOLO row for every dialect: 000's subject/vehicle fields, 001's typed shape
     (`name`, `model`, `color`, `plate` live in the subject/vehicle columns) and 004's in-game `/bolo`."""
 
@@ -49,8 +49,6 @@ class Bolo(CommunityOwned):
     stolen_vehicle = models.ForeignKey("characters.Vehicle", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="bolos")
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]

@@ -36,6 +36,6 @@ class CallsForDispatch:
         # An archived (deleted or expired) call keeps its history: the unit's own row lets go of it.
         calls = list(Call.objects.for_community(unit.community_id)
                      .filter(Q(assignments__unit=unit) | Q(pk=unit.current_call_id or uuid.UUID(int=0)),
-                             status__in=OPEN_STATUSES, archived_at__isnull=True).distinct())
+                             status__in=OPEN_STATUSES).live().distinct())
         for call in calls:
             services.call_remove_unit(call=call, unit=unit, by=by)

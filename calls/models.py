@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from cad.core.jsonstore import FloatKeepingEncoder
-from cad.core.tenancy import Archivable, CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned, Timestamped
 
 from .choices import (
     AssignmentState,
@@ -18,7 +18,7 @@ from .choices import (
 )
 
 
-class Call(CommunityOwned, Archivable):
+class Call(CommunityOwned, Archivable, Timestamped):
     """A call for service, whichever dialect created it."""
 
     number = models.PositiveIntegerField(help_text="Sequential per community; never reset or reused.")
@@ -57,8 +57,6 @@ class Call(CommunityOwned, Archivable):
                                         related_name="+")
     attached_civilians = models.ManyToManyField("characters.Character", blank=True, related_name="attached_to_calls")
     attached_vehicles = models.ManyToManyField("characters.Vehicle", blank=True, related_name="attached_to_calls")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
     # When `status` last took its current value: the board's overdue clock (a note moves

@@ -32,7 +32,7 @@ def call_queryset(community, *, include_archived: bool = False, include_unapprov
     )
     if not include_unapproved:
         qs = qs.exclude(approval=CallApproval.PENDING)
-    return qs if include_archived else qs.filter(archived_at__isnull=True)
+    return qs if include_archived else qs.live()
 
 
 def default_call_type(community):
@@ -40,7 +40,7 @@ def default_call_type(community):
     (what a call that names no type gets, e.g. a SnailyCAD 911 script's call). None if it has none."""
     from cad.core.models import CallType
 
-    return CallType.objects.for_community(community).filter(archived_at__isnull=True).order_by("position", "name").first()
+    return CallType.objects.for_community(community).live().order_by("position", "name").first()
 
 
 def open_calls_of_units(community, units) -> list[tuple[Call, object]]:

@@ -166,14 +166,14 @@ def _resolve_call_type(community, call_type: str, call_type_id) -> tuple[str, Ca
     if call_type_id:
         ref = None
         if _is_uuid(call_type_id):
-            ref = CallType.objects.for_community(community).filter(pk=call_type_id, archived_at__isnull=True).first()
+            ref = CallType.objects.for_community(community).filter(pk=call_type_id).live().first()
         if ref is None:
             raise _invalid("call_type_id", f'No call type "{call_type_id}" in this community.')
         return ref.name, ref
     name = (call_type or "").strip()
     if not name:
         return "", None
-    ref = CallType.objects.for_community(community).filter(name__iexact=name, archived_at__isnull=True).first()
+    ref = CallType.objects.for_community(community).filter(name__iexact=name).live().first()
     return (ref.name if ref else name), ref
 
 
@@ -592,7 +592,7 @@ def call_scene_command(*, call: Call, unit, take: bool, by=None) -> Call:
         if take:
             if not call.assignments.filter(unit_id=unit.pk).exists():
                 raise Conflict(f"{unit.name} is not on this call; respond to it first.")
-            won = scoped.filter(scene_commander__isnull=True, archived_at__isnull=True, status__in=OPEN_STATUSES) \
+            won = scoped.live().filter(scene_commander__isnull=True, status__in=OPEN_STATUSES) \
                 .update(scene_commander=unit, last_activity_at=now, updated_at=now)
             if not won:
                 current = scoped.select_related("scene_commander").first()
@@ -704,9 +704,8 @@ def calls_expire_inactive(*, now: datetime | None = None) -> int:
     total = 0
     for minutes in Community.objects.order_by().values_list("call_expiry_minutes", flat=True).distinct():
         cutoff = now - timedelta(minutes=minutes)
-        ids = list(Call.objects.all_communities().filter(
-            community__call_expiry_minutes=minutes, status__in=EXPIRING_STATUSES, archived_at__isnull=True,
-            last_activity_at__lt=cutoff,
+        ids = list(Call.objects.all_communities().live().filter(
+            community__call_expiry_minutes=minutes, status__in=EXPIRING_STATUSES, last_activity_at__lt=cutoff,
         ).exclude(approval=CallApproval.PENDING).values_list("pk", flat=True)[:EXPIRY_BATCH])
         total += sum(_expire_one(call_id, cutoff=cutoff, minutes=minutes, now=now) for call_id in ids)
     return total
@@ -715,8 +714,8 @@ def calls_expire_inactive(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def _expire_one(call_id, *, cutoff: datetime, minutes: int, now: datetime) -> int:
     reason = f"Auto-delete: inactive {minutes}+ min"
-    won = Call.objects.all_communities().filter(
-        pk=call_id, status__in=EXPIRING_STATUSES, archived_at__isnull=True, last_activity_at__lt=cutoff,
+    won = Call.objects.all_communities().live().filter(
+        pk=call_id, status__in=EXPIRING_STATUSES, last_activity_at__lt=cutoff,
     ).exclude(approval=CallApproval.PENDING).update(archived_at=now, archive_reason=reason, archived_by_name="system", updated_at=now)
     if not won:
         return 0

@@ -15,7 +15,7 @@ def character_switcher(request) -> dict:
         from .models import Character
         from .services import active_character
 
-        characters = list(Character.objects.for_community(community).filter(user=user, archived_at__isnull=True)
+        characters = list(Character.objects.for_community(community).filter(user=user).live()
                           .order_by("last_name", "first_name")[:50])
         return {"characters": characters, "active": active_character(user, community) if characters else None}
 

@@ -26,8 +26,7 @@ class CharacterForm(forms.Form):
 
     def __init__(self, *args, community, role, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.for_community(community).filter(
-            archived_at__isnull=True)
+        self.fields["department"].queryset = Department.objects.for_community(community).live()
         if not Role(role).at_least(Role.OFFICER):
             # 004: leo, ems and fd characters reach dispatch; a civilian member plays civilian or tow.
             self.fields["type"].choices = [c for c in CharacterType.choices if c[0] not in FIRST_RESPONDER_TYPES]
@@ -65,5 +64,4 @@ class LicenseForm(forms.Form):
         super().__init__(*args, **kwargs)
         from cad.core.models import LicenseClass
 
-        self.fields["license_class"].queryset = LicenseClass.objects.for_community(community).filter(
-            archived_at__isnull=True)
+        self.fields["license_class"].queryset = LicenseClass.objects.for_community(community).live()

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
 
-from cad.core.tenancy import Archivable, CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned, Timestamped
 
 from .choices import (
     FIRST_RESPONDER_TYPES,
@@ -17,7 +17,7 @@ from .choices import (
 )
 
 
-class Character(CommunityOwned, Archivable):
+class Character(CommunityOwned, Archivable, Timestamped):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="characters")
     type = models.CharField(max_length=16, choices=CharacterType.choices, default=CharacterType.CIVILIAN)
@@ -35,8 +35,6 @@ class Character(CommunityOwned, Archivable):
     rank = models.CharField(max_length=60, blank=True, default="")
     flags = models.JSONField(default=list, blank=True, help_text='e.g. ["armed_and_dangerous"]')
     mugshot = models.ImageField(upload_to="mugshots/%Y/%m/", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["last_name", "first_name"]
@@ -66,7 +64,7 @@ class Character(CommunityOwned, Archivable):
         return self.type in FIRST_RESPONDER_TYPES
 
 
-class Vehicle(CommunityOwned, Archivable):
+class Vehicle(CommunityOwned, Archivable, Timestamped):
     owner = models.ForeignKey(Character, null=True, blank=True, on_delete=models.SET_NULL, related_name="vehicles")
     plate = models.CharField(max_length=8)
     make = models.CharField(max_length=60, blank=True, default="")
@@ -78,8 +76,6 @@ class Vehicle(CommunityOwned, Archivable):
                                            default=RegistrationStatus.VALID)
     insurance_status = models.CharField(max_length=16, choices=InsuranceStatus.choices, default=InsuranceStatus.VALID)
     is_stolen = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["plate"]
@@ -157,7 +153,7 @@ class LicensePointEntry(CommunityOwned):
         return f"{self.points} pt on {self.license_id}"
 
 
-class Weapon(CommunityOwned, Archivable):
+class Weapon(CommunityOwned, Archivable, Timestamped):
     """A registered firearm. The serial is unique among the community's live registrations."""
 
     owner = models.ForeignKey(Character, null=True, blank=True, on_delete=models.SET_NULL, related_name="weapons")
@@ -165,8 +161,6 @@ class Weapon(CommunityOwned, Archivable):
     make = models.CharField(max_length=60, blank=True, default="")
     model = models.CharField(max_length=60, blank=True, default="")
     caliber = models.CharField(max_length=30, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["serial_number"]

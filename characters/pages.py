@@ -25,7 +25,7 @@ from .models import Character, DrivingLicense, LicensePointEntry, Vehicle, Weapo
 
 
 def _mine(request):
-    return Character.objects.for_community(request.community).filter(user=request.user, archived_at__isnull=True)
+    return Character.objects.for_community(request.community).filter(user=request.user).live()
 
 
 def _my_character(request, pk) -> Character:
@@ -34,8 +34,7 @@ def _my_character(request, pk) -> Character:
 
 def _my_vehicle(request, pk) -> Vehicle:
     return community_object_or_404(Vehicle.objects.for_community(request.community).filter(
-        owner__user=request.user, owner__archived_at__isnull=True, archived_at__isnull=True
-    ).select_related("owner"), pk=pk)
+        owner__user=request.user, owner__archived_at__isnull=True).live().select_related("owner"), pk=pk)
 
 
 def _check_type(request, form) -> bool:
@@ -86,7 +85,7 @@ def _render_detail(request, character: Character, status: int = 200, **bound):
     if community.dmv_enabled:
         window = _points_window(community)
         licenses = list(DrivingLicense.objects.for_community(community).filter(
-            character=character, archived_at__isnull=True).select_related("license_class").prefetch_related(
+            character=character).live().select_related("license_class").prefetch_related(
             Prefetch("point_entries", to_attr="counting",
                      queryset=LicensePointEntry.objects.filter(issued_at__gte=window).order_by("issued_at"))))
         for lic in licenses:
@@ -101,11 +100,11 @@ def _render_detail(request, character: Character, status: int = 200, **bound):
         "weapon_form": forms.WeaponForm(),
         "application_form": forms.WeaponLicenseApplicationForm(),
         "license_form": forms.LicenseForm(community=community),
-        "vehicles": list(Vehicle.objects.for_community(community).filter(owner=character, archived_at__isnull=True)
+        "vehicles": list(Vehicle.objects.for_community(community).filter(owner=character).live()
                          .order_by("plate")),
         "licenses": licenses,
         "may_self_register": community.dmv_enabled and community.dmv_self_register and not licenses,
-        "weapons": list(Weapon.objects.for_community(community).filter(owner=character, archived_at__isnull=True)
+        "weapons": list(Weapon.objects.for_community(community).filter(owner=character).live()
                         .order_by("serial_number")) if community.weapons_enabled else [],
         "applications": list(WeaponLicenseApplication.objects.for_community(community).filter(
             character=character).order_by("-created_at")) if community.weapons_enabled else [],

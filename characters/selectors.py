@@ -38,7 +38,7 @@ def characters_of_user(user, community, *, include_archived: bool = False) -> Qu
     if access.person(user) is None:
         return Character.objects.for_community(community).none()
     qs = Character.objects.for_community(community).filter(user=user).select_related("department")
-    return qs if include_archived else qs.filter(archived_at__isnull=True)
+    return qs if include_archived else qs.live()
 
 
 def live_license(character: Character) -> DrivingLicense | None:
@@ -46,8 +46,8 @@ def live_license(character: Character) -> DrivingLicense | None:
     cache = getattr(character, "_prefetched_objects_cache", {})
     if "licenses" in cache:
         return next((lic for lic in cache["licenses"] if lic.archived_at is None), None)
-    return (DrivingLicense.objects.filter(community_id=character.community_id, character=character,
-                                          archived_at__isnull=True).select_related("license_class").first())
+    return (DrivingLicense.objects.filter(community_id=character.community_id, character=character).live()
+            .select_related("license_class").first())
 
 
 def vehicle_for_plate(community, plate: str) -> Vehicle | None:
@@ -55,7 +55,7 @@ def vehicle_for_plate(community, plate: str) -> Vehicle | None:
     plate = plate_key(plate)
     if not PLATE_RE.match(plate):  # a malformed plate simply matches nothing
         return None
-    return (Vehicle.objects.for_community(community).filter(plate=plate, archived_at__isnull=True)
+    return (Vehicle.objects.for_community(community).filter(plate=plate).live()
             .select_related("owner").first())
 
 

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cad.core.tenancy import Archivable, CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned, Timestamped
 
 from .choices import ToneType, UnitJob, UnitState
 
 
-class Unit(CommunityOwned):
+class Unit(CommunityOwned, Timestamped):
     """An on-duty (or recently on-duty) unit. Going off duty keeps the row with `on_duty=False`."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -37,8 +37,6 @@ class Unit(CommunityOwned):
     # When state or status code last changed: the units column's "time in status" (positions and radio
     # changes move `last_activity_at` without changing the status).
     status_changed_at = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["name"]
@@ -57,14 +55,12 @@ class Unit(CommunityOwned):
         return self.name
 
 
-class ActiveDispatcher(CommunityOwned):
+class ActiveDispatcher(CommunityOwned, Timestamped):
     """A user who is dispatching right now (001's dispatchers-state); the row goes when they stop."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey("core.Department", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", help_text="001's activeDepartment filter; empty: all.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         constraints = [models.UniqueConstraint(fields=["community", "user"], name="active_dispatcher_once")]
@@ -73,15 +69,13 @@ class ActiveDispatcher(CommunityOwned):
         return f"dispatcher {self.user_id}"
 
 
-class Tone(CommunityOwned, Archivable):
+class Tone(CommunityOwned, Archivable, Timestamped):
     """001's active tone: at most one live tone per audience (LEO, EMS/FD); deleting archives it."""
 
     type = models.CharField(max_length=8, choices=ToneType.choices)
     description = models.CharField(max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["type"]

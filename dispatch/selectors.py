@@ -157,12 +157,12 @@ def active_dispatchers(community) -> QuerySet[ActiveDispatcher]:
 
 
 def active_tones(community) -> QuerySet[Tone]:
-    return Tone.objects.for_community(community).filter(archived_at__isnull=True)
+    return Tone.objects.for_community(community).live()
 
 
 def status_codes(community) -> QuerySet[StatusCode]:
     """The community's active unit status codes, in their configured order."""
-    return StatusCode.objects.for_community(community).filter(archived_at__isnull=True).order_by("position", "name")
+    return StatusCode.objects.for_community(community).live().order_by("position", "name")
 
 
 def dispatch_state(community) -> DispatchState:

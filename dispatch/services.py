@@ -78,7 +78,7 @@ def state_for_status_code(status_code: StatusCode) -> str:
 
 def _default_code(community_id, state: str) -> StatusCode | None:
     """The community's first status code for a state (10-8 for available), if it has one."""
-    return (StatusCode.objects.for_community(community_id).filter(archived_at__isnull=True, meaning=state)
+    return (StatusCode.objects.for_community(community_id).filter(meaning=state).live()
             .order_by("position", "name").first())
 
 
@@ -86,10 +86,9 @@ def resolve_status_code(community_id, value) -> StatusCode | None:
     """The community's active status code named `value` (case-insensitive); a 400 naming the allowed codes."""
     if value is None or isinstance(value, StatusCode):
         return value
-    code = (StatusCode.objects.for_community(community_id).filter(archived_at__isnull=True, code__iexact=str(value))
-            .first())
+    code = StatusCode.objects.for_community(community_id).filter(code__iexact=str(value)).live().first()
     if code is None:
-        allowed = ", ".join(StatusCode.objects.for_community(community_id).filter(archived_at__isnull=True)
+        allowed = ", ".join(StatusCode.objects.for_community(community_id).live()
                             .values_list("code", flat=True))
         raise Invalid({"status": [f'"{value}" is not a status code here; use one of: {allowed}.']})
     return code
@@ -599,7 +598,7 @@ def tone_payload(tone: Tone) -> payloads.Tone:
 
 
 def _publish_tones(community_id, name: str, extra: dict, aliases: tuple[str, ...] = ()) -> None:
-    tones = [tone_payload(t) for t in Tone.objects.for_community(community_id).filter(archived_at__isnull=True)]
+    tones = [tone_payload(t) for t in Tone.objects.for_community(community_id).live()]
     publish(community_id, name, payloads.tones(tones, **extra), aliases=aliases)
 
 
@@ -615,7 +614,7 @@ def tone_set(*, community: Community, description: str, leo: bool, ems_fd: bool,
     tones = []
     with transaction.atomic():
         for tone_type in types:
-            live = Tone.objects.for_community(community).filter(type=tone_type, archived_at__isnull=True)
+            live = Tone.objects.for_community(community).filter(type=tone_type).live()
             if not live.update(description=description[:200], created_by=user, updated_at=timezone.now()):
                 try:
                     with transaction.atomic():
@@ -632,7 +631,7 @@ def tone_set(*, community: Community, description: str, leo: bool, ems_fd: bool,
 def tone_archive(*, tone: Tone, by=None) -> Tone:
     with transaction.atomic():
         now = timezone.now()
-        if not Tone.objects.for_community(tone.community_id).filter(pk=tone.pk, archived_at__isnull=True).update(
+        if not Tone.objects.for_community(tone.community_id).filter(pk=tone.pk).live().update(
                 archived_at=now):
             raise NotFound("Tone not found.")
         tone.archived_at = now

@@ -74,11 +74,11 @@ def detect_types(query: str) -> list[str]:
 
 
 def _live_characters(community):
-    return Character.objects.for_community(community).filter(archived_at__isnull=True)
+    return Character.objects.for_community(community).live()
 
 
 def _live_vehicles(community):
-    return Vehicle.objects.for_community(community).filter(archived_at__isnull=True)
+    return Vehicle.objects.for_community(community).live()
 
 
 def name_query(query: str) -> Q | None:
@@ -189,7 +189,7 @@ def card_summaries(community, character_ids: Sequence[Any]) -> dict[Any, dict]:
     if not character_ids:
         return {}
     warrant_count = (Warrant.objects.filter(community_id=community.pk, character_id=OuterRef("pk"),
-                                            status=WarrantStatus.ACTIVE, archived_at__isnull=True)
+                                            status=WarrantStatus.ACTIVE).live()
                      .order_by().values("character_id").annotate(n=Count("pk")).values("n")[:1])
     weapons = (WeaponLicenseApplication.objects.filter(community_id=community.pk, character_id=OuterRef("pk"))
                .order_by("-created_at").values("status")[:1])
@@ -277,10 +277,10 @@ def civilian_profile(community, character: Character) -> dict:
             entries.setdefault(e.license_id, []).append(
                 {"points": e.points, "issued_at": e.issued_at, "source": e.source})
     live = next((lic for lic in licenses if lic.archived_at is None), None)
-    warrants = (Warrant.objects.for_community(community).filter(character=character, archived_at__isnull=True)
+    warrants = (Warrant.objects.for_community(community).filter(character=character).live()
                 .select_related("issued_by").order_by("-created_at"))
     vehicles = list(_live_vehicles(community).filter(owner=character).select_related("owner").order_by("plate"))
-    weapons = Weapon.objects.for_community(community).filter(owner=character, archived_at__isnull=True)
+    weapons = Weapon.objects.for_community(community).filter(owner=character).live()
     return {
         **card,
         "gender": character.gender, "callsign": character.callsign, "rank": character.rank,
@@ -315,7 +315,7 @@ def fivem_characters(community, characters: Sequence[Character]) -> list[dict]:
     warrants: dict[Any, list] = {}
     if ids:
         for w in (Warrant.objects.for_community(community)
-                  .filter(character_id__in=ids, status=WarrantStatus.ACTIVE, archived_at__isnull=True)
+                  .filter(character_id__in=ids, status=WarrantStatus.ACTIVE).live()
                   .order_by("-created_at")):
             warrants.setdefault(w.character_id, []).append({"title": w.title, "status": w.status})
     vehicles: dict[Any, list] = {}
@@ -355,7 +355,7 @@ def fivem_plate(community, plate: str) -> dict:
     if vehicle is not None and vehicle.owner_id:
         warrants = [{"title": w.title, "status": w.status, "character_id": str(w.character_id)}
                     for w in Warrant.objects.for_community(community)
-                    .filter(character_id=vehicle.owner_id, status=WarrantStatus.ACTIVE, archived_at__isnull=True)
+                    .filter(character_id=vehicle.owner_id, status=WarrantStatus.ACTIVE).live()
                     .order_by("-created_at")]
     return {
         "plate": plate,

@@ -5,24 +5,24 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from cad.core import geo as transform
 from cad.core.isotime import iso
+from cad.core.tenancy import CommunityQuerySet
 
 from .choices import DEFAULT_UNIT_COLOR, JOB_COLORS, TileSetStatus
 from .models import MapTileSet
 
 
-def tilesets(community) -> QuerySet[MapTileSet]:
+def tilesets(community) -> CommunityQuerySet:
     return MapTileSet.objects.for_community(community)
 
 
 def active_tileset(community) -> MapTileSet | None:
     """The set drawn now: the newest ready one not archived."""
-    return (tilesets(community).filter(status=TileSetStatus.READY, archived_at__isnull=True)
+    return (tilesets(community).filter(status=TileSetStatus.READY).live()
             .order_by("-built_at", "-created_at").first())
 
 
@@ -33,7 +33,7 @@ def servable_tileset(community, tileset_id) -> MapTileSet | None:
 
 def latest_upload(community) -> MapTileSet | None:
     """The newest upload whatever its state, for the settings page's status line."""
-    return tilesets(community).filter(archived_at__isnull=True).order_by("-created_at").first()
+    return tilesets(community).live().order_by("-created_at").first()
 
 
 def tile_layer(tileset: MapTileSet | None) -> dict | None:

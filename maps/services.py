@@ -133,7 +133,7 @@ def _queue_build(tileset_id) -> None:
 
 def _claim(tileset_id, now: datetime) -> MapTileSet | None:
     """Take the set for cutting: one worker wins; a set left `building` by a dead worker can be retaken."""
-    qs = MapTileSet.objects.all_communities().filter(pk=tileset_id, archived_at__isnull=True)
+    qs = MapTileSet.objects.all_communities().filter(pk=tileset_id).live()
     claimed = (qs.filter(status=TileSetStatus.PENDING).update(status=TileSetStatus.BUILDING, claimed_at=now)
                or qs.filter(status=TileSetStatus.BUILDING, claimed_at__lt=now - STALE_BUILD).update(claimed_at=now))
     return qs.first() if claimed else None
@@ -174,8 +174,7 @@ def _finish_ready(tileset: MapTileSet, pyramid: tiles.Pyramid) -> MapTileSet:
         tile_format=pyramid.tile_format, bounds=list(pyramid.bounds), tile_count=pyramid.tile_count,
         built_at=now, error="")
     # The new set replaces the ones drawn before; they are archived with their files, not deleted.
-    (MapTileSet.objects.filter(community_id=tileset.community_id, archived_at__isnull=True,
-                               status=TileSetStatus.READY)
+    (MapTileSet.objects.filter(community_id=tileset.community_id, status=TileSetStatus.READY).live()
      .exclude(pk=tileset.pk).update(archived_at=now))
     tileset.refresh_from_db()
     events.publish(tileset.community_id, "map-tiles-updated", tileset_payload(tileset))
@@ -194,7 +193,7 @@ def _finish_failed(tileset: MapTileSet, error: str) -> MapTileSet:
 @transaction.atomic
 def tileset_archive(*, tileset: MapTileSet, by=None) -> MapTileSet:
     """Stop drawing a set (back to the neutral grid if it was the only one); its files stay."""
-    MapTileSet.objects.filter(community_id=tileset.community_id, pk=tileset.pk, archived_at__isnull=True).update(
+    MapTileSet.objects.filter(community_id=tileset.community_id, pk=tileset.pk).live().update(
         archived_at=timezone.now())
     tileset.refresh_from_db()
     events.publish(tileset.community_id, "map-tiles-updated", tileset_payload(tileset))

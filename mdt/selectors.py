@@ -24,7 +24,7 @@ def officer(user, community) -> tuple:
 
 
 def status_codes(community) -> list[StatusCode]:
-    return list(StatusCode.objects.for_community(community).filter(archived_at__isnull=True)
+    return list(StatusCode.objects.for_community(community).live()
                 .order_by("position", "name"))
 
 

@@ -240,7 +240,7 @@ def bolos(request):
 
 
 def _character(request, character_id) -> Character:
-    return community_object_or_404(Character.objects.for_community(request.community).filter(archived_at__isnull=True)
+    return community_object_or_404(Character.objects.for_community(request.community).live()
                                    .select_related("department"), pk=character_id)
 
 
@@ -329,7 +329,7 @@ def person_warrant(request, character_id):
 @require_GET
 @page(Role.OFFICER)
 def vehicle(request, vehicle_id):
-    row = community_object_or_404(Vehicle.objects.for_community(request.community).filter(archived_at__isnull=True)
+    row = community_object_or_404(Vehicle.objects.for_community(request.community).live()
                                   .select_related("owner"), pk=vehicle_id)
     if row is None:
         raise Http404

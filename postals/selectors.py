@@ -21,7 +21,7 @@ _build_lock = threading.Lock()
 
 
 def active_postal_table(community) -> PostalTable | None:
-    return PostalTable.objects.for_community(community).filter(archived_at__isnull=True).first()
+    return PostalTable.objects.for_community(community).live().first()
 
 
 def forget_postal_index(community_id) -> None:
@@ -41,7 +41,7 @@ def postal_index(community_id) -> PostalIndex | None:
     fresh, index = _cached(community_id)
     if fresh:
         return index
-    revision = (PostalTable.objects.for_community(community_id).filter(archived_at__isnull=True)
+    revision = (PostalTable.objects.for_community(community_id).live()
                 .values_list("revision", flat=True).first())
     memo = _indexes.get(community_id)
     if memo is not None and memo[1] == revision:

@@ -31,7 +31,7 @@ def postal_table_replace(*, community: Community, entries: list[dict], name: str
     with transaction.atomic():
         now = timezone.now()
         (PostalTable.objects.for_community(community).select_for_update()
-         .filter(archived_at__isnull=True).update(archived_at=now))
+         .live().update(archived_at=now))
         table = PostalTable.objects.create(community=community, entries=entries, size=len(entries),
                                            name=name[:120], uploaded_by=person(by))
         publish(community.pk, "postal-table-updated", _payload(community, table))
@@ -43,7 +43,7 @@ def postal_table_archive(*, community: Community, by=None) -> PostalTable | None
     """Stop filling postals (the table is kept, archived). Returns the archived table, or None."""
     with transaction.atomic():
         table = (PostalTable.objects.for_community(community).select_for_update()
-                 .filter(archived_at__isnull=True).first())
+                 .live().first())
         if table is None:
             return None
         table.archived_at = timezone.now()

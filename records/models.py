@@ -7,12 +7,12 @@ from django.conf import settings
 from django.db import models
 
 from cad.core.jsonstore import FloatKeepingEncoder
-from cad.core.tenancy import Archivable, CommunityOwned
+from cad.core.tenancy import Archivable, CommunityOwned, Timestamped
 
 from .choices import ReportKind, ReportStatus, SuspectStatus, WarrantStatus
 
 
-class Report(CommunityOwned, Archivable):
+class Report(CommunityOwned, Archivable, Timestamped):
     """An incident / use-of-force / crash / fire / medical / tow / other report in the review queue."""
 
     number = models.PositiveIntegerField(help_text="Sequential per community; never reset or reused.")
@@ -35,8 +35,6 @@ class Report(CommunityOwned, Archivable):
     review_note = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]
@@ -99,7 +97,7 @@ class ArrestPhoto(CommunityOwned):
             self.content_type, "bin")
 
 
-class Citation(CommunityOwned, Archivable):
+class Citation(CommunityOwned, Archivable, Timestamped):
     character = models.ForeignKey("characters.Character", on_delete=models.RESTRICT, related_name="citations")
     issued_by = models.ForeignKey("characters.Character", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="citations_issued")
@@ -109,8 +107,6 @@ class Citation(CommunityOwned, Archivable):
     points = models.PositiveSmallIntegerField(default=0, help_text="DMV points, clamped to 0-12.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]
@@ -120,7 +116,7 @@ class Citation(CommunityOwned, Archivable):
         return self.violation
 
 
-class Warrant(CommunityOwned, Archivable):
+class Warrant(CommunityOwned, Archivable, Timestamped):
     character = models.ForeignKey("characters.Character", on_delete=models.RESTRICT, related_name="warrants")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
@@ -129,8 +125,6 @@ class Warrant(CommunityOwned, Archivable):
                                   related_name="warrants_issued")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]
@@ -140,7 +134,7 @@ class Warrant(CommunityOwned, Archivable):
         return self.title
 
 
-class Suspect(CommunityOwned, Archivable):
+class Suspect(CommunityOwned, Archivable, Timestamped):
     """000 §5: a person of interest, possibly not (yet) a known character; linkable to a call, a
     character and reports (BOLOs link to it from their side)."""
 
@@ -154,8 +148,6 @@ class Suspect(CommunityOwned, Archivable):
     reports = models.ManyToManyField(Report, blank=True, related_name="suspects")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(CommunityOwned.Meta):
         ordering = ["-created_at"]

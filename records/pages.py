@@ -121,7 +121,7 @@ def report_detail(request, report_id):
     report = community_object_or_404(selectors.reports(request.community), pk=report_id)
     mine = report.created_by_id == request.user.pk or (report.author is not None and report.author.user_id == request.user.pk)
     return render(request, "records/report.html", {
-        "report": report, "mine": mine, "arrests": list(report.arrests.filter(archived_at__isnull=True)
+        "report": report, "mine": mine, "arrests": list(report.arrests.live()
                                                           .select_related("character")),
     })
 

@@ -33,7 +33,7 @@ def report_types_for(community, author) -> list[str]:
     dept_types = author_department_types(author)
     known = set(ReportKind.values)
     out = []
-    for entry in ReportType.objects.for_community(community).filter(archived_at__isnull=True):
+    for entry in ReportType.objects.for_community(community).live():
         if entry.code not in known:
             continue
         allowed = entry.department_types or []
@@ -45,7 +45,7 @@ def report_types_for(community, author) -> list[str]:
 def reports(community) -> QuerySet[Report]:
     return (
         Report.objects.for_community(community)
-        .filter(archived_at__isnull=True)
+        .live()
         .select_related("author", "call", "reviewed_by")
         .prefetch_related("involved_characters")
     )
@@ -54,19 +54,19 @@ def reports(community) -> QuerySet[Report]:
 def arrests(community) -> QuerySet[Arrest]:
     return (
         Arrest.objects.for_community(community)
-        .filter(archived_at__isnull=True)
+        .live()
         .select_related("character", "arrested_by", "report")
         .prefetch_related("photos")
     )
 
 
 def citations(community) -> QuerySet[Citation]:
-    return Citation.objects.for_community(community).filter(archived_at__isnull=True).select_related(
+    return Citation.objects.for_community(community).live().select_related(
         "character", "issued_by")
 
 
 def warrants(community) -> QuerySet[Warrant]:
-    return Warrant.objects.for_community(community).filter(archived_at__isnull=True).select_related(
+    return Warrant.objects.for_community(community).live().select_related(
         "character", "issued_by")
 
 
@@ -77,7 +77,7 @@ def active_warrants(community) -> QuerySet[Warrant]:
 def suspects(community) -> QuerySet[Suspect]:
     return (
         Suspect.objects.for_community(community)
-        .filter(archived_at__isnull=True)
+        .live()
         .select_related("character", "call")
         .prefetch_related("reports", *(["bolos"] if hasattr(Suspect, "bolos") else []))
     )
@@ -89,21 +89,21 @@ def person_history(community, character) -> list[dict]:
     items: list[dict] = []
     report_qs = (
         Report.objects.for_community(community)
-        .filter(archived_at__isnull=True, involved_characters=character)
+        .filter(involved_characters=character).live()
         .select_related("author")
     )
     arrest_report_ids = set()
-    arrest_qs = Arrest.objects.for_community(community).filter(archived_at__isnull=True, character=character)
+    arrest_qs = Arrest.objects.for_community(community).filter(character=character).live()
     for arrest in arrest_qs.select_related("arrested_by"):
         if arrest.report_id:
             arrest_report_ids.add(arrest.report_id)
         items.append(_history_item("arrest", "arrest", arrest, arrest.title, arrest.arrested_by))
-    for citation in Citation.objects.for_community(community).filter(
-            archived_at__isnull=True, character=character).select_related("issued_by"):
+    for citation in Citation.objects.for_community(community).filter(character=character).live() \
+            .select_related("issued_by"):
         items.append(_history_item("citation", "citation", citation, citation.violation, citation.issued_by))
     seen = set()
-    reports_of_arrests = Report.objects.for_community(community).filter(
-        archived_at__isnull=True, pk__in=arrest_report_ids).select_related("author")
+    reports_of_arrests = Report.objects.for_community(community).filter(pk__in=arrest_report_ids).live() \
+        .select_related("author")
     for report in [*report_qs, *(reports_of_arrests if arrest_report_ids else [])]:
         if report.pk in seen:
             continue
@@ -133,8 +133,7 @@ def review_queue(community) -> QuerySet[Report]:
 
 
 def pending_report_count(community) -> int:
-    return Report.objects.for_community(community).filter(archived_at__isnull=True,
-                                                          status=ReportStatus.PENDING).count()
+    return Report.objects.for_community(community).filter(status=ReportStatus.PENDING).live().count()
 
 
 def reports_of_user(community, user) -> QuerySet[Report]:
@@ -163,7 +162,7 @@ def calls_for_report(community, query: str, *, limit: int = 10):
 
     from calls.models import Call
 
-    qs = (Call.objects.for_community(community).filter(archived_at__isnull=True)
+    qs = (Call.objects.for_community(community).live()
           .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=timezone.now() - timedelta(days=7))))
     match = Q(title__icontains=query) | Q(location__icontains=query) | Q(call_type__icontains=query)
     digits = query.lstrip("#")

@@ -142,7 +142,7 @@ def _clean_persons(community: Community, persons: Iterable[Any]) -> tuple[list[d
             name_q |= Q(first_name__iexact=first, last_name__iexact=last)
     if wanted:
         matches: dict[tuple[str, str], list[Character]] = {}
-        for c in Character.objects.for_community(community).filter(name_q, archived_at__isnull=True)[:200]:
+        for c in Character.objects.for_community(community).filter(name_q).live()[:200]:
             matches.setdefault((c.first_name.lower(), c.last_name.lower()), []).append(c)
         for key, person in wanted.items():
             found_list = matches.get(key, [])
@@ -268,7 +268,7 @@ def report_resubmit(
 @transaction.atomic
 def record_archive(*, row: Report | Arrest | Citation | Warrant | Suspect, by=None):
     """Records are never deleted: DELETE archives (hidden from lists and lookups, kept for audit)."""
-    type(row).objects.filter(community_id=row.community_id, pk=row.pk, archived_at__isnull=True).update(
+    type(row).objects.filter(community_id=row.community_id, pk=row.pk).live().update(
         archived_at=timezone.now())
     row.refresh_from_db(fields=["archived_at"])
     events.publish(row.community_id, f"{type(row).__name__.lower()}-archived",
@@ -305,7 +305,7 @@ def _resolve_charges(community: Community, charges: Sequence[str]) -> tuple[list
         raise Invalid({"charges": [f"At most {MAX_CHARGES} charges."]})
     if any(len(c) > 200 for c in charges):
         raise Invalid({"charges": ["Each charge is at most 200 characters."]})
-    codes = list(PenalCode.objects.for_community(community).filter(archived_at__isnull=True))
+    codes = list(PenalCode.objects.for_community(community).live())
     by_id = {str(p.pk): p for p in codes}
     by_text: dict[str, PenalCode] = {}
     for p in codes:

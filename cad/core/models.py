@@ -10,7 +10,7 @@ from django.db import models
 
 from .choices import BoloPermission, DepartmentType, Role, StatusCodeMeaning
 from .jsonstore import FloatKeepingEncoder
-from .tenancy import Archivable, CommunityOwned
+from .tenancy import Archivable, CommunityOwned, Timestamped
 
 
 class User(AbstractUser):
@@ -58,7 +58,7 @@ def default_mugshot_types() -> list[str]:
     return ["image/jpeg", "image/png", "image/webp"]
 
 
-class Community(models.Model):
+class Community(Timestamped):
     """A roleplay community: the unit of tenancy. Its settings are the columns below."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -84,8 +84,6 @@ class Community(models.Model):
     sounds = models.JSONField(default=default_sounds, blank=True, encoder=FloatKeepingEncoder)
     mugshot_max_bytes = models.PositiveIntegerField(default=2 * 1024 * 1024)
     mugshot_types = models.JSONField(default=default_mugshot_types, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "communities"

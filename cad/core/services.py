@@ -253,8 +253,8 @@ def _token_authenticate_outside_request(raw: str) -> ApiToken | None:
 
 def value_archive(*, entry, by=None) -> None:
     with transaction.atomic():
-        archived = type(entry).objects.filter(pk=entry.pk, community_id=entry.community_id,
-                                              archived_at__isnull=True).update(archived_at=timezone.now())
+        archived = (type(entry).objects.filter(pk=entry.pk, community_id=entry.community_id).live()
+                    .update(archived_at=timezone.now()))
         if archived:
             audit_record(community=entry.community, by=by, action="value.archived", target=entry,
                          changes={"list": _value_kind_of(entry)})
@@ -426,7 +426,7 @@ def values_export(*, community: Community) -> dict:
     """Every value list of a community as plain JSON (the format `values_import` reads)."""
     lists: dict[str, list[dict]] = {}
     for kind, (model, fields, _key) in VALUE_LISTS.items():
-        rows = model.objects.for_community(community).filter(archived_at__isnull=True)
+        rows = model.objects.for_community(community).live()
         if model is Division:
             rows = rows.select_related("department")
         lists[kind] = [
@@ -470,9 +470,9 @@ def values_import(*, community: Community, data, by=None) -> dict[str, dict[str,
 def _import_list(community: Community, kind: str, entries: list, errors: list[str]) -> dict[str, int]:
     model, fields, key = VALUE_LISTS[kind]
     existing = {str(getattr(row, key)).strip().lower(): row
-                for row in model.objects.for_community(community).filter(archived_at__isnull=True)}
+                for row in model.objects.for_community(community).live()}
     departments = {d.name.strip().lower(): d for d in
-                   Department.objects.for_community(community).filter(archived_at__isnull=True)}
+                   Department.objects.for_community(community).live()}
     created = updated = 0
     for i, item in enumerate(entries):
         where = f"{kind}[{i}]"
@@ -489,8 +489,8 @@ def _import_list(community: Community, kind: str, entries: list, errors: list[st
                 errors.append(f"{where}: department {values.get('department')!r} does not exist.")
                 continue
             values["department"] = department
-            row = model.objects.for_community(community).filter(
-                archived_at__isnull=True, department=department, name__iexact=str(values["name"]).strip()).first()
+            row = model.objects.for_community(community).live().filter(
+                department=department, name__iexact=str(values["name"]).strip()).first()
         else:
             row = existing.get(str(values[key]).strip().lower())
         try:

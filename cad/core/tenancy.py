@@ -129,3 +129,14 @@ class Archivable(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class Timestamped(models.Model):
+    """A row that says when it was made and last saved. Services that save with `update_fields` name
+    `updated_at` too (`auto_now` only fills the fields being saved)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

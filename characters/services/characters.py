@@ -204,6 +204,6 @@ def active_character(user: Any, community: Any) -> Character | None:
            .select_related("character", "character__department").first())
     if row is not None:
         return row.character
-    only = list(Character.objects.for_community(community).filter(user=user, archived_at__isnull=True)
+    only = list(Character.objects.for_community(community).filter(user=user).live()
                 .select_related("department")[:2])
     return only[0] if len(only) == 1 else None

@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, models
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from cad.core import access, updates
 from cad.core.errors import Conflict, Forbidden, Invalid
 from cad.core.models import Community
+from cad.core.tenancy import CommunityQuerySet
 from cad.events import publish
 
 DMV_DISABLED = "The DMV module is disabled for this community"
@@ -134,9 +134,9 @@ def archive(row: Any, event: str, payload: Callable[[Any], dict[str, Any]]) -> b
     return True
 
 
-def registered_conflict(rows: QuerySet[Any], *, label: str, value: str, id_key: str, exclude: Any = None) -> None:
+def registered_conflict(rows: CommunityQuerySet, *, label: str, value: str, id_key: str, exclude: Any = None) -> None:
     """409 naming the live row of `rows` (those holding `value`) and its owner, if there is one."""
-    rows = rows.filter(archived_at__isnull=True)
+    rows = rows.live()
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
     existing = rows.only("pk", "owner_id").first()

@@ -48,11 +48,10 @@ def _license_class(community_id, value: Any) -> LicenseClass:
         return value
     if not isinstance(value, str) or not value.strip():
         raise Invalid({"class": ["This field is required."]})
-    found = LicenseClass.objects.filter(community_id=community_id, code__iexact=value.strip(),
-                                        archived_at__isnull=True).first()
+    live = LicenseClass.objects.filter(community_id=community_id).live()
+    found = live.filter(code__iexact=value.strip()).first()
     if found is None:
-        codes = LicenseClass.objects.filter(community_id=community_id, archived_at__isnull=True).values_list(
-            "code", flat=True)
+        codes = live.values_list("code", flat=True)
         raise Invalid({"class": [f'"{value}" is not allowed; use one of: {", ".join(codes)}.']})
     return found
 
@@ -74,8 +73,7 @@ def license_issue(
     override = status != LicenseStatus.VALID
     try:
         with transaction.atomic():
-            if DrivingLicense.objects.filter(community_id=community.pk, character=character,
-                                             archived_at__isnull=True).exists():
+            if DrivingLicense.objects.filter(community_id=community.pk, character=character).live().exists():
                 raise IntegrityError
             lic = DrivingLicense.objects.create(
                 community=community, character=character, license_class=lic_class, status=status,
@@ -84,8 +82,7 @@ def license_issue(
             publish(community.pk, "license-updated", license_payload(lic))
             return lic
     except IntegrityError:
-        existing = DrivingLicense.objects.filter(community_id=community.pk, character=character,
-                                                 archived_at__isnull=True).first()
+        existing = DrivingLicense.objects.filter(community_id=community.pk, character=character).live().first()
         raise Conflict(f"{character.full_name} already holds a driving license",
                        license_id=str(existing.pk) if existing else None) from None
 
@@ -218,7 +215,7 @@ def license_points_add(
     source = str(source or "")[:80]
     with transaction.atomic():
         lic = (DrivingLicense.objects.select_for_update()
-               .filter(community_id=community.pk, character_id=character.pk, archived_at__isnull=True).first())
+               .filter(community_id=community.pk, character_id=character.pk).live().first())
         if lic is None:
             return None
         if points > 0:
@@ -233,7 +230,7 @@ def licenses_recalculate_all(*, now: datetime | None = None) -> int:
     several workers share the work and never double-apply). Returns how many licenses changed."""
     now = now or timezone.now()
     candidates = (DrivingLicense.objects.all_communities()
-                  .filter(archived_at__isnull=True, community__dmv_enabled=True)
+                  .filter(community__dmv_enabled=True).live()
                   .filter(Q(points__gt=0) | Q(status=LicenseStatus.SUSPENDED) | Q(override=True))
                   .order_by("pk").values_list("pk", "community_id"))
     communities: dict[Any, Community] = {}
@@ -244,7 +241,7 @@ def licenses_recalculate_all(*, now: datetime | None = None) -> int:
             communities[community_id] = Community.objects.get(pk=community_id)
         with transaction.atomic():
             lic = (DrivingLicense.objects.select_for_update(skip_locked=True)
-                   .filter(community_id=community_id, pk=pk, archived_at__isnull=True).first())
+                   .filter(community_id=community_id, pk=pk).live().first())
             if lic is None:
                 continue  # another worker holds it (and reaches the same answer) or it was archived
             lic = _recalculate_locked(lic, communities[community_id], now)
