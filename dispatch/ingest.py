@@ -11,7 +11,8 @@ Routes (POST only, JSON):
 
 Each request: the token from the cache (`atoken_authenticate`, memoised in-process for a few seconds),
 validation, the nearest postal for positions without one (the community's in-process index,
-`postals.selectors.apostal_index`), one Redis command (`positions.awrite`), the positions handed to the
+`postals.selectors.apostal_index`), one Redis command that counts the request in the token's rate-limit
+window and stores its positions (`positions.awrite_counted`: one round trip), the positions handed to the
 live map's coalescing window (`services.position_events`: one event per community and second, never one
 per position). No ORM, no middleware, no thread hop on the hot path. Errors are `{"error": ...}` with 400/401/403/405/413.
 """
@@ -259,18 +260,33 @@ async def ingest_app(scope, receive, send) -> None:
             return
         headers = dict(scope.get("headers", ()))
         community_id, limit_key = await _token_of(_raw_token(headers))
-        # The bucket of every /fivem/* route: a token at its limit there is at its limit here; counted
-        # without blocking the loop (one pipelined round trip on Redis); a batch counts as one request.
-        await ratelimit.afivem_hit(limit_key)
-        body = await _read_body(scope, receive, MAX_BATCH_BYTES if path in BATCH_PATHS else MAX_SINGLE_BYTES)
-        entries, offline = _parse(path, body, community_id)
+        # The bucket of every /fivem/* route: a token at its limit there is at its limit here; a batch counts
+        # as one request. On Redis the count rides in the positions' write script (one round trip per
+        # request); a request that stores nothing is counted on its own, before its error is answered,
+        # so a token over its limit gets 429 whatever it sent.
+        w = ratelimit.fivem_window(limit_key)
+        counter = positions.counts_in_write(w)
+        if counter is None:
+            await ratelimit.ahit_window(w, group=ratelimit.FIVEM)
+        try:
+            body = await _read_body(scope, receive, MAX_BATCH_BYTES if path in BATCH_PATHS else MAX_SINGLE_BYTES)
+            entries, offline = _parse(path, body, community_id)
+        except IngestError:
+            if counter is not None:
+                await ratelimit.ahit_window(w, group=ratelimit.FIVEM)
+            raise
         if entries:
             services.fill_postals(entries, await apostal_index(community_id))
-            await positions.awrite(entries)
+            if counter is None:
+                await positions.awrite(entries)
+            else:
+                ratelimit.check(w, await positions.awrite_counted(entries, w, counter))
             await services.position_events.add(
                 services.POSITION_EVENTS["fivem" if path in (FIVEM, FIVEM_BATCH) else "rest"], entries,
                 community_id=community_id)
             services._ensure_embedded_pruner()
+        elif counter is not None:
+            await ratelimit.ahit_window(w, group=ratelimit.FIVEM)
         removed = await sync_to_async(services.positions_remove)(community_id=community_id, unit_ids=offline) \
             if offline else 0
     except IngestError as exc:

@@ -26,7 +26,7 @@ import orjson
 from django.conf import settings
 
 from cad.core import geo as transform
-from cad.core import isotime
+from cad.core import isotime, ratelimit
 from cad.core.procmem import CacheBound
 
 # The batch route serialises every position it stores: orjson is several times faster than json.
@@ -105,6 +105,15 @@ end
 redis.call('SADD', KEYS[2], ARGV[1])
 return 1
 """
+# The same write with the request's rate-limit count in front (cad.core.ratelimit.COUNT_LUA): the ingest's
+# one round trip. KEYS: positions, communities, counter; ARGV: ttl, limit, community, then the pairs.
+_COUNTED_WRITE_LUA = ratelimit.COUNT_LUA + b"""
+for i = 4, #ARGV, 1000 do
+  redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+redis.call('SADD', KEYS[2], ARGV[3])
+return count
+"""
 _MISSING_LUA = """
 local out = {}
 for _, id in ipairs(ARGV) do
@@ -180,6 +189,25 @@ async def awrite(entries: list[dict]) -> None:
         await _asend_packed(client, _resp(args))
 
 
+def counts_in_write(w: ratelimit.Window) -> str | None:
+    """The Redis key of the rate-limit window `w` if `awrite_counted` can count it in the same command as
+    the write (positions and the cache on Redis), else None."""
+    return ratelimit.redis_key(w) if _use_redis() else None
+
+
+async def awrite_counted(entries: list[dict], w: ratelimit.Window, counter: str) -> int:
+    """Count the request in `w` (`counter` = `counts_in_write(w)`) and, unless that count is over the limit,
+    store its entries (all of one community): one command, one round trip. Returns the count, which the
+    caller hands to `ratelimit.check`."""
+    cid = entries[0]["communityId"]
+    pos, _seen = _keys(cid)
+    args = [b"EVAL", _COUNTED_WRITE_LUA, b"3", pos.encode(), _communities_key().encode(), counter.encode(),
+            str(w.ttl).encode(), str(w.limit).encode(), cid.encode()]
+    for e in entries:
+        args += (e["unitId"].encode(), dumps(e))
+    return int(await _asend_packed(_aredis(), _resp(args)))
+
+
 def _resp(args: list[bytes]) -> bytes:
     """A command in Redis's wire format. redis-py's general packer costs about three times as much for
     a batch's 200 arguments, a third of the write's CPU on the ingest path."""
@@ -189,24 +217,42 @@ def _resp(args: list[bytes]) -> bytes:
     return b"".join(out)
 
 
+_idle: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # client → its idle connections
+
+
 async def _asend_packed(client, packed: bytes):
-    """Send a packed command on one of the client's pooled connections and read its answer; a broken
-    connection is dropped and the command tried once more on a fresh one (as redis-py's retry does)."""
+    """Send a packed command on one of the client's connections and read its answer; a broken connection
+    is dropped and the command tried once more on a fresh one (as redis-py's retry does).
+
+    Connections are kept in a plain idle list rather than taken from the client's pool: the pool's checkout
+    polls the socket for stray data every time (a tenth of the ingest's CPU). A connection goes back to
+    the list only after a whole command and reply, so it never holds an unread reply; one whose command
+    was interrupted (the request cancelled) is closed instead."""
     from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import ResponseError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    pool = client.connection_pool
+    idle = _idle.get(client)
+    if idle is None:
+        idle = _idle[client] = []
     for attempt in (1, 2):
-        conn = await pool.get_connection()
+        conn = idle.pop() if idle else client.connection_pool.make_connection()
         try:
-            await conn.send_packed_command(packed)
-            return await conn.read_response()
+            await conn.send_packed_command(packed, check_health=False)
+            reply = await conn.read_response()
+        except ResponseError:  # an error reply: the connection is in step
+            idle.append(conn)
+            raise
         except (RedisConnectionError, RedisTimeoutError, OSError):
             await conn.disconnect()
             if attempt == 2:
                 raise
-        finally:
-            await pool.release(conn)
+            continue
+        except BaseException:
+            await conn.disconnect(nowait=True)
+            raise
+        idle.append(conn)
+        return reply
     return None
 
 

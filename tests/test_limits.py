@@ -12,6 +12,7 @@ import yaml
 from django.test import Client
 from rest_framework.test import APIClient
 
+from cad.core import ratelimit
 from cad.core import services as core_services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,6 +224,86 @@ async def test_the_async_counter_never_hops_to_a_thread_on_the_caches_we_ship(se
     await ratelimit.afivem_hit("token:loop")
     with pytest.raises(ratelimit.RateLimited):
         await ratelimit.afivem_hit("token:loop")
+
+
+@pytest.fixture
+def token_limit_key(warm_token):
+    return ratelimit.token_key(core_services.token_authenticate(warm_token))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", sorted(__import__("dispatch.ingest", fromlist=["x"]).INGEST_PATHS))
+async def test_every_ingest_route_lets_exactly_the_limit_through(warm_token, token_limit_key, settings, limiter_clock,
+                                                                 path):
+    """On both configurations (on Redis the count rides in the positions' write script): `limit` requests
+    pass, the next is 429 with the same body and Retry-After as everywhere, and the bucket is the one the
+    /fivem/* routes count in (a token that spent it on positions is limited there too)."""
+    from dispatch import ingest
+
+    settings.FIVEM_RATE_LIMIT = "3/m"
+    body = ({"character_id": "0b5a5e0e-6f8d-4b2a-9a57-5f1f3f6f0a11", "x": 1.0, "y": 2.0, "z": 3.0, "heading": 0.0}
+            if path.startswith("/fivem") else POSITION)
+    if path in ingest.BATCH_PATHS:
+        body = [body] * 5
+    headers = {"x-api-key": warm_token, "Authorization": f"Bearer {warm_token}"}
+    async with _ingest_client() as c:
+        codes = [(await c.post(path, json=body, headers=headers)).status_code for _ in range(3)]
+        assert codes == [200, 200, 200]
+        r = await c.post(path, json=body, headers=headers)
+        assert r.status_code == 429 and set(r.json()) == {"error", "retry_after"}
+        window = ratelimit.fivem_window(token_limit_key)
+        assert r.json()["retry_after"] == int(r.headers["Retry-After"]) == window.time_left() >= 1
+        # A bad body over the limit is a 429 too, as when the count came before the body was read.
+        assert (await c.post(path, content=b"{not json", headers=headers)).status_code == 429
+    with pytest.raises(ratelimit.RateLimited):  # what /fivem/* counts with (cad.core.api's throttle)
+        ratelimit.fivem_hit(token_limit_key)
+
+
+@pytest.mark.django_db
+async def test_an_ingest_request_that_stores_nothing_still_counts(warm_token, settings, limiter_clock):
+    """A bad body under the limit is a 400 and spends one request of the bucket, as before the count
+    moved into the write: two bad bodies and one good one use up a 3/m token."""
+    from dispatch import ingest
+
+    settings.FIVEM_RATE_LIMIT = "3/m"
+    headers = {"x-api-key": warm_token}
+    async with _ingest_client() as c:
+        assert (await c.post(ingest.SINGLE, content=b"[", headers=headers)).status_code == 400
+        assert (await c.post(ingest.SINGLE, json={"unitId": "u1"}, headers=headers)).status_code == 400
+        assert (await c.post(ingest.SINGLE, json=POSITION, headers=headers)).status_code == 200
+        assert (await c.post(ingest.SINGLE, json=POSITION, headers=headers)).status_code == 429
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+async def test_an_ingest_request_is_one_redis_round_trip(warm_token, settings, monkeypatch):
+    """The rate-limit count and the position write leave in one command: every command any Redis client
+    of this process sends (redis-py's sync and asyncio connections, pipelines included) is counted."""
+    import redis.asyncio.connection
+    import redis.connection
+
+    from dispatch import ingest
+
+    sent: list[bytes] = []
+
+    def counting(cls, name):
+        real = getattr(cls, name)
+
+        def wrapper(self, command, *args, **kwargs):
+            sent.append(command if isinstance(command, bytes) else b"".join(command))
+            return real(self, command, *args, **kwargs)
+        monkeypatch.setattr(cls, name, wrapper)
+
+    settings.FIVEM_RATE_LIMIT = "100/m"
+    headers = {"x-api-key": warm_token}
+    async with _ingest_client() as c:
+        assert (await c.post(ingest.SINGLE, json=POSITION, headers=headers)).status_code == 200  # warm: token memo
+        counting(redis.asyncio.connection.AbstractConnection, "send_packed_command")
+        counting(redis.connection.AbstractConnection, "send_packed_command")
+        for path, body in ((ingest.SINGLE, POSITION), (ingest.BATCH, [POSITION] * 50)):
+            sent.clear()
+            assert (await c.post(path, json=body, headers=headers)).status_code == 200
+            assert len(sent) == 1 and sent[0].startswith(b"*") and b"EVAL" in sent[0], sent
 
 
 def test_window_edges_are_spread_across_keys_and_fixed_per_key(limiter_clock):

@@ -11,6 +11,9 @@ they can).
 - `ahit()` on Redis sends that SET NX EX and INCR in one MULTI/EXEC pipeline through redis.asyncio, so
   the event loop never blocks on the cache; on the local-memory cache it calls the same in-process,
   lock-protected operations directly (no I/O to wait for); any other cache goes through a thread.
+- A hot path that runs a Redis script of its own per request (the position ingest) counts in it instead:
+  `COUNT_LUA` is the same SET NX EX + INCR on the same key (`redis_key(window)`), and `check(window,
+  count)` the same verdict, so the request makes one round trip and the bucket stays one counter.
 
 Windows are fixed and per key, their edges jittered by a hash of the key (as django-ratelimit does) so
 that not every bucket starts again at the same second; `Retry-After` is exactly the time until the
@@ -27,6 +30,7 @@ When the cache cannot be reached the limit fails open: a Redis restart must not 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import ipaddress
 import logging
@@ -78,6 +82,7 @@ class Window:
         return self.ends - int(clock())
 
 
+@functools.lru_cache(maxsize=256)
 def split_rate(rate: str) -> tuple[int, int]:
     """"10/m" → (10, 60); "5/10s" → (5, 10)."""
     match = _RATE.match(rate)
@@ -89,12 +94,19 @@ def split_rate(rate: str) -> tuple[int, int]:
 def window(*, group: str, key: str, rate: str) -> Window:
     limit, period = split_rate(rate)
     now = int(clock())
-    ends = now - now % period + zlib.crc32(key.encode()) % period
+    jitter, digest = _key_parts(key)
+    ends = now - now % period + jitter % period
     if ends <= now:
         ends += period
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # any caller text becomes a valid cache key
     return Window(key=f"rl:{group}:{limit}/{period}s:{digest}:{ends}", limit=limit, ends=ends,
                   ttl=period + EXPIRY_SLACK)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_parts(key: str) -> tuple[int, str]:
+    """The key's edge jitter and its digest (any caller text becomes a valid cache key); memoised, as the
+    ingest routes ask for the same few tokens' windows thousands of times a second."""
+    return zlib.crc32(key.encode()), hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _count(w: Window) -> int | None:
@@ -125,10 +137,41 @@ def _redis_for_loop():
     return client
 
 
+_backend_memo: tuple[dict, Any] | None = None
+
+
+def _backend():
+    """The default cache's backend object, made once per configuration. `cache` is a proxy (never an
+    instance of a backend class), and `caches["default"]` builds a new backend in every new async context,
+    i.e. on every ingest request (a tenth of its CPU, for a type test and a key prefix)."""
+    global _backend_memo
+    conf = settings.CACHES["default"]
+    memo = _backend_memo
+    if memo is None or memo[0] is not conf:
+        memo = _backend_memo = (conf, caches.create_connection("default"))
+    return memo[1]
+
+
+def redis_key(w: Window) -> str | None:
+    """The Redis key of a window's counter when the default cache is Redis, else None. A hot path that
+    runs a Lua script of its own per request counts there (`COUNT_LUA`): one round trip, not two."""
+    backend = _backend()
+    return backend.make_key(w.key) if isinstance(backend, RedisCache) else None
+
+
+# The counter exactly as `_acount` keeps it, as the head of a caller's Lua script (bytes: callers pack their
+# command themselves). KEYS[#KEYS] is `redis_key(w)`, ARGV[1] `w.ttl`, ARGV[2] `w.limit`; over the limit the
+# script stops here, before the caller's own work, and returns the count, which the caller passes to
+# `check`. The caller's part reads its arguments from ARGV[3] on and ends with `return count`.
+COUNT_LUA = b"""
+redis.call('SET', KEYS[#KEYS], 0, 'EX', ARGV[1], 'NX')
+local count = redis.call('INCR', KEYS[#KEYS])
+if count > tonumber(ARGV[2]) then return count end
+"""
+
+
 async def _acount(w: Window) -> int | None:
-    # `cache` is a proxy (never an instance of a backend class): the type test needs the backend itself,
-    # else every request took the thread-hop fallback below.
-    backend = caches["default"]
+    backend = _backend()
     if isinstance(backend, RedisCache):
         # Django's RedisCache stores an int as a plain Redis integer, so this counter is the very one
         # `_count` increments; MULTI/EXEC makes create-with-expiry and increment one atomic step.
@@ -143,7 +186,8 @@ async def _acount(w: Window) -> int | None:
     return await sync_to_async(_count)(w)
 
 
-def _verdict(w: Window, count: int | None, message: str | None) -> None:
+def check(w: Window, count: int | None, message: str | None = None) -> None:
+    """Raise RateLimited if `count` (this request's number in the window) is over the window's limit."""
     if count is None or count <= w.limit:
         return
     raise RateLimited(w.time_left(), *([message] if message else []))
@@ -157,18 +201,21 @@ def hit(*, group: str, key: str, rate: str, message: str | None = None) -> None:
     except Exception:  # the cache is down: serve the request rather than refuse everyone
         logger.warning("Rate-limit counter unavailable for %s; allowing the request", group, exc_info=True)
         return
-    _verdict(w, count, message)
+    check(w, count, message)
 
 
 async def ahit(*, group: str, key: str, rate: str, message: str | None = None) -> None:
     """`hit()` for the event loop: the same key, window and count, without blocking the loop."""
-    w = window(group=group, key=key, rate=rate)
+    await ahit_window(window(group=group, key=key, rate=rate), group=group, message=message)
+
+
+async def ahit_window(w: Window, *, group: str, message: str | None = None) -> None:
     try:
         count = await _acount(w)
     except Exception:
         logger.warning("Rate-limit counter unavailable for %s; allowing the request", group, exc_info=True)
         return
-    _verdict(w, count, message)
+    check(w, count, message)
 
 
 def body(exc: RateLimited) -> dict:
@@ -185,6 +232,11 @@ def fivem_hit(token_key_value: str) -> None:
 
 async def afivem_hit(token_key_value: str) -> None:
     await ahit(group=FIVEM, key=token_key_value, rate=settings.FIVEM_RATE_LIMIT)
+
+
+def fivem_window(token_key_value: str) -> Window:
+    """The window `afivem_hit` counts in, for a path that counts it in its own script (`COUNT_LUA`)."""
+    return window(group=FIVEM, key=token_key_value, rate=settings.FIVEM_RATE_LIMIT)
 
 
 def client_address(request) -> str:
