@@ -8,7 +8,7 @@
 One uvicorn process (the Procfile's flags) pinned to CPU 0 with `taskset`; this script and its client
 processes pinned to CPU 1. Configurations: `embedded` (`DATABASE_URL=sqlite:///var/bench-realtime.sqlite3`,
 no Redis: in-memory channel layer, local-memory cache) and `production` (PostgreSQL + Redis, from
---database-url / --redis-url).
+--database-url / --redis-url, with docker-compose's `DB_POOL=1`).
 
 Scenarios:
   base     200 dispatcher sockets in one community; 10 new calls a second through `POST /api/calls` with a
@@ -541,7 +541,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=300)
     parser.add_argument("--ws-events", default="", help="comma-separated event names /ws sockets ask for at join")
     parser.add_argument("--client-processes", type=int, default=2)
-    parser.add_argument("--warmup", type=int, default=5, help="uncounted creates on each new server before sockets join")
+    parser.add_argument("--warmup", type=int, default=0,
+                        help="uncounted creates on each new server before sockets join (0: the server warms itself at "
+                             "start-up, cad.warmup, and the first call is counted like any other)")
     parser.add_argument("--grace", type=float, default=3.0, help="seconds to wait for stragglers")
     parser.add_argument("--ingest-seconds", type=float, default=8.0)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
@@ -574,7 +576,9 @@ def main() -> None:
             (ROOT / "var").mkdir(exist_ok=True)
             env["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench-realtime.sqlite3'}"
         else:
+            # As docker-compose deploys it: a connection pool, not a new PostgreSQL connection per request.
             env.update(DATABASE_URL=args.database_url, REDIS_URL=args.redis_url)
+            env.setdefault("DB_POOL", "1")
         subprocess.run([sys.executable, *sys.argv, "--config", config], env=env, check=False)
 
 

@@ -26,3 +26,10 @@ def behind_trusted_proxies(app):
 
 
 application = behind_trusted_proxies(build_application())
+
+# Before the first connection (uvicorn imports this module first; the Procfile has no lifespan): the URL
+# conf, the API's classes and model metadata are built now, and what start-up made is frozen out of the
+# garbage collector's full passes, which otherwise hit one of the first calls (cad.warmup).
+from cad.warmup import warm  # noqa: E402
+
+warm()
