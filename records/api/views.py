@@ -173,14 +173,14 @@ class WarrantViewSet(mixins.UpdateModelMixin, _RecordViewSet):
 
 
 class SuspectViewSet(mixins.UpdateModelMixin, _RecordViewSet):
-    """000 §5: POST/GET /api/suspects, GET/PUT /api/suspects/:id (PUT changes only the given fields)."""
+    """000 §5: POST/GET /api/suspects, GET/PUT /api/suspects/:id (PUT changes only the given fields, and so
+    does PATCH, which the router serves like every other record's)."""
 
     serializer_class = s.SuspectSerializer
     filterset_class = SuspectFilterSet
     resource = "suspect"
     model = Suspect
     selector = staticmethod(selectors.suspects)
-    http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def perform_service(self, data):
         return services.suspect_create(community=self.request.community, created_by=self._by(), **data)
