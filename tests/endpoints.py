@@ -13,7 +13,12 @@ neither declared here nor in `EXEMPT` with a reason, so a new endpoint cannot sk
 
 An endpoint's path arguments are filled by `World.args(obj, community, key)`: `obj` names what the route is
 about ("warrant", "call", ...), `MAKERS` makes one in the given community, and `key` names the attribute
-that fills the route's arguments (`pk`, or `license_number` for routes keyed by a licence number).
+that fills the route's arguments (`pk`, `plate` for 004's plate routes, or `license_number` for routes keyed
+by a licence number). `path` fixes arguments that name no object (`{"kind": "call-types"}`); `given` names
+rows the route needs but does not name (the community's postal table). A read's `bad` goes in its query.
+A game server's route (`role=None`) asks the other-community question with our community's own token, and
+that answer must carry the ID of no row made in the other community; `foreign_status` is 200 only for a
+lookup, which answers another community's plate exactly as an unknown one.
 
 Who acts is an *actor*: a `Role` (the table's member with that role in the community), `None` (the
 community's API token) or `ANOTHER_CIVILIAN` (a second civilian member). Civilians own their characters and
