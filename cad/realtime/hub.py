@@ -34,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -94,7 +94,7 @@ class OutEvent:
     urgent: bool = False
     min_rank: int = 0  # the rank of `cad.events.audience(names)`
     only_user: str | None = None  # a personal event: the one user it reaches (`cad.events.recipient`)
-    _encoded: dict[str, Any] = field(default_factory=dict, repr=False)
+    _encoded: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.min_rank = audience((*self.names, *(name for name, _data in self.parts))).rank
@@ -116,8 +116,9 @@ class OutEvent:
             parts=tuple((n, p) for n, p in message.get("parts") or ()), urgent=urgent,
         )
 
-    def encoded(self, key: str, encode: Callable[[OutEvent], Any]) -> Any:
-        """`encode(self)`, computed once per event whatever the number of sockets."""
+    def encoded(self, key: Hashable, encode: Callable[[OutEvent], Any]) -> Any:
+        """`encode(self)`, computed once per event whatever the number of sockets (`key` names the encoding:
+        a transport, or a transport and the selection of names a socket takes)."""
         try:
             return self._encoded[key]
         except KeyError:

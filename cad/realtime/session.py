@@ -134,19 +134,27 @@ class Session:
         self._write(event)
 
     def _write(self, event: OutEvent) -> None:
-        wanted = self.wanted
-        positions = map_names(MapRole.POSITION) if self.coalesced_only else ()
         direct = self.direct
         if direct is not None:
-            for name, frame in event.encoded(self.codec.key + ".wire", self.codec.wire):
-                if (wanted is None or name in wanted) and name not in positions and not direct.write(frame):
-                    self._direct_failed()
-                    return
+            # Every frame this socket takes of the event, in one write: the same bytes for every socket of
+            # this codec and selection, so joined once per event and selection, and one system call per
+            # socket instead of one per name (a new call is five names on Socket.IO).
+            frames = event.encoded((self.codec.key, "wire", self.wanted, self.coalesced_only), self._wire_bytes)
+            if frames and not direct.write(frames):
+                self._direct_failed()
             return
+        wanted = self.wanted
+        positions = map_names(MapRole.POSITION) if self.coalesced_only else ()
         for name, frame in event.encoded(self.codec.key, self.codec.event):
             if (wanted is not None and name not in wanted) or name in positions:
                 continue
             self.outbox.put(frame, urgent=event.urgent)
+
+    def _wire_bytes(self, event: OutEvent) -> bytes:
+        wanted = self.wanted
+        positions = map_names(MapRole.POSITION) if self.coalesced_only else ()
+        return b"".join(frame for name, frame in event.encoded(self.codec.key + ".wire", self.codec.wire)
+                        if (wanted is None or name in wanted) and name not in positions)
 
     def reply(self, name: str, data: Any, community_id: str | None = None) -> None:
         seq = self.last_seq.get(community_id, 0) if community_id else 0

@@ -135,3 +135,39 @@ async def test_a_socket_that_falls_too_far_behind_is_disconnected(base, communit
             received += 1
     assert received < 199
     assert not hub.members(str(community.pk))
+
+
+class _CountingTransport:
+    """The connection's transport, counting its writes (what each is a system call for)."""
+
+    def __init__(self, transport):
+        self.transport = transport
+        self.writes = 0
+
+    def write(self, data):
+        self.writes += 1
+        self.transport.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.transport, name)
+
+
+async def test_an_event_of_five_names_is_one_write_per_socket(base, community, dispatcher):
+    """A new 911 call is five Socket.IO events on every socket: its five frames leave in one write (the
+    same bytes, joined once per event), in order, each a whole Socket.IO event."""
+    clients = [await SioClient.connect(base, auth={"token": jwt_for(dispatcher)}) for _ in range(3)]
+    for client in clients:
+        await client.join(community.pk)
+    counters = []
+    for session in get_hub().members(str(community.pk)):
+        assert session.direct is not None
+        session.direct.transport = _CountingTransport(session.direct.transport)
+        counters.append(session.direct.transport)
+    await publish_now(community.pk, "new-911-call", {"_id": "c1", "callType": "Robbery"},
+                      aliases=("new-call", "newCall", "new911Call", "911Alert"))
+    for client in clients:
+        events = [await client.next() for _ in range(5)]
+        assert [name for name, _ in events] == ["new-911-call", "new-call", "newCall", "new911Call", "911Alert"]
+        assert all(payload == {"_id": "c1", "callType": "Robbery"} for _, (payload, _meta) in events)
+        await client.close()
+    assert [counter.writes for counter in counters] == [1, 1, 1]
