@@ -6,20 +6,25 @@ import uuid
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from announcements.models import Announcement
 from announcements.selectors import active_announcements
 from bolos.models import Bolo
 from bolos.selectors import active_bolos
 from cad.core.models import CallType, StatusCode
 from calls.choices import ENDED_STATUSES, OPEN_STATUSES, CallApproval, CallOrigin
-from calls.models import Call, CallAssignment, CallNote
+from calls.models import Call, CallAssignment, CallNote, PanicAlert
 from calls.selectors import active_panics
 from dispatch.choices import UnitJob, UnitState
-from dispatch.models import DispatchState, Unit
+from dispatch.models import ActiveDispatcher, DispatchState, Tone, Unit
+
+if TYPE_CHECKING:
+    from characters.models import Character, Vehicle
 from dispatch.selectors import active_dispatchers, active_tones, dispatch_state
 
 CHIP_LIMIT = 3  # assigned units shown on a queue row before "+N more"
@@ -209,7 +214,17 @@ def _has_panic(call: Call) -> bool:
         return False
 
 
-def header(community, user) -> dict:
+class Header(TypedDict):
+    """The board's header region (announcements, dispatchers, tones, area of play and Signal 100)."""
+
+    announcements: list[Announcement]
+    dispatchers: list[ActiveDispatcher]
+    i_am_active: bool
+    tones: list[Tone]
+    dispatch: DispatchState
+
+
+def header(community, user) -> Header:
     dispatchers = list(active_dispatchers(community))
     return {
         "announcements": list(active_announcements(community)),
@@ -231,11 +246,11 @@ def bolos(community, user) -> list[BoloRow]:
             for bolo in active_bolos(community).prefetch_related("viewed_by")]
 
 
-def panics(community) -> list:
+def panics(community) -> list[PanicAlert]:
     return list(active_panics(community).select_related("call"))
 
 
-def attach_candidates(community, query: str) -> tuple[list, list]:
+def attach_candidates(community, query: str) -> tuple[list[Character], list[Vehicle]]:
     """People (by licence number, or first and last name) and vehicles (by plate) matching what a
     dispatcher typed to attach to a call; at most a few of each, exact matches first."""
     from django.db.models import Q, Value

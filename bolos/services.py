@@ -32,7 +32,7 @@ VEHICLE_FIELDS = ("vehicle_plate", "vehicle_make", "vehicle_model", "vehicle_yea
 TEXT_FIELDS = ("reason", "description", *SUBJECT_FIELDS, *VEHICLE_FIELDS)
 UPDATABLE_FIELDS = frozenset({*TEXT_FIELDS, "type", "priority", "expires_at", "suspect", "stolen_vehicle"})
 
-BOLO_ROLE = {
+BOLO_ROLE: dict[str, Role] = {
     BoloPermission.ADMIN: Role.ADMIN,
     BoloPermission.SUPERVISOR: Role.SUPERVISOR,
     BoloPermission.ALL: Role.OFFICER,  # every member with LEO access
@@ -45,7 +45,7 @@ def bolo_create_role(community: Community) -> Role:
     Read from the database: an API token's community object is cached by the platform for a while, and a
     changed setting must apply to the very next request."""
     setting = Community.objects.filter(pk=community.pk).values_list("bolo_permission", flat=True).first()
-    return BOLO_ROLE.get(setting, Role.ADMIN)  # type: ignore[call-overload]
+    return BOLO_ROLE.get(setting or "", Role.ADMIN)
 
 
 def bolo_can_manage(*, community: Community, role: Role | str) -> bool:
@@ -80,7 +80,8 @@ def _clean(values: dict[str, Any], community: Community) -> dict[str, Any]:
             values[name] = "" if values[name] is None else str(values[name]).strip()
     if "vehicle_plate" in values:
         values["vehicle_plate"] = plate_key(values["vehicle_plate"])
-        if len(values["vehicle_plate"]) > Bolo._meta.get_field("vehicle_plate").max_length:  # type: ignore[operator]
+        limit = Bolo._meta.get_field("vehicle_plate").max_length
+        if limit is not None and len(values["vehicle_plate"]) > limit:
             raise Invalid({"vehicle_plate": ["A plate has at most 16 letters and digits."]})
     if values.get("type") is not None:
         value = str(values["type"]).lower()

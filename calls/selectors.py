@@ -65,9 +65,9 @@ def active_911_calls_queryset(community) -> QuerySet[Call]:
     return open_calls(community).filter(origin=CallOrigin.CALLER)
 
 
-def active_911_calls(community) -> list[dict]:
+def active_911_calls(community) -> list[payloads.CallCde]:
     """003's `current911Calls` payload: every open 911 (CALLER) call of the community."""
-    return [payloads.call_cde(call) for call in active_911_calls_queryset(community)]  # type: ignore[misc]
+    return [payloads.call_cde(call) for call in active_911_calls_queryset(community)]
 
 
 def calls_awaiting_approval(community) -> QuerySet[Call]:

@@ -40,7 +40,7 @@ from .inputs import CHANGE_CLEANERS, CallInput
 from .models import Call, CallAssignment, CallNote, PanicAlert
 
 EXPIRING_STATUSES = (CallStatus.PENDING, CallStatus.ASSIGNED)  # 000: "pending, active, or dispatched"
-PROGRESS_ORDER = [CallStatus.PENDING, CallStatus.ASSIGNED, CallStatus.ENROUTE, CallStatus.ON_SCENE]
+PROGRESS_ORDER: list[str] = [CallStatus.PENDING, CallStatus.ASSIGNED, CallStatus.ENROUTE, CallStatus.ON_SCENE]
 UNIT_STATES = ("available", "enroute", "on_scene", "busy")  # 004's unit statuses
 
 
@@ -136,7 +136,7 @@ def _progress_status(call: Call, *, allow_regress: bool) -> str:
         implied = CallStatus.PENDING
     if allow_regress:
         return implied if call.status != CallStatus.PENDING else call.status
-    return max(call.status, implied, key=PROGRESS_ORDER.index)  # type: ignore[arg-type]
+    return max(call.status, implied, key=PROGRESS_ORDER.index)
 
 
 def _publish_update(call: Call, by, old_status: str) -> None:

@@ -63,7 +63,7 @@ def _classify(files: Sequence[UploadedFile]) -> tuple[str, dict]:
         raise Invalid({"files": ["Choose the six minimap_sea_{row}_{col} pictures or one zip of tiles."]})
     names = [Path(f.name or "").name for f in files]
     if len(files) == 1 and names[0].lower().endswith(".zip"):
-        if files[0].size > MAX_ZIP_BYTES:  # type: ignore[operator]
+        if (files[0].size or 0) > MAX_ZIP_BYTES:
             raise Invalid({"files": [f"A tile archive is at most {MAX_ZIP_BYTES // 1024 // 1024} MB."]})
         return TileSourceKind.TILES, {}
     cells: dict[tuple[int, int], UploadedFile] = {}
@@ -74,7 +74,7 @@ def _classify(files: Sequence[UploadedFile]) -> tuple[str, dict]:
                                              "as PNG, JPEG, WebP or DDS, or a single .zip of {z}/{x}/{y} tiles."]})
         if cell in cells:
             raise Invalid({"files": [f"{name}: picture {cell[0]}_{cell[1]} was sent twice."]})
-        if upload.size > MAX_PICTURE_BYTES:  # type: ignore[operator]
+        if (upload.size or 0) > MAX_PICTURE_BYTES:
             raise Invalid({"files": [f"{name}: at most {MAX_PICTURE_BYTES // 1024 // 1024} MB a picture."]})
         cells[cell] = upload
     missing = [f"minimap_sea_{r}_{c}" for r in range(tiles.PICTURE_ROWS) for c in range(tiles.PICTURE_COLS)
@@ -100,7 +100,7 @@ def map_images_upload(*, community: Community, files: Sequence[UploadedFile], by
                 tiles.check_tile_zip(target)
             except tiles.TileError as exc:
                 raise Invalid({"files": [str(exc)]}) from None
-            sources.append({"file": "source/tiles.zip", "name": Path(files[0].name).name})  # type: ignore[arg-type]
+            sources.append({"file": "source/tiles.zip", "name": Path(files[0].name or "").name})
         else:
             sizes = set()
             for (row, col), upload in sorted(cells.items()):

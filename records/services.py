@@ -407,8 +407,8 @@ def arrest_photo_add(*, arrest: Arrest, upload: UploadedFile, by=None) -> Arrest
     Arrest.objects.select_for_update().filter(community_id=arrest.community_id, pk=arrest.pk).first()
     if arrest.photos.count() >= MAX_ARREST_PHOTOS:
         raise Invalid({"photo": [f"At most {MAX_ARREST_PHOTOS} photos per arrest."]})
-    photo = ArrestPhoto(community_id=arrest.community_id, arrest=arrest, content_type=content_type,  # type: ignore[misc]
-                        size=upload.size, uploaded_by=access.person(by))
+    photo = ArrestPhoto(community_id=arrest.community_id, arrest=arrest, content_type=content_type,
+                        size=upload.size or 0, uploaded_by=access.person(by))
     photo.image.save("photo", upload, save=False)
     photo.save()
     return photo

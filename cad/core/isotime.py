@@ -5,8 +5,17 @@ as 003's examples do. Events, payloads and stamps use `iso()`; DRF's own datetim
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import overload
 
 from django.utils import timezone
+
+
+@overload
+def iso(value: datetime | date | float | int) -> str: ...
+@overload
+def iso(value: None) -> None: ...
+@overload
+def iso(value: datetime | date | float | int | None) -> str | None: ...
 
 
 def iso(value: datetime | date | float | int | None) -> str | None:
@@ -23,4 +32,4 @@ def iso(value: datetime | date | float | int | None) -> str | None:
 
 
 def now_iso() -> str:
-    return iso(timezone.now())  # type: ignore[return-value]
+    return iso(timezone.now())

@@ -130,7 +130,7 @@ def license_override(
             lic.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
             publish(community.pk, "license-updated", {**license_payload(lic), "by": str(user_pk(by) or "")})
         if clear:
-            lic = _recalculate_locked(lic, community, now)
+            _recalculate_locked(lic, community, now)
     return lic
 
 
@@ -138,8 +138,9 @@ def _window_start(community: Community, now: datetime) -> datetime:
     return now - timedelta(days=community.dmv_point_expiry_days)
 
 
-def _recalculate_locked(lic: DrivingLicense, community: Community, now: datetime) -> DrivingLicense:
-    """The point rule, on a row the caller has locked. Saves and publishes only what changed."""
+def _recalculate_locked(lic: DrivingLicense, community: Community, now: datetime) -> bool:
+    """The point rule, on a row the caller has locked. Saves and publishes only what changed; True when
+    something did."""
     before = (lic.points, lic.status, lic.suspended_at, lic.suspended_until, lic.points_cleared_at, lic.override)
     live = LicensePointEntry.objects.filter(community_id=lic.community_id, license=lic,
                                             issued_at__gt=_window_start(community, now))
@@ -174,10 +175,7 @@ def _recalculate_locked(lic: DrivingLicense, community: Community, now: datetime
         lic.save(update_fields=["points", "status", "suspended_at", "suspended_until", "points_cleared_at",
                                 "override", "updated_at"])
         publish(lic.community_id, "license-updated", license_payload(lic))
-        lic._recalc_changed = True  # type: ignore[attr-defined]
-    else:
-        lic._recalc_changed = False  # type: ignore[attr-defined]
-    return lic
+    return after != before
 
 
 def license_recalculate(*, license: DrivingLicense, now: datetime | None = None) -> DrivingLicense:
@@ -188,8 +186,8 @@ def license_recalculate(*, license: DrivingLicense, now: datetime | None = None)
                                                                 pk=license.pk).first()
         if lic is None or lic.archived_at is not None:
             return lic or license
-        community = Community.objects.get(pk=lic.community_id)
-        return _recalculate_locked(lic, community, now)
+        _recalculate_locked(lic, Community.objects.get(pk=lic.community_id), now)
+        return lic
 
 
 def license_points_add(
@@ -221,7 +219,8 @@ def license_points_add(
         if points > 0:
             LicensePointEntry.objects.create(community_id=community.pk, license=lic, points=points,
                                              issued_at=issued_at, source=source)
-        return _recalculate_locked(lic, community, now)
+        _recalculate_locked(lic, community, now)
+        return lic
 
 
 def licenses_recalculate_all(*, now: datetime | None = None) -> int:
@@ -244,8 +243,7 @@ def licenses_recalculate_all(*, now: datetime | None = None) -> int:
                    .filter(community_id=community_id, pk=pk).live().first())
             if lic is None:
                 continue  # another worker holds it (and reaches the same answer) or it was archived
-            lic = _recalculate_locked(lic, communities[community_id], now)
-            changed += int(lic._recalc_changed)  # type: ignore[attr-defined]
+            changed += _recalculate_locked(lic, communities[community_id], now)
     return changed
 
 

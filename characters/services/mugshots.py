@@ -17,10 +17,12 @@ from ..payloads import character_payload
 
 logger = logging.getLogger(__name__)
 
-_PIL_TYPES: dict[str | None, tuple[str | None, str | None]] = {
+_PIL_TYPES: dict[str, tuple[str, str]] = {  # Pillow's format → (mime type, file extension)
     "JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"),
     "GIF": ("image/gif", "gif")}
 MAX_MUGSHOT_PIXELS = 40_000_000
+
+
 def mugshot_validate(*, community: Community, upload) -> tuple[str, str]:
     """Size and type from the community settings, the type sniffed from the content with Pillow (never
     the file name or the client's Content-Type). Returns (mime type, file extension)."""
@@ -51,10 +53,10 @@ def mugshot_validate(*, community: Community, upload) -> tuple[str, str]:
         upload.seek(0)
     if width * height > MAX_MUGSHOT_PIXELS:
         raise Invalid({"mugshot": ["The image has too many pixels."]})
-    mime, ext = _PIL_TYPES.get(kind, (None, None))
-    if mime is None or mime not in allowed:
+    known = _PIL_TYPES.get(kind or "")
+    if known is None or known[0] not in allowed:
         raise Invalid({"mugshot": [f"Allowed image types: {', '.join(allowed) or 'none'}."]})
-    return mime, ext  # type: ignore[return-value]
+    return known
 
 
 def _reencode(upload, kind: str):
@@ -71,12 +73,13 @@ def _reencode(upload, kind: str):
         params: dict[str, Any] = {}
         if kind in ("GIF", "WEBP") and getattr(image, "is_animated", False):
             params["save_all"] = True
+        pixels: Image.Image = image
         if kind == "JPEG":
             params["quality"] = 90
             if image.mode not in ("RGB", "L", "CMYK"):
-                image = image.convert("RGB")  # type: ignore[assignment]
+                pixels = image.convert("RGB")
         buf = io.BytesIO()
-        image.save(buf, format=kind, **params)
+        pixels.save(buf, format=kind, **params)
     return ContentFile(buf.getvalue())
 
 
@@ -89,7 +92,7 @@ def character_set_mugshot(*, character: Character, upload, by=None) -> Character
     mime, ext = mugshot_validate(community=community, upload=upload)
     kind = next(k for k, (m, _) in _PIL_TYPES.items() if m == mime)
     try:
-        content = _reencode(upload, kind)  # type: ignore[arg-type]
+        content = _reencode(upload, kind)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise Invalid({"mugshot": ["Not a readable image."]}) from None
     old = character.mugshot.name if character.mugshot else None

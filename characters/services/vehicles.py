@@ -138,9 +138,15 @@ def vehicle_mark_stolen(*, vehicle: Vehicle, stolen: bool, by: Any = None, role:
     if not isinstance(stolen, bool):
         raise Invalid({"stolen": ["Must be true or false."]})
     vehicle_set_stolen(vehicle=vehicle, stolen=stolen, by=access.person(by))
-    responses = signals.vehicle_stolen_marked.send(sender=Vehicle, vehicle=vehicle, stolen=stolen, by=by, role=role,
-                                                   color=color, plate=plate)
-    return StolenMark(vehicle=vehicle, effects=dict(r for _, r in responses if r))  # type: ignore[misc]
+    # django-stubs types a receiver's answer as str; ours hand back (name, what they did).
+    responses: list[tuple[Any, Any]] = signals.vehicle_stolen_marked.send(
+        sender=Vehicle, vehicle=vehicle, stolen=stolen, by=by, role=role, color=color, plate=plate)
+    effects: dict[str, Any] = {}
+    for _receiver, response in responses:
+        if response:  # a receiver's (name, what it did)
+            name, value = response
+            effects[name] = value
+    return StolenMark(vehicle=vehicle, effects=effects)
 
 
 @transaction.atomic
