@@ -4,12 +4,7 @@ from . import views
 
 urlpatterns = [
     path("dispatch", views.board, name="dispatch"),
-    path("dispatch/queue", views.queue, name="board-queue"),
-    path("dispatch/closed", views.closed, name="board-closed"),
-    path("dispatch/units", views.units, name="board-units"),
-    path("dispatch/header", views.header, name="board-header"),
-    path("dispatch/panics", views.panics, name="board-panics"),
-    path("dispatch/bolos", views.bolos, name="board-bolos"),
+    *[path(f"dispatch/{name}", views.part, {"name": name}, name=f"board-{name}") for name in views.PARTS],
     path("dispatch/command", views.command, name="board-command"),
     path("dispatch/aop", views.aop, name="board-aop"),
     path("dispatch/tone", views.tone, name="board-tone"),

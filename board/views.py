@@ -178,14 +178,6 @@ def incident(request, call_id):
 
 @require_GET
 @page(Role.OFFICER)
-def queue(request):
-    now = timezone.now()
-    calls_ = selectors.call_rows(selectors.queue_calls(request.community), request.community, now)
-    return render(request, "board/parts/queue.html", {"queue": calls_, "now": now})
-
-
-@require_GET
-@page(Role.OFFICER)
 def queue_row(request, call_id):
     call = selectors.queue_call(request.community, call_id)
     if call is None:
@@ -195,6 +187,13 @@ def queue_row(request, call_id):
     now = timezone.now()
     return render(request, "board/parts/queue_row.html", {
         "row": selectors.call_rows([call], request.community, now)[0], "now": now})
+
+
+# -- the board's regions, each re-rendered alone (htmx refreshes one on its events) -------------------------
+def _queue(request):
+    now = timezone.now()
+    calls_ = selectors.call_rows(selectors.queue_calls(request.community), request.community, now)
+    return render(request, "board/parts/queue.html", {"queue": calls_, "now": now})
 
 
 def _closed(request, status: int = 200):
@@ -228,34 +227,14 @@ def _bolos(request):
     return render(request, "board/parts/bolos.html", {"bolos": selectors.bolos(request.community, request.user)})
 
 
-@require_GET
-@page(Role.OFFICER)
-def closed(request):
-    return _closed(request)
+PARTS = {"queue": _queue, "closed": _closed, "units": _units, "header": _header, "panics": _panics,
+         "bolos": _bolos}  # /dispatch/<name> (board/urls.py)
 
 
 @require_GET
 @page(Role.OFFICER)
-def units(request):
-    return _units(request)
-
-
-@require_GET
-@page(Role.OFFICER)
-def header(request):
-    return _header(request)
-
-
-@require_GET
-@page(Role.OFFICER)
-def panics(request):
-    return _panics(request)
-
-
-@require_GET
-@page(Role.OFFICER)
-def bolos(request):
-    return _bolos(request)
+def part(request, name: str):
+    return PARTS[name](request)
 
 
 @require_GET

@@ -4,11 +4,14 @@ member's character, or another community's, is simply not found."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseBadRequest
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,6 +40,22 @@ def _my_vehicle(request, pk) -> Vehicle:
         owner__user=request.user, owner__archived_at__isnull=True).live().select_related("owner"), pk=pk)
 
 
+def _submit(request, form: BaseForm, act: Callable[[dict[str, Any]], Any], done: Callable[[Any], str] | str, *,
+            character: Callable[[Any], Any] | Any,
+            check: Callable[[BaseForm], bool] | None = None) -> HttpResponse | None:
+    """A civilian action: a valid form (and `check`, which may add an error) runs the service `act` on
+    its cleaned data, then a success message (`done`, or `done(result)`) and a redirect to the character's
+    page (`character`: its ID, or `character(result)`). None when the form or the service (through
+    `service_errors`) refused: the caller renders the form again with its errors, status 400."""
+    if not form.is_valid() or (check is not None and not check(form)):
+        return None
+    with service_errors(form):
+        result = act(form.cleaned_data)
+        messages.success(request, done(result) if callable(done) else done)
+        return redirect("character", pk=character(result) if callable(character) else character)
+    return None
+
+
 def _check_type(request, form) -> bool:
     if form.cleaned_data.get("type") in FIRST_RESPONDER_TYPES and not request.role.at_least(Role.OFFICER):
         form.add_error("type", "Only officers and above play leo, ems or fd characters.")
@@ -56,12 +75,12 @@ def character_list(request):
 @page(Role.CIVILIAN)
 def character_new(request):
     form = forms.CharacterForm(request.POST or None, community=request.community, role=request.role)
-    if request.method == "POST" and form.is_valid() and _check_type(request, form):
-        with service_errors(form):
-            character = services.character_create(community=request.community, user=request.user,
-                                                  **form.cleaned_data)
-            messages.success(request, f"{character.full_name} created.")
-            return redirect("character", pk=character.pk)
+    if request.method == "POST" and (done := _submit(
+            request, form, lambda data: services.character_create(community=request.community, user=request.user,
+                                                                  **data),
+            lambda character: f"{character.full_name} created.", character=lambda character: character.pk,
+            check=lambda form: _check_type(request, form))):
+        return done
     return render(request, "characters/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -120,12 +139,9 @@ def _render_detail(request, character: Character, status: int = 200, **bound):
 def character_edit(request, pk):
     character = _my_character(request, pk)
     form = forms.CharacterForm(request.POST, community=request.community, role=request.role)
-    if form.is_valid() and _check_type(request, form):
-        with service_errors(form):
-            services.character_update(character=character, **form.cleaned_data)
-            messages.success(request, "Character saved.")
-            return redirect("character", pk=character.pk)
-    return _render_detail(request, character, status=400, edit_form=form)
+    return _submit(request, form, lambda data: services.character_update(character=character, **data),
+                   "Character saved.", character=character.pk, check=lambda form: _check_type(request, form)) \
+        or _render_detail(request, character, status=400, edit_form=form)
 
 
 @require_POST
@@ -179,13 +195,9 @@ def _back(request):
 def character_mugshot(request, pk):
     character = _my_character(request, pk)
     form = forms.MugshotForm(request.POST, request.FILES)
-    if form.is_valid():
-        with service_errors(form):
-            services.character_set_mugshot(character=character, upload=form.cleaned_data["mugshot"],
-                                           by=request.user)
-            messages.success(request, "Mugshot saved.")
-            return redirect("character", pk=character.pk)
-    return _render_detail(request, character, status=400, mugshot_form=form)
+    return _submit(request, form, lambda data: services.character_set_mugshot(
+        character=character, upload=data["mugshot"], by=request.user), "Mugshot saved.", character=character.pk) \
+        or _render_detail(request, character, status=400, mugshot_form=form)
 
 
 # --- vehicles ----------------------------------------------------------------------------------------
@@ -194,12 +206,10 @@ def character_mugshot(request, pk):
 def vehicle_register(request, pk):
     character = _my_character(request, pk)
     form = forms.VehicleForm(request.POST)
-    if form.is_valid():
-        with service_errors(form):
-            vehicle = services.vehicle_register(community=request.community, owner=character, **form.cleaned_data)
-            messages.success(request, f"{vehicle.plate} registered.")
-            return redirect("character", pk=character.pk)
-    return _render_detail(request, character, status=400, vehicle_form=form)
+    return _submit(request, form, lambda data: services.vehicle_register(community=request.community,
+                                                                         owner=character, **data),
+                   lambda vehicle: f"{vehicle.plate} registered.", character=character.pk) \
+        or _render_detail(request, character, status=400, vehicle_form=form)
 
 
 @page(Role.CIVILIAN)
@@ -207,11 +217,11 @@ def vehicle_edit(request, pk):
     vehicle = _my_vehicle(request, pk)
     initial = {name: getattr(vehicle, name) for name in ("plate", "make", "model", "color", "year", "vin")}
     form = forms.VehicleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        with service_errors(form):
-            services.vehicle_update(vehicle=vehicle, by=request.user, role=request.role, **form.cleaned_data)
-            messages.success(request, f"{vehicle.plate} saved.")
-            return redirect("character", pk=vehicle.owner_id)
+    if request.method == "POST" and (done := _submit(
+            request, form, lambda data: services.vehicle_update(vehicle=vehicle, by=request.user, role=request.role,
+                                                                **data),
+            lambda vehicle: f"{vehicle.plate} saved.", character=lambda vehicle: vehicle.owner_id)):
+        return done
     return render(request, "characters/vehicle_edit.html", {"vehicle": vehicle, "form": form},
                   status=400 if form.errors else 200)
 
@@ -244,16 +254,16 @@ def license_register(request, pk):
     """Self-registration of a driving licence, where the community allows it (004's DMV)."""
     character = _my_character(request, pk)
     form = forms.LicenseForm(request.POST, community=request.community)
-    if form.is_valid():
+
+    def self_register_allowed(form) -> bool:
         if not request.community.dmv_self_register:
             form.add_error(None, "Only admins issue driving licences in this community.")
-        else:
-            with service_errors(form):
-                services.license_issue(character=character, license_class=form.cleaned_data["license_class"],
-                                       by=request.user)
-                messages.success(request, "Driving licence registered.")
-                return redirect("character", pk=character.pk)
-    return _render_detail(request, character, status=400, license_form=form)
+        return request.community.dmv_self_register
+
+    return _submit(request, form, lambda data: services.license_issue(
+        character=character, license_class=data["license_class"], by=request.user), "Driving licence registered.",
+        character=character.pk, check=self_register_allowed) \
+        or _render_detail(request, character, status=400, license_form=form)
 
 
 @require_POST
@@ -261,13 +271,10 @@ def license_register(request, pk):
 def weapon_register(request, pk):
     character = _my_character(request, pk)
     form = forms.WeaponForm(request.POST)
-    if form.is_valid():
-        with service_errors(form):
-            weapon = services.weapon_register(community=request.community, owner=character, by=request.user,
-                                              **form.cleaned_data)
-            messages.success(request, f"Weapon {weapon.serial_number} registered.")
-            return redirect("character", pk=character.pk)
-    return _render_detail(request, character, status=400, weapon_form=form)
+    return _submit(request, form, lambda data: services.weapon_register(community=request.community, owner=character,
+                                                                        by=request.user, **data),
+                   lambda weapon: f"Weapon {weapon.serial_number} registered.", character=character.pk) \
+        or _render_detail(request, character, status=400, weapon_form=form)
 
 
 @require_POST
@@ -275,10 +282,7 @@ def weapon_register(request, pk):
 def weapon_license_apply(request, pk):
     character = _my_character(request, pk)
     form = forms.WeaponLicenseApplicationForm(request.POST)
-    if form.is_valid():
-        with service_errors(form):
-            services.weapon_license_apply(character=character, notes=form.cleaned_data["notes"])
-            messages.success(request, "Weapons licence application sent.")
-            return redirect("character", pk=character.pk)
-    return _render_detail(request, character, status=400, application_form=form)
+    return _submit(request, form, lambda data: services.weapon_license_apply(character=character, notes=data["notes"]),
+                   "Weapons licence application sent.", character=character.pk) \
+        or _render_detail(request, character, status=400, application_form=form)
 
