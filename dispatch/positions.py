@@ -18,6 +18,7 @@ as its (local-memory) cache keeps its content (`cad.core.procmem`).
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import weakref
 from collections.abc import Iterable
@@ -146,8 +147,6 @@ def _redis():
 
 
 def _aredis():
-    import asyncio
-
     import redis.asyncio as aioredis
 
     loop = asyncio.get_running_loop()
@@ -217,42 +216,75 @@ def _resp(args: list[bytes]) -> bytes:
     return b"".join(out)
 
 
-_idle: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # client → its idle connections
+class _Line:
+    """One connection of a client carrying every ingest request's command, pipelined: commands queued
+    while a batch is out leave together in one write when its replies are in (Redis answers a connection's
+    commands in order), so concurrent requests share one system call each way instead of one each (the
+    write's system call was the largest single cost of an ingest request on Redis)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.conn = None
+        self.queue: list[tuple[bytes, asyncio.Future]] = []
+        self.pump: asyncio.Task | None = None
+
+    async def call(self, packed: bytes):
+        future = asyncio.get_running_loop().create_future()
+        self.queue.append((packed, future))
+        if self.pump is None:
+            self.pump = asyncio.get_running_loop().create_task(self._pump())
+        return await future
+
+    async def _pump(self) -> None:
+        from redis.exceptions import ResponseError
+
+        batch: list[tuple[bytes, asyncio.Future]] = []
+        try:
+            while self.queue:
+                batch, self.queue = self.queue, []
+                if self.conn is None:
+                    self.conn = self.client.connection_pool.make_connection()
+                await self.conn.send_packed_command([packed for packed, _future in batch], check_health=False)
+                for _packed, future in batch:
+                    try:
+                        reply = await self.conn.read_response()
+                    except ResponseError as exc:  # an error reply: the connection is still in step
+                        reply = exc
+                    if not future.done():
+                        (future.set_exception if isinstance(reply, ResponseError) else future.set_result)(reply)
+                batch = []
+        except BaseException as exc:  # the connection broke (or the loop is closing): fail what is out
+            conn, self.conn = self.conn, None
+            if conn is not None:
+                await conn.disconnect(nowait=True)
+            for _packed, future in (*batch, *self.queue):
+                if not future.done():
+                    future.set_exception(exc if isinstance(exc, Exception) else ConnectionError("closed"))
+            self.queue = []
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            self.pump = None
+
+
+_lines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # client → its _Line
 
 
 async def _asend_packed(client, packed: bytes):
-    """Send a packed command on one of the client's connections and read its answer; a broken connection
-    is dropped and the command tried once more on a fresh one (as redis-py's retry does).
-
-    Connections are kept in a plain idle list rather than taken from the client's pool: the pool's checkout
-    polls the socket for stray data every time (a tenth of the ingest's CPU). A connection goes back to
-    the list only after a whole command and reply, so it never holds an unread reply; one whose command
-    was interrupted (the request cancelled) is closed instead."""
+    """Send a packed command on the client's pipelined line and read its answer; a broken connection is
+    dropped and the command tried once more on a fresh one (as redis-py's retry does)."""
     from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import ResponseError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    idle = _idle.get(client)
-    if idle is None:
-        idle = _idle[client] = []
+    line = _lines.get(client)
+    if line is None:
+        line = _lines[client] = _Line(client)
     for attempt in (1, 2):
-        conn = idle.pop() if idle else client.connection_pool.make_connection()
         try:
-            await conn.send_packed_command(packed, check_health=False)
-            reply = await conn.read_response()
-        except ResponseError:  # an error reply: the connection is in step
-            idle.append(conn)
-            raise
+            return await line.call(packed)
         except (RedisConnectionError, RedisTimeoutError, OSError):
-            await conn.disconnect()
             if attempt == 2:
                 raise
-            continue
-        except BaseException:
-            await conn.disconnect(nowait=True)
-            raise
-        idle.append(conn)
-        return reply
     return None
 
 

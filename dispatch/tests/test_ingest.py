@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
@@ -274,3 +275,58 @@ def test_the_packed_write_is_what_redis_py_would_send():
 
     args = [b"EVAL", b"return 1", b"0", "é-unit".encode(), b"", b'{"x":1}']
     assert positions._resp(args) == b"".join(Connection().pack_command(*args))
+
+
+@pytest.mark.redis
+async def test_concurrent_requests_share_the_connections_writes(community, warm_token, settings, monkeypatch):
+    """On Redis the ingest's commands ride one pipelined connection per process (positions._Line): 40
+    requests in flight at once leave in fewer writes than requests (the map's publishing, which has its
+    own connections, is not counted), and each gets its own answer."""
+    import redis.asyncio.connection
+
+    settings.FIVEM_RATE_LIMIT = "1000/m"
+    real = redis.asyncio.connection.AbstractConnection.send_packed_command
+    writes = []
+
+    async def counting(self, command, *args, **kwargs):
+        if b"local count" in (command if isinstance(command, bytes) else b"".join(command)):  # the ingest's writes
+            writes.append(command)
+        return await real(self, command, *args, **kwargs)
+
+    async with client() as c:
+        await c.post(ingest.SINGLE, json=position(), headers={"x-api-key": warm_token})  # the token memo
+        monkeypatch.setattr(redis.asyncio.connection.AbstractConnection, "send_packed_command", counting)
+        answers = await asyncio.gather(*(c.post(ingest.SINGLE, json=position(unitId=f"u{i}", x=float(i)),
+                                                headers={"x-api-key": warm_token}) for i in range(40)))
+    assert [r.status_code for r in answers] == [200] * 40
+    assert 1 <= len(writes) < 40
+    locations = await sync_to_async(selectors.current_locations)(community.pk)
+    assert all(locations[f"u{i}"]["x"] == float(i) for i in range(40))
+
+
+@pytest.mark.redis
+async def test_a_broken_connection_is_replaced_without_failing_the_request(community, warm_token):
+    """Redis dropped the ingest's connection (a restart, a proxy's idle timeout): the next request is
+    answered on a fresh one."""
+    import redis.asyncio
+
+    from dispatch import positions
+
+    async with client() as c:
+        assert (await c.post(ingest.SINGLE, json=position(), headers={"x-api-key": warm_token})).status_code == 200
+        client_id = await positions._asend_packed(positions._aredis(), positions._resp([b"CLIENT", b"ID"]))
+        killer = redis.asyncio.Redis.from_url(settings_redis_url())
+        try:
+            assert await killer.client_kill_filter(_id=client_id) == 1
+        finally:
+            await killer.aclose()
+        r = await c.post(ingest.SINGLE, json=position(x=7.0), headers={"x-api-key": warm_token})
+    assert r.status_code == 200
+    locations = await sync_to_async(selectors.current_locations)(community.pk)
+    assert locations["officer_42"]["x"] == 7.0
+
+
+def settings_redis_url() -> str:
+    from django.conf import settings
+
+    return settings.REDIS_URL
