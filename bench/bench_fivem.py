@@ -17,7 +17,6 @@ second with the postal fill on.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import multiprocessing
 import os
@@ -28,12 +27,16 @@ import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_ingest import free_port, teardown_community, wait_ready  # noqa: E402
+from _server import (  # noqa: E402
+    backend,
+    community_with_token,
+    hammer_pool,
+    setup_django,
+    teardown_community,
+    uvicorn,
+)
 
 
 def postal_table(n: int = 1700, seed: int = 7) -> list[dict]:
@@ -103,27 +106,6 @@ def bodies(batch: int, units: int) -> list[bytes]:
     return out
 
 
-async def _drive(url: str, token: str, seconds: float, concurrency: int, batch: int, units: int) -> tuple[int, int, float]:
-    import aiohttp
-
-    payloads = bodies(batch, units)
-    headers = {"Authorization": f"Bearer {token}", "content-type": "application/json"}
-    done = [0, 0]
-    deadline = time.perf_counter() + seconds
-    cpu = time.process_time()
-    async with aiohttp.ClientSession(url, headers=headers, connector=aiohttp.TCPConnector(limit=concurrency)) as client:
-        async def worker(w: int) -> None:
-            n = w
-            while time.perf_counter() < deadline:
-                n += 1
-                async with client.post("/fivem/livemap/positions", data=payloads[n % len(payloads)]) as response:
-                    await response.read()
-                    done[0 if response.status == 200 else 1] += 1
-
-        await asyncio.gather(*(worker(w) for w in range(concurrency)))
-    return done[0], done[1], time.process_time() - cpu
-
-
 def _tree(pid: int) -> list[int]:
     """A process and its descendants (uvicorn's master and its workers)."""
     out = [pid]
@@ -146,16 +128,6 @@ def server_cpu_seconds(pid: int) -> float:
     return total
 
 
-def _client_process(args: tuple) -> tuple[int, int, float]:
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:
-        pass
-    return asyncio.run(_drive(*args))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10)
@@ -169,40 +141,25 @@ def main() -> None:
                                           "stacks, every worker; bench/profile_top.py summarises it)")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from cad.core import services
+    setup_django()
     from postals import services as postal_services
 
-    call_command("migrate", verbosity=0, interactive=False)
-    community = services.community_create(name=f"bench-fivem-{int(time.time())}")
-    _, token = services.token_create(community=community, name="bench")
+    community, token = community_with_token("bench-fivem")
     table = postal_table()
     postal_services.postal_table_replace(community=community, entries=table, name="synthetic 1,700")
     community_id = str(community.pk)
     try:
         bench_lookups(community_id, table, args.lookups)
         bench_request_cpu(table, args.batch, args.units)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/uvicorn"), "cad.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(args.workers), "--no-access-log", "--log-level", "warning", "--loop", "uvloop",
-             "--http", "httptools"],
-            # Every batch counts in the token's /fivem/* bucket (3,000 a minute by default): lift it for the run.
-            cwd=ROOT, env={**os.environ, "FIVEM_RATE_LIMIT": os.environ.get("BENCH_FIVEM_RATE_LIMIT", "100000000/m")},
-        )
-        try:
-            wait_ready(url, server)
-            backend = "PostgreSQL" if "postgres" in os.environ.get("DATABASE_URL", "") else "SQLite"
-            print(f"uvicorn x{args.workers} on :{port}, {backend} + {'Redis' if os.environ.get('REDIS_URL') else 'locmem'};"
-                  f" {args.clients} client processes x {args.concurrency} concurrent requests, {args.seconds:g} s")
+        with uvicorn(workers=args.workers, options=("--loop", "uvloop", "--http", "httptools")) as (url, server):
+            print(f"uvicorn x{args.workers} at {url}, {backend()}; {args.clients} client processes x "
+                  f"{args.concurrency} concurrent requests, {args.seconds:g} s")
+            route = (url, "/fivem/livemap/positions",
+                     {"Authorization": f"Bearer {token}", "content-type": "application/json"},
+                     bodies(args.batch, args.units))
             with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
-                warm = (url, token, 1.0, 2, args.batch, args.units)
-                pool.map(_client_process, [warm] * args.clients)  # token and postal caches in every worker
+                # token and postal caches in every worker
+                hammer_pool(pool, (*route, 1.0, 2), args.clients, warm_up=0)
                 profiler = None
                 if args.profile:
                     profiler = subprocess.Popen(
@@ -210,22 +167,20 @@ def main() -> None:
                          "--rate", "250", "--format", "raw", "--output", args.profile, "--nonblocking", "--gil"],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                     time.sleep(1)
-                cpu_before, started = server_cpu_seconds(server.pid), time.perf_counter()
-                results = pool.map(_client_process, [(url, token, args.seconds, args.concurrency, args.batch,
-                                                      args.units)] * args.clients)
-                elapsed = time.perf_counter() - started
+                cpu_before = server_cpu_seconds(server.pid)
+                ok, failed, elapsed, client_cpu = hammer_pool(pool, (*route, args.seconds, args.concurrency),
+                                                              args.clients, warm_up=0)
                 cpu = server_cpu_seconds(server.pid) - cpu_before
                 if profiler is not None:
                     profiler.send_signal(2)  # py-spy writes its file on SIGINT
                     profiler.wait(30)
-            ok, failed = sum(r[0] for r in results), sum(r[1] for r in results)
             print(f"POST /fivem/livemap/positions, batches of {args.batch}, postal fill on: "
                   f"{ok * args.batch / elapsed:,.0f} positions/s ({ok:,} requests ok, {failed:,} failed in "
                   f"{elapsed:.1f} s)")
             print(f"server CPU per request (user + system, every worker, HTTP included): "
                   f"{cpu / max(ok + failed, 1) * 1e6:,.0f} us = {ok * args.batch / max(cpu, 1e-9):,.0f} positions "
                   f"per server CPU-second; the clients' CPU per request: "
-                  f"{sum(r[2] for r in results) / max(ok + failed, 1) * 1e6:,.0f} us "
+                  f"{client_cpu / max(ok + failed, 1) * 1e6:,.0f} us "
                   f"| load {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
             if os.environ.get("REDIS_URL"):  # the workers' stored positions are readable here: check the fill
                 from dispatch import selectors as dispatch_selectors
@@ -233,15 +188,8 @@ def main() -> None:
                 stored = dispatch_selectors.current_locations(community_id)
                 filled = sum(1 for e in stored.values() if e["postal"])
                 print(f"stored positions: {len(stored)}, with a filled postal: {filled}")
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
     finally:
         teardown_community(community_id)
-
 
 if __name__ == "__main__":
     main()

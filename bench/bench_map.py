@@ -26,16 +26,15 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _server import backend, community_with_token, setup_django, uvicorn  # noqa: E402
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps a loop on this thread
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -43,28 +42,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def setup(units: int) -> dict:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    setup_django()
     from cad.core import services
     from cad.core.choices import Role
     from cad.core.models import Department
     from characters.models import Character
     from dispatch import services as dispatch_services
 
-    call_command("migrate", verbosity=0, interactive=False)
     stamp = int(time.time())
-    community = services.community_create(name=f"bench-map-{stamp}")
-    _, token = services.token_create(community=community, name="bench")
+    community, token = community_with_token("bench-map")
     officer = services.user_ensure(username=f"bench-map-officer-{stamp}", password=f"pw-{stamp}")
     services.membership_set(community=community, user=officer, role=Role.OFFICER)
     lspd = Department.objects.for_community(community).get(short_name="LSPD")
@@ -86,22 +73,6 @@ def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-def wait_ready(url: str, server: subprocess.Popen) -> None:
-    import urllib.error
-    import urllib.request
-
-    for _ in range(300):
-        if server.poll() is not None:
-            raise SystemExit(f"uvicorn exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
-                return
-        except (OSError, urllib.error.URLError):
-            pass
-        time.sleep(0.1)
-    raise SystemExit("uvicorn did not start")
 
 
 class Walker:
@@ -184,76 +155,66 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (1 without Redis)")
     args = parser.parse_args()
 
+    data = setup(args.units)
+    # 300 units one request each every 2 s is 9,000 requests a minute, above 004's 3,000 per token: the limit
+    # is lifted for the run (a real server of that size sends POST /fivem/livemap/positions).
+    try:
+        with uvicorn(workers=args.workers, options=("--ws", "websockets-sansio", "--ws-per-message-deflate", "false")) \
+                as (url, _server):
+            run(args, data, url)
+    finally:
+        data["community"].delete()
+
+
+def run(args, data: dict, url: str) -> None:
+    from django.conf import settings
     from playwright.sync_api import sync_playwright
 
-    data = setup(args.units)
-    community, token = data["community"], data["token"]
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "cad.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(args.workers), "--no-access-log", "--log-level", "warning", "--ws", "websockets-sansio",
-         "--ws-per-message-deflate", "false"],
-        # 300 units one request each every 2 s is 9,000 requests a minute, above 004's 3,000 per token: lifted
-        # for the run, as bench_ingest does (a real server of that size sends POST /fivem/livemap/positions).
-        cwd=ROOT, env={**os.environ, "FIVEM_RATE_LIMIT": os.environ.get("BENCH_FIVEM_RATE_LIMIT", "100000000/m")},
-    )
-    try:
-        wait_ready(url, server)
-        from django.conf import settings
+    token = data["token"]
+    print(f"uvicorn x{args.workers} at {url}, {backend()};"
+          f" {args.units} units, one report each every {args.interval:g} s, {args.seconds:g} s measured")
+    walkers = [Walker(key) for key in data["keys"]]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(base_url=url, viewport={"width": 1600, "height": 950})
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(data["officer"]),
+                              "url": url}])
+        page = context.new_page()
+        page.goto("/map")
+        page.wait_for_function("() => document.querySelector('.map-layout').dataset.ready === 'true'")
+        page.wait_for_function("() => document.getElementById('connection').textContent === 'Live'")
+        # First positions: every unit gets its marker (creation is not what is measured).
+        drive_in_thread(url, token, walkers, args.interval, args.interval, {})
+        page.wait_for_function(f"() => window.cadMap.markers.size >= {args.units}", timeout=30_000)
+        page.evaluate("() => window.cadMap.trace.splice(0)")
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
 
-        backend = "PostgreSQL" if "postgres" in os.environ.get("DATABASE_URL", "") else "SQLite"
-        print(f"uvicorn x{args.workers} on :{port}, {backend} + {'Redis' if os.environ.get('REDIS_URL') else 'embedded'};"
-              f" {args.units} units, one report each every {args.interval:g} s, {args.seconds:g} s measured")
-        walkers = [Walker(key) for key in data["keys"]]
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            context = browser.new_context(base_url=url, viewport={"width": 1600, "height": 950})
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(data["officer"]),
-                                  "url": url}])
-            page = context.new_page()
-            page.goto("/map")
-            page.wait_for_function("() => document.querySelector('.map-layout').dataset.ready === 'true'")
-            page.wait_for_function("() => document.getElementById('connection').textContent === 'Live'")
-            # First positions: every unit gets its marker (creation is not what is measured).
-            drive_in_thread(url, token, walkers, args.interval, args.interval, {})
-            page.wait_for_function(f"() => window.cadMap.markers.size >= {args.units}", timeout=30_000)
-            page.evaluate("() => window.cadMap.trace.splice(0)")
-            cdp = context.new_cdp_session(page)
-            cdp.send("Performance.enable")
+        def metrics() -> dict:
+            return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
 
-            def metrics() -> dict:
-                return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-
-            before, wall0 = metrics(), time.perf_counter()
-            sent: dict[tuple[str, float, float], float] = {}
-            count, failures = drive_in_thread(url, token, walkers, args.interval, args.seconds, sent)
-            time.sleep(3)  # the last reports' coalescing window and drawing
-            after, wall = metrics(), time.perf_counter() - wall0
-            trace = page.evaluate("() => window.cadMap.trace.splice(0)")
-            browser.close()
-        delays = []
-        for key, x, y, drawn_at in trace:
-            started = sent.get((key, round(x, 2), round(y, 2)))
-            if started is not None:
-                delays.append(drawn_at - started)
-        busy = (after["TaskDuration"] - before["TaskDuration"]) / wall * 1000
-        script = (after["ScriptDuration"] - before["ScriptDuration"]) / wall * 1000
-        layout = ((after["LayoutDuration"] - before["LayoutDuration"])
-                  + (after["RecalcStyleDuration"] - before["RecalcStyleDuration"])) / wall * 1000
-        print(f"reports sent: {count:,} ({failures} failed); drawn at their new place: {len(delays):,}"
-              f" ({count - len(delays):,} superseded or lost)")
-        if delays:
-            print(f"report → marker moved: p50 {statistics.median(delays):.0f} ms, p99 {percentile(delays, 99):.0f} ms,"
-                  f" max {max(delays):.0f} ms")
-        print(f"browser main thread busy: {busy:.0f} ms per second (script {script:.0f} ms, style + layout {layout:.0f} ms)")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        community.delete()
+        before, wall0 = metrics(), time.perf_counter()
+        sent: dict[tuple[str, float, float], float] = {}
+        count, failures = drive_in_thread(url, token, walkers, args.interval, args.seconds, sent)
+        time.sleep(3)  # the last reports' coalescing window and drawing
+        after, wall = metrics(), time.perf_counter() - wall0
+        trace = page.evaluate("() => window.cadMap.trace.splice(0)")
+        browser.close()
+    delays = []
+    for key, x, y, drawn_at in trace:
+        started = sent.get((key, round(x, 2), round(y, 2)))
+        if started is not None:
+            delays.append(drawn_at - started)
+    busy = (after["TaskDuration"] - before["TaskDuration"]) / wall * 1000
+    script = (after["ScriptDuration"] - before["ScriptDuration"]) / wall * 1000
+    layout = ((after["LayoutDuration"] - before["LayoutDuration"])
+              + (after["RecalcStyleDuration"] - before["RecalcStyleDuration"])) / wall * 1000
+    print(f"reports sent: {count:,} ({failures} failed); drawn at their new place: {len(delays):,}"
+          f" ({count - len(delays):,} superseded or lost)")
+    if delays:
+        print(f"report → marker moved: p50 {statistics.median(delays):.0f} ms, p99 {percentile(delays, 99):.0f} ms,"
+              f" max {max(delays):.0f} ms")
+    print(f"browser main thread busy: {busy:.0f} ms per second (script {script:.0f} ms, style + layout {layout:.0f} ms)")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,6 @@ import json
 import multiprocessing as mp
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -57,8 +56,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from _server import LIFTED_RATE, free_port, hammer_process, stop  # noqa: E402
 
 SERVER_CPU, CLIENT_CPU = 0, 1
 MARK_EVENT = "new-call"
@@ -286,31 +288,9 @@ def run_transport(transport: str, args, base: str, tag: str, members: list[tuple
 
 
 # -- single-position ingest vs a bare Django view --------------------------------------------------------
-async def _hammer(url: str, path: str, headers: dict, bodies: list[bytes], seconds: float,
-                  concurrency: int) -> tuple[int, int]:
-    import aiohttp
-
-    done = [0, 0]
-    deadline = time.perf_counter() + seconds
-    async with aiohttp.ClientSession(url, headers=headers, connector=aiohttp.TCPConnector(limit=concurrency)) as s:
-        async def worker(w: int) -> None:
-            n = w
-            while time.perf_counter() < deadline:
-                n += 1
-                async with s.post(path, data=bodies[n % len(bodies)]) as response:
-                    await response.read()
-                    done[0 if response.status == 200 else 1] += 1
-
-        await asyncio.gather(*(worker(w) for w in range(concurrency)))
-    return done[0], done[1]
-
-
-def _hammer_process(args: tuple) -> tuple[int, int]:
-    import uvloop
-
+def _hammer_process(args: tuple) -> tuple[int, int, float]:
     pin_self()
-    uvloop.install()
-    return asyncio.run(_hammer(*args))
+    return hammer_process(args)
 
 
 def measure_rate(url: str, path: str, headers: dict, bodies: list[bytes], seconds: float, processes: int,
@@ -418,12 +398,6 @@ def setup_fixtures(communities: int) -> tuple[list[tuple[str, str]], str, list]:
     return pairs, api_token, rows
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(port: int, app: str = "cad.asgi:application", *, command: list[str] | None = None,
                  env: dict | None = None) -> subprocess.Popen:
     """uvicorn serving `app` (or `command`, another server) pinned to the server's CPU; waits for it."""
@@ -468,12 +442,7 @@ def stop_profiler(profiler: subprocess.Popen | None) -> None:
         profiler.wait(30)
 
 
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+stop_server = stop
 
 
 def warm_up(base: str, pairs: list[tuple[str, str]], calls: int) -> None:
@@ -569,7 +538,7 @@ def main() -> None:
         subprocess.run([sys.executable, *sys.argv, "--config", "anchors"], check=False)
     for config in [c for c in args.configs.split(",") if c]:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-        env.setdefault("FIVEM_RATE_LIMIT", "100000000/m")  # the ingest figures measure the path, not the limit
+        env.setdefault("FIVEM_RATE_LIMIT", LIFTED_RATE)  # the ingest figures measure the path, not the limit
         if not args.debug:  # as deployed: DEBUG=0 (no per-query bookkeeping)
             env.update(DEBUG="0", SECRET_KEY=env.get("SECRET_KEY") or f"bench-{uuid.uuid4().hex}")
         if config == "embedded":
