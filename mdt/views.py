@@ -1,10 +1,12 @@
 """The MDT page and its panels. Views parse, call a domain service and render; a domain error becomes a
-message in the panel (400), never a 500."""
+message in the panel (400), never a 500. An action posted without htmx goes back to /mdt with its
+outcome as a message (web.fragments), never to a bare panel."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from cad.core.choices import Role
@@ -21,6 +23,7 @@ from lookups import services as lookup_services
 from records import selectors as record_selectors
 from records import services as record_services
 from web.access import community_object_or_404, page
+from web.fragments import fragment_of
 
 from . import forms, selectors
 
@@ -65,7 +68,7 @@ def mdt(request):
 
 # --- my unit ------------------------------------------------------------------------------------------
 def _unit_panel(request, status: int = 200, **extra) -> HttpResponse:
-    return render(request, "mdt/_unit.html", _unit_context(request, **extra), status=status)
+    return TemplateResponse(request, "mdt/_unit.html", _unit_context(request, **extra), status=status)
 
 
 @require_GET
@@ -83,6 +86,7 @@ def _responder_or_error(request):
     return character, unit, ""
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def duty(request):
@@ -97,6 +101,7 @@ def duty(request):
     return _unit_panel(request, message="On duty." if form.cleaned_data["on"] else "Off duty.")
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def status(request):
@@ -113,6 +118,7 @@ def status(request):
     return _unit_panel(request, message=f"Status {form.cleaned_data['status']}.")
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def panic(request):
@@ -136,7 +142,9 @@ def panic(request):
 
 # --- my call ------------------------------------------------------------------------------------------
 def _call_panel(request, status: int = 200, **extra) -> HttpResponse:
-    return render(request, "mdt/_call.html", {"call_panel": _call_context(request, **extra)}, status=status)
+    panel = _call_context(request, **extra)
+    return TemplateResponse(request, "mdt/_call.html", {"call_panel": panel, "message": panel["message"],
+                                                        "error": panel["error"]}, status=status)
 
 
 @require_GET
@@ -159,6 +167,7 @@ def _call_action(request, call_id, action) -> HttpResponse:
     return _call_panel(request, message=message)
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def call_attach(request, call_id):
@@ -168,6 +177,7 @@ def call_attach(request, call_id):
     return _call_action(request, call_id, attach)
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def call_progress(request, call_id):
@@ -181,6 +191,7 @@ def call_progress(request, call_id):
     return _call_action(request, call_id, progress)
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def call_clear(request, call_id):
@@ -192,6 +203,7 @@ def call_clear(request, call_id):
     return _call_action(request, call_id, clear)
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def call_close(request, call_id):
@@ -247,7 +259,7 @@ def _character(request, character_id) -> Character:
 def _person(request, person: Character, *, status: int = 200, message: str = "", **forms_given) -> HttpResponse:
     profile = lookup_selectors.civilian_profile(request.community, person)
     profile["bolo"] = selectors.person_bolos(request.community, [profile]).get(profile["id"])
-    return render(request, "mdt/_person.html", {
+    return TemplateResponse(request, "mdt/_person.html", {
         "person": person, "profile": profile, "message": message,
         "history": record_selectors.person_history(request.community, person),
         "citation_form": forms_given.get("citation_form") or forms.CitationForm(),
@@ -292,6 +304,7 @@ def _write(request, character_id, form_class, form_name, create) -> HttpResponse
     return _person(request, subject, status=400, **{form_name: form})
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def person_citation(request, character_id):
@@ -303,6 +316,7 @@ def person_citation(request, character_id):
     return _write(request, character_id, forms.CitationForm, "citation_form", create)
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def person_arrest(request, character_id):
@@ -315,6 +329,7 @@ def person_arrest(request, character_id):
     return _write(request, character_id, forms.ArrestForm, "arrest_form", create)
 
 
+@fragment_of("mdt")
 @require_POST
 @page(Role.OFFICER)
 def person_warrant(request, character_id):

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +20,7 @@ from cad.core.forms import service_errors
 from calls.selectors import call_of_unit, call_queryset
 from characters.models import Character
 from web.access import community_object_or_404, has_role, page, require_role
+from web.fragments import fragment_of
 
 from . import selectors, services
 from .choices import ReportKind, ReportStatus, WarrantStatus
@@ -92,6 +94,7 @@ def my_reports(request):
         "mine": list(selectors.reports_of_user(request.community, request.user).order_by("-created_at")[:20])})
 
 
+@fragment_of("records")
 @require_POST
 @page(Role.SUPERVISOR)
 def review(request, report_id):
@@ -112,7 +115,7 @@ def review(request, report_id):
     context = _queue_context(request)
     context.update(error=error, message="" if error else f"Report #{report.number} "
                    f"{'approved' if form.cleaned_data.get('decision') == 'approve' else 'rejected'}.")
-    return render(request, "records/_queue.html", context, status=400 if error else 200)
+    return TemplateResponse(request, "records/_queue.html", context, status=400 if error else 200)
 
 
 @require_GET

@@ -7,10 +7,11 @@ from records.tests.factories import make_character, make_vehicle
 
 @pytest.fixture
 def web():
-    """web(user) → a Django test client signed in as that user (session cookie, like a browser)."""
+    """web(user) → a Django test client signed in as that user (session cookie, like a browser), sending
+    what the MDT's htmx sends (`HX-Request`); web(user, htmx=False) is a plain form submission."""
 
-    def make(user) -> Client:
-        client = Client()
+    def make(user, *, htmx: bool = True) -> Client:
+        client = Client(headers={"HX-Request": "true"} if htmx else {})
         client.force_login(user)
         return client
 

@@ -50,7 +50,8 @@ def test_officer_files_a_report_the_supervisor_approves(web, officer, officer_ch
     assert "Traffic stop" in mine and ">Pending<" in mine
     queue = web(supervisor).get("/records/queue").content.decode()
     assert f"#{report.number} Traffic stop" in queue and '<span class="count" id="queue-count" aria-label="1 pending">1</span>' in queue
-    response = web(supervisor).post(f"/records/reports/{report.pk}/review", {"decision": "approve", "reason": ""})
+    response = web(supervisor).post(f"/records/reports/{report.pk}/review", {"decision": "approve", "reason": ""},
+                                 HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Nothing waiting for review" in response.content.decode()
     assert ">Approved<" in web(officer).get("/records/mine").content.decode()
 
@@ -58,7 +59,8 @@ def test_officer_files_a_report_the_supervisor_approves(web, officer, officer_ch
 def test_reject_needs_a_reason_then_the_author_resubmits(web, officer, officer_char, supervisor, community):
     _file(web, officer)
     report = Report.objects.for_community(community).get()
-    response = web(supervisor).post(f"/records/reports/{report.pk}/review", {"decision": "reject", "reason": ""})
+    response = web(supervisor).post(f"/records/reports/{report.pk}/review", {"decision": "reject", "reason": ""},
+                                 HTTP_HX_REQUEST="true")
     assert response.status_code == 400
     report.refresh_from_db()
     assert report.status == "pending"
@@ -183,3 +185,20 @@ def test_the_print_stylesheet_hides_the_page_tools():
     css = (Path(__file__).resolve().parents[1] / "static" / "records" / "records.css").read_text()
     rules = css.split("@media print", 1)[1]
     assert ".no-print" in rules and ".shell-header" in rules
+
+
+def test_a_review_posted_without_htmx_goes_back_to_the_records_page(web, officer, officer_char, supervisor, community):
+    """A plain form submission (no htmx) is sent back to /records with the outcome, not the bare queue."""
+    _file(web, officer)
+    report = Report.objects.for_community(community).get()
+    plain = web(supervisor)
+    response = plain.post(f"/records/reports/{report.pk}/review", {"decision": "reject", "reason": ""})
+    assert (response.status_code, response["Location"]) == (303, "/records")
+    report.refresh_from_db()
+    assert report.status == "pending"
+    assert "Say why report" in plain.get("/records").content.decode()
+    response = plain.post(f"/records/reports/{report.pk}/review", {"decision": "approve", "reason": ""})
+    assert (response.status_code, response["Location"]) == (303, "/records")
+    report.refresh_from_db()
+    assert report.status == "approved"
+    assert f"Report #{report.number} approved." in plain.get("/records").content.decode()

@@ -1,7 +1,7 @@
 // The MDT: panels are server-rendered partials; live events ask the affected panel to re-render itself
 // (web/js/panels.js). Number keys set the unit's status; `/` focuses the lookup field.
 import { connectLive } from "../web/js/live.js";
-import { shortcut } from "../web/js/keys.js";
+import { press, shortcut } from "../web/js/keys.js";
 import { bindSoundControls, sound } from "../web/js/sound.js";
 import { refreshPanel } from "../web/js/panels.js";
 
@@ -82,12 +82,9 @@ function myUnitId() {
 
 for (const key of "123456789") {
   shortcut(key, `Status button ${key}`, () => {
-    const button = document.querySelector(`#unit-panel [data-status-key="${key}"]`);
-    if (!button) return;
-    // A key pressed right after the panel was swapped in (going on duty) can beat htmx's processing of
-    // the new form, and the click would then submit it natively, navigating to the bare partial.
-    if (window.htmx && button.form) window.htmx.process(button.form);
-    button.click();
+    // Right after going on duty the panel (and this button) has just been swapped in: press() waits
+    // for nothing and still lets htmx submit it.
+    press(document.querySelector(`#unit-panel [data-status-key="${key}"]`));
   });
 }
 shortcut("/", "Focus the lookup field", () => document.getElementById("id_q").focus());

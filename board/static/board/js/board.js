@@ -3,7 +3,7 @@
 // open incident, the units column...), and a resync (join, reconnect, seq gap) re-fetches everything.
 import { connectLive } from "../../web/js/live.js";
 import { bindSoundControls, sound } from "../../web/js/sound.js";
-import { shortcut } from "../../web/js/keys.js";
+import { press, shortcut } from "../../web/js/keys.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
@@ -393,11 +393,10 @@ function bindKeys() {
     if (first) first.focus();
   });
   shortcut("b", "Go to the BOLOs", () => { const first = $("#bolos-region button"); if (first) first.focus(); });
-  shortcut("!", "Acknowledge the oldest panic", () => { const button = $(".panic-ack"); if (button) button.click(); });
+  shortcut("!", "Acknowledge the oldest panic", () => press($(".panic-ack")));
   for (const n of ["1", "2", "3", "4", "5"]) {
     shortcut(n, `Dispatch suggested unit ${n} to the open call`, () => {
-      const button = $(`[data-suggestion="${n}"]`);
-      if (button) button.click();
+      press($(`[data-suggestion="${n}"]`));
     });
   }
   shortcut("Escape", "Close a dialog or leave a field", () => {

@@ -4,7 +4,7 @@
 //   shortcut("n", "New call", () => openNewCall());
 //
 // Shortcuts do not fire while the user types in a field (Escape still does). `?` opens a dialog
-// listing every registered shortcut.
+// listing every registered shortcut. A shortcut that clicks a button clicks it with `press(button)`.
 
 const registry = [];
 
@@ -14,6 +14,20 @@ function typing(target) {
 
 export function shortcut(key, description, handler, { inFields = false } = {}) {
   registry.push({ key, description, handler, inFields });
+}
+
+/**
+ * Clicks `element` as a person would, once htmx has bound it. htmx binds what it swaps in only after
+ * the swap settles, so a key pressed in between would click a button of a form htmx does not know yet:
+ * the browser submits it natively and navigates to the bare fragment the action answers. Processing the
+ * element's form (or the element) first closes that window; htmx skips what it has already bound.
+ * The server's side of the same race: web/fragments.py.
+ */
+export function press(element) {
+  if (!element) return false;
+  if (window.htmx) window.htmx.process(element.form || element.closest("form") || element);
+  element.click();
+  return true;
 }
 
 export function shortcuts() {
