@@ -28,6 +28,7 @@ from dispatch import services as units_service
 from dispatch.choices import UnitState
 from dispatch.models import Unit
 from web.access import community_object_or_404, has_role, page, require_role
+from web.sounds import sound_settings
 
 from . import selectors
 from .commands import run_command
@@ -79,7 +80,6 @@ def board(request):
         selected = selectors.incident(community, wanted) if _is_uuid(wanted) else None
         if selected is None:
             raise Http404("No such call.")
-    sound_volume, sounds_off, sound_urls = _sound_settings(community)
     codes = selectors.status_codes(community)
     header = selectors.header(community, request.user)
     context = {
@@ -94,9 +94,7 @@ def board(request):
         "status_codes": codes,
         "unit_states": UnitState.choices,
         "unit_placeholder": UNIT_PLACEHOLDER,
-        "sound_volume": sound_volume,
-        "sounds_off": sounds_off,
-        "sound_urls": sound_urls,
+        **sound_settings(community),
         "new_call_form": NewCallForm(),
         "can_dispatch": _can_dispatch(request),
         "is_admin": has_role(request, Role.ADMIN),
@@ -106,21 +104,6 @@ def board(request):
         **(_incident_context(request, selected) if selected else {}),
     }
     return render(request, "board/board.html", context)
-
-
-SOUND_KINDS = {"new_call": "call", "panic": "panic", "bolo": "bolo", "announcement": "announcement"}
-
-
-def _sound_settings(community) -> tuple[int, str, str]:
-    """The community's sound settings (004 /fivem/sounds) as the page's sound module reads them: the
-    loudest enabled level (0-100), the kinds turned off, and the community's own uploaded sounds
-    (kind → URL on this server) that replace the synthesized ones."""
-    rows = [r for r in (community.sounds or []) if isinstance(r, dict) and r.get("event") in SOUND_KINDS]
-    off = [SOUND_KINDS[r["event"]] for r in rows if not r.get("enabled", True)]
-    levels = [float(r.get("volume", 1) or 0) for r in rows if r.get("enabled", True)]
-    custom = {SOUND_KINDS[r["event"]]: r["custom_url"] for r in rows
-              if isinstance(r.get("custom_url"), str) and r["custom_url"].startswith("/")}
-    return int(round(100 * max(levels, default=1.0))), " ".join(off), json.dumps(custom)
 
 
 def _is_uuid(value) -> bool:

@@ -24,6 +24,7 @@ from records import selectors as record_selectors
 from records import services as record_services
 from web.access import community_object_or_404, page
 from web.fragments import fragment_of
+from web.sounds import sound_settings
 
 from . import forms, selectors
 
@@ -59,7 +60,7 @@ def _call_context(request, *, message: str = "", error: str = "") -> dict:
 @page(Role.OFFICER)
 def mdt(request):
     return render(request, "mdt/mdt.html", {
-        "live": True, "lookup_form": forms.LookupForm(), **_unit_context(request),
+        "live": True, "lookup_form": forms.LookupForm(), **_unit_context(request), **sound_settings(request.community),
         "call_panel": _call_context(request),
         "recent": selectors.recent_lookups(request.community, request.user),
         "bolos": selectors.bolos(request.community),

@@ -285,6 +285,9 @@ def test_board_carries_the_communitys_sound_settings(community, dispatcher):
     html = client_for(dispatcher).get("/dispatch").content.decode()
     assert 'data-sound-volume="90"' in html and 'data-sounds-off="bolo"' in html
     assert 'data-sound-urls="{&quot;call&quot;: &quot;/media/sounds/ding.ogg&quot;}"' in html
+    # The MDT plays alerts too (a new assignment): the same settings.
+    mdt = client_for(dispatcher).get("/mdt").content.decode()
+    assert 'data-sound-volume="90"' in mdt and 'data-sounds-off="bolo"' in mdt and "/media/sounds/ding.ogg" in mdt
 
 
 def test_tones_and_header_actions(community, dispatcher, officer):
