@@ -174,9 +174,11 @@ def _tone(world: World, community):
 # -- table-b: civilians' own rows (characters app), owned by the table's civilian member -----------------
 
 def _civ_character(world: World, community):
+    """Community A's civilian owns it in either community (one person playing in two), so the other-community
+    promise cannot pass on ownership alone: only tenancy refuses their character in B."""
     from tests.factories import CharacterFactory
 
-    return CharacterFactory(community=community, user=world.member(Role.CIVILIAN, community), first_name="Carl",
+    return CharacterFactory(community=community, user=world.member(Role.CIVILIAN), first_name="Carl",
                             last_name="Civvy")
 
 
