@@ -17,6 +17,10 @@ from cad.core import services
 from cad.core.choices import Role
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cad.settings")
+# The web process's start-up warm-up freezes every live object out of the garbage collector (cad.warmup):
+# right for a server, wrong in the middle of a test session that imports the app (tests/test_warmup.py
+# checks it in a process of its own).
+os.environ["CAD_WARM_UP"] = "0"
 
 
 def pytest_collection_modifyitems(config, items):

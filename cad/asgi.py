@@ -32,4 +32,5 @@ application = behind_trusted_proxies(build_application())
 # garbage collector's full passes, which otherwise hit one of the first calls (cad.warmup).
 from cad.warmup import warm  # noqa: E402
 
-warm()
+if os.environ.get("CAD_WARM_UP", "1") != "0":  # tests import the app mid-session: conftest turns it off
+    warm()

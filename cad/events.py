@@ -111,6 +111,12 @@ class EventType:
     payload: Any = None  # the TypedDict, when `build` is not annotated with it
     sse_payload: Any = None
 
+    def __post_init__(self) -> None:
+        # /fivem/events streams to a game server's token, which is nobody's: a personal event must not
+        # have a twin there (its replay checks roles, not recipients).
+        if self.recipient is not None and (self.sse is not None or self.sse_build is not None):
+            raise ValueError(f"{self.name}: a personal event (recipient=) cannot have an SSE twin")
+
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)

@@ -272,7 +272,9 @@ _lines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # client → it
 
 async def _asend_packed(client, packed: bytes):
     """Send a packed command on the client's pipelined line and read its answer; a broken connection is
-    dropped and the command tried once more on a fresh one (as redis-py's retry does)."""
+    dropped and the command tried once more on a fresh one (as redis-py's retry does). A reply lost after
+    the script ran means it runs twice: the position write is idempotent, and the rate-limit count errs by
+    one request towards limiting, which only a broken connection can cause."""
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 

@@ -192,6 +192,13 @@ def test_declarations_are_consistent():
     assert ev.recipient(["new-call", "callUpdated"], {"userId": "u-1"}) is None
 
 
+def test_a_personal_event_cannot_have_an_sse_twin():
+    """/fivem/events streams to a game server's token, which is nobody's: a personal event declared with an
+    SSE twin would be replayed to it (the SSE replay checks roles only), so the declaration is refused."""
+    with pytest.raises(ValueError, match="personal event"):
+        ev.EventType("my-thing", dict, sse="my_thing", sse_build=dict, recipient=lambda p: p["userId"])
+
+
 def test_the_realtime_kernel_names_no_domain_event():
     """cad/events.py and cad/realtime/ read audiences, lanes and map roles from the catalogues."""
     declared = {n for t in ev.catalogue for n in t.names}

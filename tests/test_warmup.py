@@ -23,7 +23,7 @@ def test_importing_the_asgi_app_loads_the_url_conf_and_freezes_start_up_objects(
     """What uvicorn does first: afterwards the URL conf and the views are imported, and the objects start-up
     made are frozen, so a full garbage collection walks only what the server makes later (a full pass
     over start-up's objects was one slow call among a fresh server's first ones)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}, "CAD_WARM_UP": "1"}
     done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120, check=True)
     probe = json.loads(done.stdout.strip().splitlines()[-1])

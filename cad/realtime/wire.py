@@ -53,7 +53,8 @@ class DirectSocket:
                 and not self.transport.is_closing())
 
     def write(self, frame: bytes) -> bool:
-        """Write one encoded frame; False when the connection is closed or too far behind."""
+        """Write encoded frames (one, or several whole ones joined); False when the connection is closed
+        or too far behind."""
         if not self.open:
             return False
         if self.transport.get_write_buffer_size() > MAX_BUFFERED:
