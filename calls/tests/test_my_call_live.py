@@ -11,7 +11,7 @@ from announcements.events import removed_payload
 from cad.core import services as core_services
 from cad.core.choices import Role
 from cad.realtime.testing import SioClient, WsClient, serve
-from cad.realtime.tests.conftest import application, fresh_hub, jwt_for, publish_now  # noqa: F401  (fixtures)
+from cad.realtime.tests.conftest import application, jwt_for, publish_now  # noqa: F401  (a fixture)
 from calls import services
 from calls.choices import CallOrigin
 from calls.inputs import CallInput
@@ -20,6 +20,29 @@ from dispatch.models import Unit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EVENT = "my-911-call-updated"
+
+
+@pytest.fixture(autouse=True)
+async def own_layer():
+    """This test's own layer and hub (its server runs on this test's event loop); the layers in use
+    before (the browser tests' live server) are put back afterwards, or their hub would stop hearing
+    what tests publish."""
+    import asyncio
+
+    from channels.layers import channel_layers
+
+    from cad.realtime import bridge
+    from cad.realtime import hub as hubmod
+
+    kept = dict(channel_layers.backends)
+    channel_layers.backends.clear()
+    yield
+    hub = hubmod._hubs.pop(asyncio.get_running_loop(), None)
+    if hub is not None:
+        await hub.close()
+    await bridge.stop_listening()
+    channel_layers.backends.clear()
+    channel_layers.backends.update(kept)
 
 
 @pytest.fixture(autouse=True)
