@@ -76,7 +76,7 @@ def invite_accept(*, invite: Invite, user: AbstractUser) -> Membership:
     if state != InviteState.OPEN:
         raise Conflict(STATE_MESSAGES[state], state=state.value)
     invite.used_at = timezone.now()
-    invite.used_by = user  # type: ignore[assignment]
+    invite.used_by_id = user.pk
     invite.save(update_fields=["used_at", "used_by"])
     membership = core_services.member_join(community=invite.community, user=user, role=invite.role, by=user,
                                            how="invite")
@@ -151,7 +151,7 @@ def discord_unlink(*, user: AbstractUser) -> None:
     if not user.has_usable_password():
         raise DiscordLinkError("Set a password first: Discord is the only way you sign in.")
     SocialAccount.objects.filter(user=user, provider="discord").delete()
-    Profile.objects.filter(user=user).update(discord_id=None)  # type: ignore[misc]
+    Profile.objects.filter(user_id=user.pk).update(discord_id=None)
 
 
 # --- Discord guild roles ---------------------------------------------------------------------------

@@ -331,8 +331,8 @@ def _callsign(character, unit) -> str:
     return unit.name if unit is not None else (character.callsign if character is not None else "")
 
 
-def panic_cde(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None, source: str,
-              community) -> PanicCde:
+def panic_cde(call, *, character, unit, name: str, location: str, postal: str, coords: Coordinates | None,
+              source: str, community) -> PanicCde:
     return {
         "officerName": name,
         "officerId": str(unit.pk) if unit is not None else (str(character.pk) if character is not None else None),
@@ -387,7 +387,8 @@ def call_fivem(call, *, assignments=None) -> CallFivem:
     }
 
 
-def panic_fivem(call, *, character, unit, name: str, location: str, postal: str, coords: dict | None) -> PanicFivem:
+def panic_fivem(call, *, character, unit, name: str, location: str, postal: str,
+                coords: Coordinates | None) -> PanicFivem:
     return {
         "call_id": str(call.pk), "call_number": call.number,
         "character_id": str(character.pk) if character is not None else None,
