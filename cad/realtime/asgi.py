@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter
-from django.core.asgi import get_asgi_application
+
+from cad.handlers import get_asgi_application
 
 SOCKETIO_PREFIX = "/socket.io/"
 WS_PATHS = ("/ws", "/ws/")
