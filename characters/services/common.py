@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -154,3 +154,21 @@ def clash_named_by(check: Callable[[], None]) -> Iterator[None]:
     except IntegrityError:
         check()
         raise
+
+
+@contextmanager
+def unique_update(row: Any, clean: dict[str, Any], *, unique: str,
+                  conflict: Callable[[Any, str, Any], None], event: str,
+                  payload: Callable[[Any], Any]) -> Iterator[None]:
+    """Update `row` with its clean changes where `unique` (a field) must stay unique among the live rows:
+    `conflict(community_id, value, exclude)` raises the 409 before the write and names the winner when a
+    racing write takes the value first; the row is saved and `event` published only when something changed.
+    The body of the `with` runs in the same transaction, after the save (a vehicle's stolen flag)."""
+    if unique in clean:
+        conflict(row.community_id, clean[unique], row.pk)
+    # The new value is read when the clash happens: after `apply`, the row holds it.
+    with clash_named_by(lambda: conflict(row.community_id, getattr(row, unique), row.pk)), transaction.atomic():
+        if fields := updates.apply(row, clean):
+            row.save(update_fields=[*fields, "updated_at"])
+            publish(row.community_id, event, payload(row))
+        yield

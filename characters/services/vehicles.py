@@ -29,6 +29,7 @@ from .common import (
     registered_conflict,
     text,
     text_cleaner,
+    unique_update,
     user_pk,
 )
 
@@ -100,13 +101,8 @@ def vehicle_update(*, vehicle: Vehicle, by: Any = None, role: Any = None, **chan
     manage BOLOs, recovered closes it, whichever dialect opened it."""
     stolen = changes.pop("is_stolen", None)
     clean = updates.clean_changes(changes, _field_rules(vehicle.community_id))
-    if "plate" in clean:
-        _plate_conflict(vehicle.community_id, clean["plate"], exclude=vehicle.pk)
-    with clash_named_by(lambda: _plate_conflict(vehicle.community_id, vehicle.plate, exclude=vehicle.pk)), \
-            transaction.atomic():
-        if fields := updates.apply(vehicle, clean):
-            vehicle.save(update_fields=[*fields, "updated_at"])
-            publish(vehicle.community_id, "vehicle-updated", vehicle_payload(vehicle))
+    with unique_update(vehicle, clean, unique="plate", conflict=_plate_conflict, event="vehicle-updated",
+                       payload=vehicle_payload):
         if stolen is not None and (not stolen or not vehicle.is_stolen):
             vehicle = vehicle_mark_stolen(vehicle=vehicle, stolen=bool(stolen), by=by, role=role).vehicle
     return vehicle

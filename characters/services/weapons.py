@@ -27,6 +27,7 @@ from .common import (
     require_weapons,
     text,
     text_cleaner,
+    unique_update,
 )
 
 SERIAL_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
@@ -76,13 +77,9 @@ def weapon_register(
 def weapon_update(*, weapon: Weapon, by: Any = None, **changes: Any) -> Weapon:
     require_weapons(Community.objects.get(pk=weapon.community_id))
     clean = updates.clean_changes(changes, _field_rules(weapon.community_id))
-    if "serial_number" in clean:
-        _serial_conflict(weapon.community_id, clean["serial_number"], exclude=weapon.pk)
-    with clash_named_by(lambda: _serial_conflict(weapon.community_id, weapon.serial_number, exclude=weapon.pk)), \
-            transaction.atomic():
-        if fields := updates.apply(weapon, clean):
-            weapon.save(update_fields=[*fields, "updated_at"])
-            publish(weapon.community_id, "weapon-updated", weapon_payload(weapon))
+    with unique_update(weapon, clean, unique="serial_number", conflict=_serial_conflict, event="weapon-updated",
+                       payload=weapon_payload):
+        pass
     return weapon
 
 

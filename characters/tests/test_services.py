@@ -137,3 +137,49 @@ def test_admin_pages(client, community, civ_char, settings):
     assert client.get("/admin/characters/weapon/add/").status_code == 200
     r = client.get("/admin/autocomplete/?app_label=characters&model_name=vehicle&field_name=owner&term=Carl")
     assert r.status_code == 200 and r.json()["results"][0]["id"] == str(civ_char.pk)
+
+
+def _blind_first_check(monkeypatch, module, name):
+    """The update's pre-check misses the winner once (a racing write lands between it and the save)."""
+    real = getattr(module, name)
+    calls = {"n": 0}
+
+    def check(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, check)
+
+
+def test_vehicle_update_raced_to_a_plate_is_409_naming_the_winner(community, monkeypatch, events,
+                                                                  django_capture_on_commit_callbacks):
+    from characters.services import vehicles
+    owner = make_character(community)
+    winner = services.vehicle_register(community=community, owner=owner, plate="RACE1")
+    loser = services.vehicle_register(community=community, owner=owner, plate="SLOW1")
+    _blind_first_check(monkeypatch, vehicles, "_plate_conflict")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Conflict) as caught:
+        services.vehicle_update(vehicle=loser, plate="RACE1")
+    assert caught.value.extra["vehicle_id"] == str(winner.pk)
+    loser.refresh_from_db()
+    assert loser.plate == "SLOW1"
+    assert not [names for names, _ in events if "vehicle-updated" in names]
+
+
+def test_weapon_update_raced_to_a_serial_is_409_naming_the_winner(community, monkeypatch, events,
+                                                                 django_capture_on_commit_callbacks):
+    from characters.services import weapons
+
+    from .factories import enable_weapons
+    enable_weapons(community)
+    owner = make_character(community)
+    winner = services.weapon_register(community=community, owner=owner, serial_number="SN-1")
+    loser = services.weapon_register(community=community, owner=owner, serial_number="SN-2")
+    _blind_first_check(monkeypatch, weapons, "_serial_conflict")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Conflict) as caught:
+        services.weapon_update(weapon=loser, serial_number="SN-1")
+    assert caught.value.extra["weapon_id"] == str(winner.pk)
+    loser.refresh_from_db()
+    assert loser.serial_number == "SN-2"
+    assert not [names for names, _ in events if "weapon-updated" in names]
