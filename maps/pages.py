@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cad.core.choices import Role
 from cad.core.forms import service_errors
 from postals.selectors import active_postal_table
 from web.access import community_object_or_404, page
+from web.fragments import fragment_of
 
 from . import selectors, services
 from .forms import BackgroundForm
@@ -35,13 +37,19 @@ def map_state(request):
 
 
 # --- the map background, for the community settings page -------------------------------------------------
+# A plain form POST (no htmx) is sent back to the settings page that manages the map (fragment_of), with
+# the outcome as a message; htmx gets the panel.
 def _background(request, *, status: int = 200, form=None, message: str = "") -> HttpResponse:
-    return render(request, "maps/_background.html", {
-        "form": form or BackgroundForm(), "message": message,
+    error = ""
+    if form is not None and form.errors:
+        error = " ".join(str(m) for messages in form.errors.values() for m in messages)
+    return TemplateResponse(request, "maps/_background.html", {
+        "form": form or BackgroundForm(), "message": message, "error": error,
         "active": selectors.active_tileset(request.community), "latest": selectors.latest_upload(request.community),
     }, status=status)
 
 
+@fragment_of("settings-game")
 @require_http_methods(["GET", "POST"])
 @page(Role.ADMIN)
 def background(request):
@@ -61,6 +69,7 @@ def background(request):
     return _background(request, status=400, form=form)
 
 
+@fragment_of("settings-game")
 @require_POST
 @page(Role.ADMIN)
 def background_archive(request, tileset_id):

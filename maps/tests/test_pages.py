@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def web():
-    def make(user) -> Client:
-        client = Client()
+    """web(user) → a signed-in client; web(user, htmx=True) sends what htmx sends (`HX-Request`)."""
+    def make(user, *, htmx: bool = False) -> Client:
+        client = Client(headers={"HX-Request": "true"} if htmx else {})
         client.force_login(user)
         return client
 
@@ -103,7 +104,7 @@ def test_background_panel_upload_and_archive(web, admin, officer, community, _me
     from maps import selectors, services
     from maps.tests.test_tiles import pictures
 
-    client = web(admin)
+    client = web(admin, htmx=True)
     html = client.get("/map/background").content.decode()
     assert '<label for="id_files">Map images</label>' in html and "neutral grid" in html
     assert web(officer).get("/map/background").status_code == 403
@@ -119,3 +120,29 @@ def test_background_panel_upload_and_archive(web, admin, officer, community, _me
     assert web(officer).post(f"/map/background/{tileset.pk}/archive").status_code == 403
     assert client.post(f"/map/background/{tileset.pk}/archive").status_code == 200
     assert selectors.active_tileset(community) is None
+
+
+def test_background_posted_without_htmx_goes_back_to_the_settings_page(web, admin, officer, community, _media,
+                                                                      outsider):
+    """A plain form submission (no htmx) is sent back to Settings → Game with the outcome, never the bare panel."""
+    from maps import selectors, services
+    from maps.tests.test_tiles import pictures
+
+    plain = web(admin)
+    response = plain.post("/map/background", {"files": pictures()[:5]})
+    assert (response.status_code, response["Location"]) == (303, "/settings/game")
+    assert not selectors.tilesets(community).exists()
+    page = plain.get("/settings/game").content.decode()
+    assert "<html" in page and "Missing minimap_sea_2_1" in page
+    response = plain.post("/map/background", {"files": pictures()})
+    assert (response.status_code, response["Location"]) == (303, "/settings/game")
+    tileset = selectors.tilesets(community).get()
+    assert "the tiles are being cut" in plain.get("/settings/game").content.decode()
+    services.tileset_build(tileset_id=tileset.pk)
+    assert selectors.active_tileset(community) == tileset
+    assert web(officer).post("/map/background", {"files": pictures()}).status_code == 403
+    assert web(outsider).post(f"/map/background/{tileset.pk}/archive").status_code == 404
+    response = plain.post(f"/map/background/{tileset.pk}/archive")
+    assert (response.status_code, response["Location"]) == (303, "/settings/game")
+    assert selectors.active_tileset(community) is None
+    assert "back to the grid" in plain.get("/settings/game").content.decode()
