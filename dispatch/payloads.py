@@ -4,7 +4,19 @@ dispatch/events.py points at these builders. Unit status and tone payloads are b
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NotRequired, TypedDict
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+_ENCODER = DjangoJSONEncoder()
+
+
+def encoded_time(value: datetime | None) -> str | None:
+    """A time in the text these payloads have always carried: what `cad.events` encoding (DjangoJSONEncoder)
+    wrote for the datetime they used to hold. Not `cad.core.isotime.iso`: that one writes `.000` when the
+    microseconds are 0, where the encoder writes no fraction, and the wire must not change."""
+    return None if value is None else _ENCODER.default(value)
 
 
 class UnitStatus(TypedDict):

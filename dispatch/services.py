@@ -63,7 +63,7 @@ def unit_status_payload(unit: Unit) -> payloads.UnitStatus:
         "characterId": str(unit.character_id) if unit.character_id else None,
         "status": unit_status_label(unit), "state": unit.state, "job": unit.job, "onDuty": unit.on_duty,
         "statusCode": unit.status_code.code if unit.status_code else None,
-        "updatedAt": unit.updated_at,  # type: ignore[typeddict-item]
+        "updatedAt": payloads.encoded_time(unit.updated_at),
     }
 
 
@@ -594,7 +594,7 @@ def active_dispatcher_update(*, community: Community, user, department: Departme
 def tone_payload(tone: Tone) -> payloads.Tone:
     return {"id": str(tone.pk), "type": tone.type, "description": tone.description,
             "leoTone": tone.type == ToneType.LEO, "emsFdTone": tone.type == ToneType.EMS_FD,
-            "createdAt": tone.created_at, "updatedAt": tone.updated_at}  # type: ignore[typeddict-item]
+            "createdAt": payloads.encoded_time(tone.created_at), "updatedAt": payloads.encoded_time(tone.updated_at)}
 
 
 def _publish_tones(community_id, name: str, extra: dict, aliases: tuple[str, ...] = ()) -> None:

@@ -140,3 +140,23 @@ def test_a_bare_position_shows_its_units_callsign_job_and_status(unit, leo, comm
     assert {k: found[str(leo.pk)][k] for k in ("unitName", "job", "status")} == {
         "unitName": "1-ADAM-12", "job": "police", "status": "10-8"}
     assert (found["stranger"]["unitName"], found["stranger"]["job"]) == ("stranger", "")
+
+
+def test_unit_and_tone_times_keep_the_text_the_encoder_wrote(leo, events, django_capture_on_commit_callbacks):
+    """The payloads carry strings now (their declared type) but the same text the JSON encoder wrote for the
+    datetime they used to hold, with and without microseconds (where `iso()` would add `.000`)."""
+    import json
+    from datetime import UTC, datetime
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from dispatch.payloads import encoded_time
+
+    for moment in (datetime(2026, 1, 15, 14, 32, tzinfo=UTC), datetime(2026, 1, 15, 14, 32, 0, 123456, tzinfo=UTC)):
+        assert json.dumps(encoded_time(moment)) == json.dumps(moment, cls=DjangoJSONEncoder)
+    assert encoded_time(datetime(2026, 1, 15, 14, 32, tzinfo=UTC)) == "2026-01-15T14:32:00Z"
+    assert encoded_time(None) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        unit = services.duty_set(character=leo, on=True)
+    unit.refresh_from_db()
+    assert events[-1][1]["updatedAt"] == json.loads(json.dumps(unit.updated_at, cls=DjangoJSONEncoder))
