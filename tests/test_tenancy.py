@@ -95,3 +95,36 @@ def test_token_with_foreign_community_id_is_403(server, other_community):
 def test_token_resolves_its_community(server, community):
     r = server.get("/api/values/departments")
     assert r.status_code == 200 and r.json() and all(d["communityId"] == str(community.id) for d in r.json())
+
+
+@pytest.mark.parametrize("picked", ["first", "second"])
+def test_the_picked_community_is_the_default_whichever_membership_came_first(as_, admin, community, other_community,
+                                                                              picked):
+    services.membership_set(community=other_community, user=admin, role="officer")
+    chosen = community if picked == "first" else other_community
+    client = as_(admin)
+    assert client.post(f"/api/communities/{chosen.id}/activate").status_code == 200
+    r = client.get("/api/values/status-codes")
+    assert r.status_code == 200 and r.json()[0]["communityId"] == str(chosen.id)
+
+
+def test_a_picked_community_one_has_left_falls_back_to_the_only_membership(as_, officer, community, other_community):
+    from cad.core.models import Membership, Profile
+
+    Profile.objects.update_or_create(user=officer, defaults={"active_community": other_community})
+    assert not Membership.objects.filter(user=officer, community=other_community).exists()
+    r = as_(officer).get("/api/values/status-codes")
+    assert r.status_code == 200 and r.json()[0]["communityId"] == str(community.id)
+
+
+def test_resolving_a_users_community_is_one_query(rf, admin, community, other_community, django_assert_num_queries):
+    """Every API request a user makes resolves it: the membership in the picked community, or the only one."""
+    from cad.core.api.views import resolve_community
+
+    services.membership_set(community=other_community, user=admin, role="officer")
+    services.active_community_set(user=admin, community=other_community)
+    request = rf.get("/api/values/status-codes")
+    request.user, request.auth, request.query_params, request.data = admin, None, {}, {}
+    with django_assert_num_queries(1):
+        resolved, role = resolve_community(request)
+    assert resolved == other_community and role == "officer"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import Case, Subquery, Value, When
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
@@ -62,10 +63,13 @@ def resolve_community(request, wanted: str | None = None) -> tuple[Community, Ro
             raise exceptions.PermissionDenied("You are not a member of this community.")
         return community, role
 
-    active_id = Profile.objects.filter(user=user).values_list("active_community_id", flat=True).first()
-    rows = list(memberships[:2]) if active_id is None else list(memberships.filter(community_id=active_id))
-    if active_id is not None and not rows:
-        rows = list(memberships[:2])
+    # One query on every request: the membership in the community the user picked comes first; without one,
+    # two rows tell "the only one" from "several, say which".
+    active = Profile.objects.filter(user=user).values("active_community_id")[:1]
+    rows = list(memberships.annotate(picked=Case(When(community_id=Subquery(active), then=Value(True)),
+                                                 default=Value(False))).order_by("-picked")[:2])
+    if rows and rows[0].picked:
+        rows = rows[:1]
     if len(rows) == 1:
         return rows[0].community, access.user_role(is_superuser=user.is_superuser, membership_role=rows[0].role)
     if not rows:
