@@ -2,7 +2,8 @@
 
 `community` (A) has `admin`, `supervisor`, `dispatcher`, `officer`, `civilian`; `other_community` (B)
 has `outsider` (an admin there, a stranger here); `superuser` is a deployment superuser, a member of none. `as_(user)` gives an authenticated APIClient;
-`server` is an APIClient carrying community A's API token (x-api-key and Bearer).
+`server` is an APIClient carrying community A's API token (x-api-key and Bearer). `fresh_hub` gives a
+realtime test its own channel layers and hub and puts back the ones in use before.
 """
 
 from __future__ import annotations
@@ -195,6 +196,31 @@ def events(settings):
     sent: list[tuple[tuple[str, ...], object]] = []
     with ev.recorder(lambda event: sent.append((event.names, event.data))):
         yield sent
+
+
+@pytest.fixture
+async def fresh_hub():
+    """This test's own channel layers and hub (a test runs on an event loop of its own, and the hub and
+    bridge it starts belong to that loop); afterwards the layers in use before are put back. Layers are
+    shared by the process: the browser tests' live server, started earlier in the run, keeps its hub on
+    the layer it started with, and a test that left another layer in its place would deafen it (every
+    event published later would go to a layer nobody listens to) for the rest of the run."""
+    import asyncio
+
+    from channels.layers import channel_layers
+
+    from cad.realtime import bridge
+    from cad.realtime import hub as hubmod
+
+    kept = dict(channel_layers.backends)
+    channel_layers.backends.clear()
+    yield
+    hub = hubmod._hubs.pop(asyncio.get_running_loop(), None)
+    if hub is not None:
+        await hub.close()
+    await bridge.stop_listening()
+    channel_layers.backends.clear()
+    channel_layers.backends.update(kept)
 
 
 # Browser tests (headless Chromium against a live ASGI server) for every app: docs/browser-tests.md.

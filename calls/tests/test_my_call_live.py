@@ -17,32 +17,10 @@ from calls.choices import CallOrigin
 from calls.inputs import CallInput
 from dispatch.models import Unit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Its own layers and hub (its server runs on this test's event loop); those in use before are put back after.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_hub")]
 
 EVENT = "my-911-call-updated"
-
-
-@pytest.fixture(autouse=True)
-async def own_layer():
-    """This test's own layer and hub (its server runs on this test's event loop); the layers in use
-    before (the browser tests' live server) are put back afterwards, or their hub would stop hearing
-    what tests publish."""
-    import asyncio
-
-    from channels.layers import channel_layers
-
-    from cad.realtime import bridge
-    from cad.realtime import hub as hubmod
-
-    kept = dict(channel_layers.backends)
-    channel_layers.backends.clear()
-    yield
-    hub = hubmod._hubs.pop(asyncio.get_running_loop(), None)
-    if hub is not None:
-        await hub.close()
-    await bridge.stop_listening()
-    channel_layers.backends.clear()
-    channel_layers.backends.update(kept)
 
 
 @pytest.fixture(autouse=True)

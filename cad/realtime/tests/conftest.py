@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
-
-from cad.realtime import bridge
-from cad.realtime import hub as hubmod
 
 
 @pytest.fixture(autouse=True)
@@ -20,15 +15,8 @@ def _lenient(lenient_event_payloads):
 
 
 @pytest.fixture(autouse=True)
-async def fresh_hub():
-    """Each test gets its own layer instance and hub (tests run on separate event loops)."""
-    channel_layers.backends.clear()
-    yield
-    hub = hubmod._hubs.pop(asyncio.get_running_loop(), None)
-    if hub is not None:
-        await hub.close()
-    await bridge.stop_listening()
-    channel_layers.backends.clear()
+def _own_hub(fresh_hub):
+    """Each test gets its own layer instance and hub (the root conftest's `fresh_hub`)."""
 
 
 @pytest.fixture(scope="session")
