@@ -337,38 +337,26 @@ def _png() -> bytes:
     return buf.getvalue()
 
 
-def _mugshot_body(world: World) -> dict:
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def _upload(field: str, name: str, content: bytes | None = None) -> Callable[[World], dict]:
+    """A multipart body with one file under `field`, sent as image/png: a real PNG, or `content` passed off
+    as one. Made per request: an uploaded file is read once."""
 
-    return {"mugshot": SimpleUploadedFile("face.png", _png(), content_type="image/png")}
+    def body(world: World) -> dict:
+        from django.core.files.uploadedfile import SimpleUploadedFile
 
+        data = _png() if content is None else content
+        return {field: SimpleUploadedFile(name, data, content_type="image/png")}
 
-def _not_an_image(world: World) -> dict:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return {"mugshot": SimpleUploadedFile("evil.png", b"<?php echo 1; ?>" * 10, content_type="image/png")}
+    return body
 
 
 def _civ_character_id(world: World) -> str:
     return str(world.make("civ_character").pk)
 
 
-def _vehicle_body(world: World) -> dict:
-    return {"characterId": _civ_character_id(world), "plate": "TBL 001", "make": "Vapid", "model": "Stanier",
-            "color": "Blue", "year": 2015}
-
-
-def _weapon_body(world: World) -> dict:
-    return {"characterId": _civ_character_id(world), "serialNumber": "SN-NEW-1", "make": "Vom Feuer",
-            "model": "P99", "caliber": "9mm"}
-
-
-def _license_body(world: World) -> dict:
-    return {"characterId": _civ_character_id(world), "class": "C"}
-
-
-def _application_body(world: World) -> dict:
-    return {"characterId": _civ_character_id(world), "notes": "Sport shooting"}
+def _for_civ_character(fields: dict) -> Callable[[World], dict]:
+    """A body about the table's civilian's character (`characterId`) with `fields`."""
+    return lambda world: {"characterId": _civ_character_id(world), **fields}
 
 
 # -- table-b: records and lookup bodies ----------------------------------------------------------------
@@ -384,18 +372,6 @@ def _report_body(world: World) -> dict:
 def _arrest_body(world: World) -> dict:
     return {"characterId": str(world.make("character").pk), "arrestedBy": _officer_char_id(world),
             "charges": ["Burglary"], "jailTimeMin": 30}
-
-
-def _photo_body(world: World) -> dict:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return {"photo": SimpleUploadedFile("scene.png", _png(), content_type="image/png")}
-
-
-def _photo_not_an_image(world: World) -> dict:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return {"photo": SimpleUploadedFile("scene.png", b"MZ\x90\x00 not an image" * 10, content_type="image/png")}
 
 
 def _acting(world: World, **extra) -> dict:
@@ -463,11 +439,14 @@ ENDPOINTS: list[Endpoint] = [
              denied=Role.OFFICER),
     Endpoint("DELETE", "api/characters/{pk}", Role.CIVILIAN, obj="civ_character", status=204, denied=Role.OFFICER),
     Endpoint("POST", "api/characters/{pk}/activate", Role.CIVILIAN, obj="civ_character", denied=Role.OFFICER),
-    Endpoint("POST", "api/characters/{pk}/mugshot", Role.CIVILIAN, obj="civ_character", body=_mugshot_body,
-             bad=_not_an_image, format="multipart", denied=Role.OFFICER),
+    Endpoint("POST", "api/characters/{pk}/mugshot", Role.CIVILIAN, obj="civ_character",
+             body=_upload("mugshot", "face.png"), bad=_upload("mugshot", "evil.png", b"<?php echo 1; ?>" * 10),
+             format="multipart", denied=Role.OFFICER),
     Endpoint("GET", "api/vehicles", Role.CIVILIAN),
-    Endpoint("POST", "api/vehicles", Role.CIVILIAN, body=_vehicle_body, bad={"year": 1700}, status=201,
-             denied=ANOTHER_CIVILIAN),
+    Endpoint("POST", "api/vehicles", Role.CIVILIAN,
+             body=_for_civ_character({"plate": "TBL 001", "make": "Vapid", "model": "Stanier", "color": "Blue",
+                                      "year": 2015}),
+             bad={"year": 1700}, status=201, denied=ANOTHER_CIVILIAN),
     Endpoint("GET", "api/vehicles/{pk}", Role.CIVILIAN, obj="civ_vehicle", denied=ANOTHER_CIVILIAN,
              denied_status=404),
     Endpoint("PATCH", "api/vehicles/{pk}", Role.CIVILIAN, obj="civ_vehicle", body={"color": "Green"},
@@ -476,20 +455,22 @@ ENDPOINTS: list[Endpoint] = [
              bad={"plate": ""}, denied=Role.OFFICER),
     Endpoint("DELETE", "api/vehicles/{pk}", Role.CIVILIAN, obj="civ_vehicle", status=204, denied=Role.OFFICER),
     Endpoint("GET", "api/weapons", Role.CIVILIAN),
-    Endpoint("POST", "api/weapons", Role.CIVILIAN, body=_weapon_body, bad={"serialNumber": ""}, status=201,
-             denied=ANOTHER_CIVILIAN),
+    Endpoint("POST", "api/weapons", Role.CIVILIAN,
+             body=_for_civ_character({"serialNumber": "SN-NEW-1", "make": "Vom Feuer", "model": "P99",
+                                      "caliber": "9mm"}),
+             bad={"serialNumber": ""}, status=201, denied=ANOTHER_CIVILIAN),
     Endpoint("GET", "api/weapons/{pk}", Role.CIVILIAN, obj="civ_weapon", denied=ANOTHER_CIVILIAN,
              denied_status=404),
     Endpoint("PATCH", "api/weapons/{pk}", Role.CIVILIAN, obj="civ_weapon", body={"caliber": ".45"},
              bad={"characterId": "not-a-character"}, denied=Role.OFFICER),
     Endpoint("PUT", "api/weapons/{pk}", Role.CIVILIAN, obj="civ_weapon",
-             body=lambda w: {"characterId": _civ_character_id(w), "serialNumber": "SN-TABLE-2"},
+             body=_for_civ_character({"serialNumber": "SN-TABLE-2"}),
              bad={"serialNumber": ""}, denied=Role.OFFICER),
     Endpoint("DELETE", "api/weapons/{pk}", Role.CIVILIAN, obj="civ_weapon", status=204, denied=Role.OFFICER),
     # licenses: a civilian registers their own (self-registration is on by default); admins override
     Endpoint("GET", "api/licenses", Role.CIVILIAN),
-    Endpoint("POST", "api/licenses", Role.CIVILIAN, body=_license_body, bad={"class": "Z9"}, status=201,
-             denied=ANOTHER_CIVILIAN),
+    Endpoint("POST", "api/licenses", Role.CIVILIAN, body=_for_civ_character({"class": "C"}),
+             bad={"class": "Z9"}, status=201, denied=ANOTHER_CIVILIAN),
     Endpoint("GET", "api/licenses/{pk}", Role.CIVILIAN, obj="civ_license", denied=ANOTHER_CIVILIAN,
              denied_status=404),
     Endpoint("PATCH", "api/licenses/{pk}", Role.ADMIN, obj="civ_license", body={"status": "revoked"},
@@ -498,8 +479,9 @@ ENDPOINTS: list[Endpoint] = [
              bad={"status": "lost"}),
     Endpoint("DELETE", "api/licenses/{pk}", Role.ADMIN, obj="civ_license", status=204),
     Endpoint("GET", "api/weapon-license-applications", Role.CIVILIAN),
-    Endpoint("POST", "api/weapon-license-applications", Role.CIVILIAN, body=_application_body,
-             bad={"characterId": "not-a-character"}, status=201, denied=ANOTHER_CIVILIAN),
+    Endpoint("POST", "api/weapon-license-applications", Role.CIVILIAN,
+             body=_for_civ_character({"notes": "Sport shooting"}), bad={"characterId": "not-a-character"},
+             status=201, denied=ANOTHER_CIVILIAN),
     Endpoint("GET", "api/weapon-license-applications/{pk}", Role.CIVILIAN, obj="civ_application",
              denied=ANOTHER_CIVILIAN, denied_status=404),
     Endpoint("POST", "api/weapon-license-applications/{pk}/approve", Role.SUPERVISOR, obj="civ_application",
@@ -521,8 +503,9 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("POST", "api/arrests", Role.OFFICER, body=_arrest_body, bad={"charges": []}, status=201),
     Endpoint("GET", "api/arrests/{pk}", Role.OFFICER, obj="arrest"),
     Endpoint("DELETE", "api/arrests/{pk}", Role.SUPERVISOR, obj="arrest", status=204),
-    Endpoint("POST", "api/arrests/{pk}/photos", Role.OFFICER, obj="arrest", body=_photo_body,
-             bad=_photo_not_an_image, format="multipart", status=201),
+    Endpoint("POST", "api/arrests/{pk}/photos", Role.OFFICER, obj="arrest", body=_upload("photo", "scene.png"),
+             bad=_upload("photo", "scene.png", b"MZ\x90\x00 not an image" * 10), format="multipart",
+             status=201),
     Endpoint("GET", "api/citations", Role.OFFICER),
     Endpoint("POST", "api/citations", Role.OFFICER, body=_citation_body, bad={"violation": ""}, status=201),
     Endpoint("GET", "api/citations/{pk}", Role.OFFICER, obj="citation"),
