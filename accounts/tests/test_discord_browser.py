@@ -23,12 +23,11 @@ def discord(settings):
         yield fake
 
 
-def test_link_discord_then_player_connect(page, sign_in, community, dispatcher, discord, live_server_url, axe,
+def test_link_discord_then_player_connect(page, open_as, community, dispatcher, discord, live_server_url, axe,
                                           screenshot):
     _, token = services.token_create(community=community, name="game server")
     discord.user = {"id": "555000000000000777", "username": "disp_on_discord"}
-    sign_in(page, dispatcher)
-    page.goto("/account")
+    open_as(page, dispatcher, "/account")
     assert axe(page) == []
     page.get_by_role("button", name="Link Discord").click()
     expect(page).to_have_url(re.compile(r"/account$"))

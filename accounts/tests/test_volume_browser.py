@@ -10,9 +10,8 @@ from cad.core.models import Membership
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_volume_follows_the_member_to_a_fresh_browser(page, new_page, sign_in, community, dispatcher, axe):
-    sign_in(page, dispatcher)
-    page.goto("/dispatch")
+def test_volume_follows_the_member_to_a_fresh_browser(page, new_page, open_as, community, dispatcher, axe):
+    open_as(page, dispatcher, "/dispatch")
     slider = page.get_by_label("Volume")
     expect(slider).to_have_value("80")
     # A fast drag: five steps in a row, each an `input` event, each a save; the saves go one at a time
@@ -26,8 +25,7 @@ def test_volume_follows_the_member_to_a_fresh_browser(page, new_page, sign_in, c
     assert page.evaluate("() => window.cadSound.volume") == pytest.approx(0.55)
 
     other = new_page()  # another browser context: nothing in its localStorage
-    sign_in(other, dispatcher)
-    other.goto("/mdt")
+    open_as(other, dispatcher, "/mdt")
     expect(other.get_by_label("Volume")).to_have_value("55")
     assert other.evaluate("() => window.cadSound.volume") == pytest.approx(0.55)
     other.get_by_label("Volume").fill("20")

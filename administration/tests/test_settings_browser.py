@@ -15,10 +15,9 @@ from cad.core.models import Membership
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_token_created_seen_once_used_and_revoked(page, sign_in, community, admin, live_server_url, axe,
+def test_token_created_seen_once_used_and_revoked(page, open_as, community, admin, live_server_url, axe,
                                                   screenshot):
-    sign_in(page, admin)
-    page.goto("/settings")
+    open_as(page, admin, "/settings")
     assert axe(page) == []
     page.get_by_role("navigation", name="Settings").get_by_role("link", name="API tokens").click()
     page.get_by_label("Token name").fill("Main server")
@@ -42,15 +41,14 @@ def test_token_created_seen_once_used_and_revoked(page, sign_in, community, admi
     assert again.status_code == 401
 
 
-def test_bolo_permission_is_followed(page, sign_in, community, admin, officer, live_server_url, axe):
+def test_bolo_permission_is_followed(page, open_as, community, admin, officer, live_server_url, axe):
     from rest_framework_simplejwt.tokens import AccessToken
 
     cop = {"Authorization": f"Bearer {AccessToken.for_user(officer)}"}
     bolo = {"type": "vehicle", "description": "Red Dodge Charger", "plate": "BOLO1", "communityId": str(community.pk)}
     assert httpx.post(f"{live_server_url}/api/bolos", json=bolo, headers=cop).status_code == 201
 
-    sign_in(page, admin)
-    page.goto("/settings")
+    open_as(page, admin, "/settings")
     field = page.get_by_label("BOLO permission")
     expect(field.locator("option")).to_have_count(3)
     assert sorted(field.locator("option").evaluate_all("os => os.map(o => o.value)")) == ["admin", "all", "supervisor"]
@@ -70,9 +68,8 @@ def test_bolo_permission_is_followed(page, sign_in, community, admin, officer, l
     assert axe(page) == []
 
 
-def test_invite_link_makes_a_member_with_the_role(page, new_page, sign_in, community, admin, axe, screenshot):
-    sign_in(page, admin)
-    page.goto("/settings/members")
+def test_invite_link_makes_a_member_with_the_role(page, new_page, open_as, community, admin, axe, screenshot):
+    open_as(page, admin, "/settings/members")
     invite = page.get_by_role("region", name="Invite someone")
     invite.get_by_label("Role").select_option("dispatcher")
     invite.get_by_label("For").fill("Sam")

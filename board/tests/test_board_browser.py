@@ -15,9 +15,8 @@ from dispatch.models import Unit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_board(page, sign_in, user):
-    sign_in(page, user)
-    page.goto("/dispatch")
+def open_board(page, open_as, user):
+    open_as(page, user, "/dispatch")
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
     return page
 
@@ -26,14 +25,14 @@ def queue_titles(page) -> list[str]:
     return page.get_by_role("region", name="Call queue").locator(".call-title").all_inner_texts()
 
 
-def test_live_board_calls_notes_assignment_units_panic_aop(page, new_page, sign_in, community, dispatcher, admin,
+def test_live_board_calls_notes_assignment_units_panic_aop(page, new_page, open_as, community, dispatcher, admin,
                                                           api, make_unit, axe, screenshot):
     adam = make_unit(community, "1-Adam-12")
     make_unit(community, "2-Boy-15")
     make_unit(community, "M-7", job="ems")
     calls.call_create(community=community, by_user=dispatcher,
         data=CallInput(call_type="Noise complaint", priority=3, location="Grove St"))
-    board = open_board(page, sign_in, dispatcher)
+    board = open_board(page, open_as, dispatcher)
     queue = board.get_by_role("region", name="Call queue")
     units = board.get_by_role("region", name="Units")
     expect(queue).to_contain_text("Noise complaint")
@@ -107,7 +106,7 @@ def test_live_board_calls_notes_assignment_units_panic_aop(page, new_page, sign_
     expect(board.get_by_role("list", name="Announcements")).to_contain_text("Server restart")
 
     # A panic from /fivem/panic raises the overlay (with its alarm) on every open board.
-    second = open_board(new_page(), sign_in, admin)
+    second = open_board(new_page(), open_as, admin)
     response = api.post("/fivem/panic", json={"character_id": str(adam.character_id), "location": "Sandy Shores",
                                               "postal": "1011"})
     assert response.status_code == 200, response.text
@@ -169,11 +168,10 @@ def test_board_catches_up_after_the_socket_drops(page, sign_in, community, dispa
     expect(queue).to_contain_text("Missed two")
 
 
-def test_new_call_form_and_command_line(page, sign_in, community, dispatcher, make_unit):
+def test_new_call_form_and_command_line(page, open_as, community, dispatcher, make_unit):
     make_unit(community, "3-Cap-1")
     board = page
-    sign_in(board, dispatcher)
-    board.goto("/dispatch")
+    open_as(board, dispatcher, "/dispatch")
     board.get_by_role("button", name="New call").click()
     dialog = board.get_by_role("dialog", name="New call")
     dialog.get_by_role("button", name="Create call").click()  # nothing filled in
@@ -207,26 +205,23 @@ def test_new_call_form_and_command_line(page, sign_in, community, dispatcher, ma
     assert call.status == "closed" and call.disposition == "Report taken"
 
 
-def test_officer_reads_civilian_403_other_community_404(page, sign_in, community, other_community, officer,
+def test_officer_reads_civilian_403_other_community_404(page, open_as, community, other_community, officer,
                                                        civilian, outsider, dispatcher):
     theirs = calls.call_create(community=other_community,
         data=CallInput(call_type="Their secret call", location="Elsewhere"))
     ours = calls.call_create(community=community, by_user=dispatcher,
         data=CallInput(call_type="Our call", location="Here"))
 
-    sign_in(page, civilian)
-    assert page.goto("/dispatch").status == 403
+    open_as(page, civilian, "/dispatch", status=403)
 
     page.context.clear_cookies()
-    sign_in(page, officer)
-    page.goto("/dispatch")
+    open_as(page, officer, "/dispatch")
     expect(page.get_by_role("region", name="Call queue")).to_contain_text("Our call")
     expect(page.get_by_role("button", name="New call")).to_have_count(0)
     assert page.goto(f"/dispatch?call={theirs.pk}").status == 404
 
     page.context.clear_cookies()
-    sign_in(page, outsider)
-    page.goto("/dispatch")
+    open_as(page, outsider, "/dispatch")
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
     calls.call_add_note(call=ours, text="still ours", by_user=dispatcher)
     calls.call_create(community=community, by_user=dispatcher,

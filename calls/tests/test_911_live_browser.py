@@ -12,11 +12,10 @@ from dispatch.models import Unit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_caller_sees_assigned_then_closed_without_reloading(page, sign_in, community, civilian, officer,
+def test_caller_sees_assigned_then_closed_without_reloading(page, open_as, community, civilian, officer,
                                                             dispatcher, as_, axe, screenshot):
     unit = Unit.objects.create(community=community, user=officer, name="1-Adam-12", on_duty=True)
-    sign_in(page, civilian)
-    page.goto("/911")
+    open_as(page, civilian, "/911")
     form = page.get_by_role("region", name="Report an emergency")
     form.get_by_label("Location").fill("Legion Square")
     form.get_by_label("What is happening").fill("Two men fighting outside the bank")

@@ -14,10 +14,9 @@ from characters.models import Character, Vehicle
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_civilian_character_vehicle_stolen_and_911(page, new_page, sign_in, community, civilian, officer,
+def test_civilian_character_vehicle_stolen_and_911(page, new_page, open_as, community, civilian, officer,
                                                    dispatcher, axe, screenshot):
-    sign_in(page, civilian)
-    page.goto("/")
+    open_as(page, civilian, "/")
     expect(page).to_have_url(re.compile(r"/characters$"))
     expect(page.get_by_role("heading", name="My characters")).to_be_visible()
     assert axe(page) == []
@@ -47,8 +46,7 @@ def test_civilian_character_vehicle_stolen_and_911(page, new_page, sign_in, comm
 
     # The officer's lookup on the MDT page says Stolen (the MDT's own browser test covers Warrant).
     cop = new_page()
-    sign_in(cop, officer)
-    cop.goto("/mdt")
+    open_as(cop, officer, "/mdt")
     cop.get_by_label("Lookup").fill("CAD42")
     cop.get_by_role("button", name="Search").click()
     card = cop.get_by_role("article", name="Vehicle CAD42")
@@ -57,8 +55,7 @@ def test_civilian_character_vehicle_stolen_and_911(page, new_page, sign_in, comm
 
     # A 911 call from the civilian's page reaches the dispatcher's board.
     board = new_page()
-    sign_in(board, dispatcher)
-    board.goto("/dispatch")
+    open_as(board, dispatcher, "/dispatch")
     expect(board.get_by_role("status", name="Connection")).to_have_text("Live")
     page.get_by_role("link", name="← My characters").click()
     page.get_by_role("link", name="Call 911").click()

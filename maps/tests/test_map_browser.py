@@ -50,12 +50,11 @@ def marker_place(page, key: str) -> list:
     return page.evaluate("key => { const m = window.cadMap.markers.get(key); return m ? [m.x, m.y] : null; }", key)
 
 
-def test_position_moves_the_marker_and_off_duty_removes_it(page, sign_in, live_server_url, officer, dispatcher, unit,
+def test_position_moves_the_marker_and_off_duty_removes_it(page, open_as, live_server_url, officer, dispatcher, unit,
                                                            token, axe, screenshot):
     key = str(unit.character_id)
     report(live_server_url, token, key, 100.0, 200.0, 90.0)
-    sign_in(page, dispatcher)
-    page.goto("/map")
+    open_as(page, dispatcher, "/map")
     the_map = page.get_by_role("region", name="Map")
     marker = the_map.get_by_role("button", name="1-A-12")
     expect(marker).to_be_visible()
@@ -91,10 +90,9 @@ def test_position_moves_the_marker_and_off_duty_removes_it(page, sign_in, live_s
     expect(units.get_by_text("No unit is on duty.")).to_be_visible()
 
 
-def test_panic_shows_a_flashing_marker(page, sign_in, live_server_url, dispatcher, unit, token, community):
+def test_panic_shows_a_flashing_marker(page, open_as, live_server_url, dispatcher, unit, token, community):
     report(live_server_url, token, unit.character_id, -500.0, 300.0)
-    sign_in(page, dispatcher)
-    page.goto("/map")
+    open_as(page, dispatcher, "/map")
     expect(page.get_by_role("region", name="Map").get_by_role("button", name="1-A-12")).to_be_visible()
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
     call_services.panic_trigger(community=community, character=unit.character,
@@ -105,12 +103,11 @@ def test_panic_shows_a_flashing_marker(page, sign_in, live_server_url, dispatche
     assert "panic-glyph" in panic.inner_html()
 
 
-def test_uploaded_tiles_are_served_and_drawn(page, sign_in, officer, admin, community, settings, tmp_path):
+def test_uploaded_tiles_are_served_and_drawn(page, open_as, officer, admin, community, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     tileset = map_services.map_images_upload(community=community, files=pictures(), by=admin)
     map_services.tileset_build(tileset_id=tileset.pk)
-    sign_in(page, officer)
-    page.goto("/map")
+    open_as(page, officer, "/map")
     tile = page.locator(f"img.leaflet-tile[src*='/map/tiles/{tileset.pk}/']").first
     expect(tile).to_be_attached()
     page.wait_for_function(
@@ -119,18 +116,15 @@ def test_uploaded_tiles_are_served_and_drawn(page, sign_in, officer, admin, comm
     expect(page.get_by_text("Background: the community's uploaded map.")).to_be_visible()
 
 
-def test_a_civilian_gets_403(page, sign_in, civilian):
-    sign_in(page, civilian)
-    response = page.goto("/map")
-    assert response.status == 403
+def test_a_civilian_gets_403(page, open_as, civilian):
+    open_as(page, civilian, "/map", status=403)
 
 
-def test_search_finds_a_postal(page, sign_in, officer, community):
+def test_search_finds_a_postal(page, open_as, officer, community):
     from postals import services as postal_services
 
     postal_services.postal_table_replace(community=community, entries=[{"code": "334", "x": 120.5, "y": -300.25}])
-    sign_in(page, officer)
-    page.goto("/map")
+    open_as(page, officer, "/map")
     expect(page.get_by_text("Background: grid (no map uploaded yet); postal codes as labels.")).to_be_visible()
     page.wait_for_function("() => window.cadMap && document.querySelector('.map-layout').dataset.ready === 'true'")
     page.get_by_label("Find a unit or postal").fill("334")

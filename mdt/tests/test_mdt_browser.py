@@ -35,7 +35,7 @@ def officer_char(community, officer):
                           callsign="1-A-12")
 
 
-def test_lookups_flags_and_a_citation_with_points(page, sign_in, community, officer, officer_char, civilian, axe,
+def test_lookups_flags_and_a_citation_with_points(page, open_as, community, officer, officer_char, civilian, axe,
                                                   screenshot):
     community.dmv_enabled = community.dmv_points_enabled = True
     community.save()
@@ -43,8 +43,7 @@ def test_lookups_flags_and_a_citation_with_points(page, sign_in, community, offi
     license_issue(character=john, license_class="E")
     make_vehicle(community, plate="STOLEN1", owner=john, is_stolen=True)
     record_services.warrant_create(community=community, character=john, title="Armed robbery")
-    sign_in(page, officer)
-    page.goto("/")
+    open_as(page, officer, "/")
     expect(page).to_have_url(f"{page.url.split('/mdt')[0]}/mdt")
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")  # the page's scripts are running
     page.get_by_role("button", name="Go on duty").click()
@@ -101,7 +100,7 @@ ASSIGNED = "unitsAssignedTo911"
 
 
 @pytest.mark.parametrize("my_call_first", [True, False], ids=["my-call-shows-it-first", "the-event-comes-first"])
-def test_a_new_assignment_is_announced_once_whatever_arrives_first(page, sign_in, community, officer,
+def test_a_new_assignment_is_announced_once_whatever_arrives_first(page, open_as, community, officer,
                                                                    officer_char, my_call_first):
     """The socket (and My call's refreshes) are routed so that one side of the race is held back until the
     officer has been told and has dismissed the notice; the late side must not tell them again."""
@@ -132,8 +131,7 @@ def test_a_new_assignment_is_announced_once_whatever_arrives_first(page, sign_in
 
     page.route_web_socket("**/ws", route_socket)
     page.route("**/mdt/call", route_refresh)
-    sign_in(page, officer)
-    page.goto("/mdt")
+    open_as(page, officer, "/mdt")
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
     page.get_by_role("button", name="Go on duty").click()
     my_call = page.get_by_role("region", name="My call")
@@ -168,6 +166,5 @@ def test_a_new_assignment_is_announced_once_whatever_arrives_first(page, sign_in
     assert notice.is_hidden()
 
 
-def test_a_civilian_gets_403(page, sign_in, civilian):
-    sign_in(page, civilian)
-    assert page.goto("/mdt").status == 403
+def test_a_civilian_gets_403(page, open_as, civilian):
+    open_as(page, civilian, "/mdt", status=403)

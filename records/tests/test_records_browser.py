@@ -19,10 +19,10 @@ def _patient_expectations():
     expect.set_options(timeout=5_000)
 
 
-def test_report_review_round_trip(new_page, sign_in, officer, officer_char, supervisor, axe, screenshot):
+def test_report_review_round_trip(new_page, sign_in, open_as, officer, officer_char, supervisor, axe,
+                                  screenshot):
     author = sign_in(new_page(), officer)
-    reviewer = sign_in(new_page(), supervisor)
-    reviewer.goto("/records")
+    reviewer = open_as(new_page(), supervisor, "/records")
     queue = reviewer.get_by_role("region", name="Review queue")
     expect(queue.get_by_text("Nothing waiting for review.")).to_be_visible()
     expect(reviewer.get_by_role("status", name="Connection")).to_have_text("Live")
@@ -48,12 +48,11 @@ def test_report_review_round_trip(new_page, sign_in, officer, officer_char, supe
     expect(mine.get_by_text("Approved", exact=True)).to_be_visible()  # the author's page, no reload
 
 
-def test_a_civilian_gets_403(page, sign_in, civilian):
-    sign_in(page, civilian)
-    assert page.goto("/records").status == 403
+def test_a_civilian_gets_403(page, open_as, civilian):
+    open_as(page, civilian, "/records", status=403)
 
 
-def test_lists_stay_live_and_resync_after_a_missed_event(page, sign_in, community, officer, officer_char, subject,
+def test_lists_stay_live_and_resync_after_a_missed_event(page, open_as, community, officer, officer_char, subject,
                                                          axe, screenshot):
     from records import services
 
@@ -72,8 +71,7 @@ def test_lists_stay_live_and_resync_after_a_missed_event(page, sign_in, communit
         server.on_message(from_server)
 
     page.route_web_socket("**/ws", route_socket)
-    sign_in(page, officer)
-    page.goto("/records?tab=citations")
+    open_as(page, officer, "/records?tab=citations")
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
     table = page.get_by_role("table", name="Citations")
     expect(table).to_contain_text("No citations.")

@@ -8,6 +8,8 @@ Fixtures (see docs/browser-tests.md):
                    the test fails if the page logged a Content-Security-Policy violation or an
                    uncaught script error
   sign_in          sign_in(page, user) → the page carries that user's session (no form round trip)
+  open_as          open_as(page, user, path) → the page, signed in as `user`, showing `path` (which must
+                   answer 200, or `status=` for a refusal)
   axe              axe(page) → axe-core's violations with impact serious or critical
   screenshot       screenshot(page, "name") → var/screenshots/<name>.png
 
@@ -237,6 +239,21 @@ def sign_in(live_server_url):
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
                                    "url": live_server_url}])
+        return page
+
+    return do
+
+
+@pytest.fixture
+def open_as(sign_in):
+    """open_as(page, user, path, status=200): sign `page` in as `user` and open `path`, which must answer
+    `status` (after redirects); returns the page."""
+
+    def do(page, user, path: str, *, status: int = 200):
+        sign_in(page, user)
+        response = page.goto(path)
+        assert response is not None, f"{path}: no response"
+        assert response.status == status, f"{path} answered {response.status}, not {status}"
         return page
 
     return do

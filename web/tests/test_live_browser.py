@@ -25,9 +25,8 @@ START = """async () => {
 }"""
 
 
-def test_live_joins_resyncs_detects_gaps_and_reconnects(page, sign_in, community, dispatcher):
-    sign_in(page, dispatcher)
-    page.goto("/logout")  # any signed-in page of the shell
+def test_live_joins_resyncs_detects_gaps_and_reconnects(page, open_as, community, dispatcher):
+    open_as(page, dispatcher, "/logout")  # any signed-in page of the shell
     page.evaluate(f"document.body.dataset.community = '{community.pk}'")
 
     # The server stands in for an unreachable one while `down` holds: sockets are refused.

@@ -20,10 +20,9 @@ UNPROCESSED = """async ([url, holder]) => {
 }"""
 
 
-def test_panic_shortcut_on_a_fragment_htmx_has_not_processed(page, sign_in, community, dispatcher, officer):
+def test_panic_shortcut_on_a_fragment_htmx_has_not_processed(page, open_as, community, dispatcher, officer):
     cop = make_character(community, first="Adam", last="Adams", type="leo", user=officer, callsign="1-A-12")
-    sign_in(page, dispatcher)
-    page.goto("/dispatch")
+    open_as(page, dispatcher, "/dispatch")
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
     call_services.panic_trigger(community=community, character=cop, location="Legion Square")
     expect(page.get_by_role("alertdialog")).to_contain_text("1-A-12")
@@ -41,13 +40,12 @@ def test_panic_shortcut_on_a_fragment_htmx_has_not_processed(page, sign_in, comm
     assert page.url.endswith("/dispatch")
 
 
-def test_status_key_on_a_freshly_swapped_unit_panel(page, sign_in, community, officer):
+def test_status_key_on_a_freshly_swapped_unit_panel(page, open_as, community, officer):
     from cad.core.models import Department
 
     lspd = Department.objects.for_community(community).get(short_name="LSPD")
     make_character(community, first="Adam", last="Adams", type="leo", user=officer, department=lspd, callsign="1-A-12")
-    sign_in(page, officer)
-    page.goto("/mdt")
+    open_as(page, officer, "/mdt")
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
     page.get_by_role("button", name="Go on duty").click()
     expect(page.get_by_role("group", name="Status").get_by_role("button", name="10-8")).to_be_visible()
