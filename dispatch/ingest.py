@@ -58,9 +58,18 @@ class IngestError(Exception):
 async def _send_json(send, status: int, body: dict, headers: tuple = ()) -> None:
     payload = positions.dumps(body)
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(payload)),
                             *headers]})
     await send({"type": "http.response.body", "body": payload})
+
+
+def _prepared(body: dict) -> tuple[list, bytes]:
+    payload = positions.dumps(body)
+    return [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(payload))], payload
+
+
+# The answers of a stored single position, built once (servers only read the headers they are handed).
+_OK = {FIVEM: _prepared({"ok": True}), SINGLE: _prepared({"success": True})}
 
 
 _TOKEN_HEADERS = tuple(name.encode() for name in API_TOKEN_HEADERS)
@@ -94,13 +103,18 @@ async def _token_of(raw: str | None) -> tuple[str, str]:
     return memo[1], memo[2]
 
 
-async def _read_body(scope, receive, limit: int) -> bytes:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length" and value.isdigit() and int(value) > limit:
+async def _read_body(headers: dict[bytes, bytes], receive, limit: int) -> bytes:
+    length = headers.get(b"content-length")
+    if length is not None and length.isdigit() and int(length) > limit:
+        raise IngestError(413, f"Request body too large (limit {limit} bytes).")
+    message = await receive()
+    if not message.get("more_body", False) and message["type"] == "http.request":  # the common case: one piece
+        body = message.get("body", b"")
+        if len(body) > limit:
             raise IngestError(413, f"Request body too large (limit {limit} bytes).")
+        return body
     chunks, size, more = [], 0, True
     while more:
-        message = await receive()
         if message["type"] == "http.disconnect":
             raise IngestError(400, "Client disconnected.")
         chunk = message.get("body", b"")
@@ -109,6 +123,8 @@ async def _read_body(scope, receive, limit: int) -> bytes:
             raise IngestError(413, f"Request body too large (limit {limit} bytes).")
         chunks.append(chunk)
         more = message.get("more_body", False)
+        if more:
+            message = await receive()
     return b"".join(chunks)
 
 
@@ -264,12 +280,12 @@ async def ingest_app(scope, receive, send) -> None:
         # as one request. On Redis the count rides in the positions' write script (one round trip per
         # request); a request that stores nothing is counted on its own, before its error is answered,
         # so a token over its limit gets 429 whatever it sent.
-        w = ratelimit.fivem_window(limit_key)
-        counter = positions.counts_in_write(w)
-        if counter is None:
+        w, counter = ratelimit.fivem_window_memo(limit_key)
+        if counter is None or not positions.uses_redis():  # as `positions.counts_in_write(w)`, memoised
+            counter = None
             await ratelimit.ahit_window(w, group=ratelimit.FIVEM)
         try:
-            body = await _read_body(scope, receive, MAX_BATCH_BYTES if path in BATCH_PATHS else MAX_SINGLE_BYTES)
+            body = await _read_body(headers, receive, MAX_BATCH_BYTES if path in BATCH_PATHS else MAX_SINGLE_BYTES)
             entries, offline = _parse(path, body, community_id)
         except IngestError:
             if counter is not None:
@@ -295,8 +311,10 @@ async def ingest_app(scope, receive, send) -> None:
     except ratelimit.RateLimited as exc:
         await _send_json(send, 429, ratelimit.body(exc), ((b"retry-after", str(exc.retry_after).encode()),))
         return
-    if path == FIVEM:
-        await _send_json(send, 200, {"ok": True})
+    if (path == SINGLE and not offline) or path == FIVEM:
+        headers_out, payload = _OK[path]
+        await send({"type": "http.response.start", "status": 200, "headers": headers_out})
+        await send({"type": "http.response.body", "body": payload})
     elif path == FIVEM_BATCH:
         await _send_json(send, 200, {"ok": True, "accepted": len(entries)})
     elif path == BATCH:

@@ -307,7 +307,7 @@ class _PositionEvents:
         else:
             for e in entries:
                 self._pending.setdefault(e["communityId"], {})[e["unitId"]] = (name, e)
-        window = getattr(settings, "DISPATCH_POSITION_EVENT_WINDOW", 1.0)
+        window = positions.setting("DISPATCH_POSITION_EVENT_WINDOW", 1.0)
         if window <= 0:
             await self.flush()
             return
@@ -352,7 +352,7 @@ def _ensure_embedded_pruner() -> None:
     """Without Redis, positions live in the web process's memory, out of the Celery worker's reach: the
     web process prunes them itself, every 10 s while it tracks any (the beat task's job with Redis)."""
     global _embedded_pruner
-    if settings.REDIS_URL:
+    if positions.uses_redis():
         return
     loop = asyncio.get_running_loop()
     if _embedded_pruner is None or _embedded_pruner.done() or _embedded_pruner.get_loop() is not loop:

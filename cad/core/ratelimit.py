@@ -46,6 +46,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
 
 logger = logging.getLogger(__name__)
 
@@ -237,6 +238,31 @@ async def afivem_hit(token_key_value: str) -> None:
 def fivem_window(token_key_value: str) -> Window:
     """The window `afivem_hit` counts in, for a path that counts it in its own script (`COUNT_LUA`)."""
     return window(group=FIVEM, key=token_key_value, rate=settings.FIVEM_RATE_LIMIT)
+
+
+# key → (the clock's first second in the window, the window, its Redis key or None): the ingest routes ask
+# for the same few tokens' windows thousands of times a second, and a window is the same for every second
+# in [ends - period, ends). Emptied when a setting changes (the rate, the cache's backend or prefix).
+_fivem_windows: dict[str, tuple[int, Window, str | None]] = {}
+
+
+def fivem_window_memo(token_key_value: str) -> tuple[Window, str | None]:
+    """`fivem_window` and its `redis_key`, memoised for as long as the window lasts."""
+    now = int(clock())
+    memo = _fivem_windows.get(token_key_value)
+    if memo is None or not memo[0] <= now < memo[1].ends:
+        w = fivem_window(token_key_value)
+        if len(_fivem_windows) > 10_000:
+            _fivem_windows.clear()
+        memo = _fivem_windows[token_key_value] = (w.ends - split_rate(settings.FIVEM_RATE_LIMIT)[1], w, redis_key(w))
+    return memo[1], memo[2]
+
+
+def _forget_windows(**_kwargs) -> None:
+    _fivem_windows.clear()
+
+
+setting_changed.connect(_forget_windows)
 
 
 def client_address(request) -> str:
