@@ -35,7 +35,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy $(wildcard */services.py */services/*.py */selectors.py */selectors/*.py) \
 		cad/core/access.py cad/core/errors.py \
-		cad/core/isotime.py cad/core/forms.py cad/core/seeding.py cad/core/updates.py characters/plates.py \
+		cad/core/isotime.py cad/core/payloads.py cad/core/forms.py cad/core/seeding.py cad/core/updates.py characters/plates.py \
 		$(wildcard */payloads.py) \
 		calls/inputs.py
 

@@ -136,6 +136,19 @@ def test_export_round_trips_into_another_community(community, other_community, a
     assert CallType.objects.for_community(other_community).count() == CallType.objects.for_community(community).count()
 
 
+def test_an_import_tells_open_maps_about_its_departments(community, admin, events,
+                                                         django_capture_on_commit_callbacks):
+    data = {"format": "cad-value-lists", "lists": {
+        "departments": [{"name": "Los Santos Police Department", "color": "#111111"},
+                        {"name": "Coast Guard", "type": "state", "color": "#222222"}],
+        "call-types": [{"name": "Fishing"}]}}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.values_import(community=community, data=data, by=admin)
+    assert sorted((names, d["name"], d["color"], d["communityId"]) for names, d in events) == [
+        (("department-updated",), "Coast Guard", "#222222", str(community.pk)),
+        (("department-updated",), "Los Santos Police Department", "#111111", str(community.pk))]
+
+
 @pytest.mark.parametrize("data", [
     [], {"lists": {}}, {"format": "cad-value-lists", "lists": {"nope": []}},
     {"format": "cad-value-lists", "lists": {"call-types": "x"}},

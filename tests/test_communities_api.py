@@ -1,5 +1,7 @@
 import pytest
 
+from cad.core import services
+from cad.core.choices import Role
 from cad.core.models import ApiToken, CallType, Community, Department
 from dispatch.selectors import dispatch_state
 
@@ -97,6 +99,80 @@ def test_department_colour_over_the_api(as_, admin, officer, outsider, community
     assert as_(outsider).patch(f"/api/values/departments/{new_id}", {"color": "#000000"},
                                format="json").status_code == 404
     assert Department.objects.for_community(community).get(pk=new_id).color == "#0EA5E9"
+
+
+@pytest.fixture
+def sent():
+    """Every event sent (after its commit) as (community id, names, data)."""
+    from cad import events as ev
+
+    seen: list[tuple[str, tuple[str, ...], dict]] = []
+    with ev.recorder(lambda e: seen.append((e.community_id, e.names, e.data))):
+        yield seen
+
+
+def test_a_department_change_is_published_to_its_community_on_commit(
+        as_, admin, officer, outsider, community, other_community, sent, django_capture_on_commit_callbacks):
+    """Open maps redraw units in their department's colour: a create, a change and an archive each tell
+    the department's community (its officers and above) once committed; nothing else does."""
+    from cad import events as ev
+
+    def departments():
+        return [(c, data) for c, names, data in sent if names == ("department-updated",)]
+
+    def request(client, method, url, body=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return getattr(client, method)(url, body, format="json")
+
+    assert ev.audience(["department-updated"]) == Role.OFFICER
+    r = request(as_(admin), "post", "/api/values/departments", {"name": "Coast Guard", "short_name": "USCG",
+                                                                 "type": "state"})
+    assert r.status_code == 201
+    new_id = r.json()["id"]
+    assert departments() == [(str(community.pk), {
+        "id": new_id, "communityId": str(community.pk), "name": "Coast Guard", "shortName": "USCG", "type": "state",
+        "color": "#0f766e", "archivedAt": None})]
+    assert request(as_(admin), "patch", f"/api/values/departments/{new_id}",
+                   {"color": "#0ea5e9", "name": "Coastguard"}).status_code == 200
+    changed = departments()[-1][1]
+    assert (changed["color"], changed["name"], changed["archivedAt"]) == ("#0ea5e9", "Coastguard", None)
+    count = len(departments())
+    # Nothing changed, refused, not allowed, not found: nothing is published.
+    assert request(as_(admin), "patch", f"/api/values/departments/{new_id}", {"color": "#0ea5e9"}).status_code == 200
+    assert request(as_(admin), "patch", f"/api/values/departments/{new_id}", {"color": "teal"}).status_code == 400
+    assert request(as_(officer), "patch", f"/api/values/departments/{new_id}", {"color": "#000000"}).status_code == 403
+    assert request(as_(outsider), "patch", f"/api/values/departments/{new_id}",
+                   {"color": "#000000"}).status_code == 404
+    assert request(as_(outsider), "delete", f"/api/values/departments/{new_id}").status_code == 404
+    assert len(departments()) == count
+    assert request(as_(admin), "delete", f"/api/values/departments/{new_id}").status_code == 204
+    archived = departments()[-1][1]
+    assert archived["id"] == new_id and archived["archivedAt"] is not None
+    assert request(as_(admin), "delete", f"/api/values/departments/{new_id}").status_code == 404
+    assert len(departments()) == count + 1  # archived once
+    # Another community's department reaches that community only.
+    assert request(as_(outsider), "post", "/api/values/departments", {"name": "Bravo PD"}).status_code == 201
+    assert departments()[-1][0] == str(other_community.pk)
+    assert {c for c, _ in departments()[:-1]} == {str(community.pk)}
+    # Other value lists publish nothing (no page draws them live).
+    before = len(sent)
+    assert request(as_(admin), "post", "/api/values/call-types", {"name": "Fishing"}).status_code == 201
+    assert len(sent) == before
+
+
+def test_a_department_change_leaves_only_on_commit(admin, community, sent, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    department = Department.objects.for_community(community).get(short_name="LSPD")
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.value_update(entry=department, fields={"color": "#111111"}, by=admin)
+            raise RuntimeError("rolled back")
+    assert sent == []
+    department.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.value_update(entry=department, fields={"color": "#111111"}, by=admin)
+    assert [(names, data["color"]) for _c, names, data in sent] == [(("department-updated",), "#111111")]
 
 
 def test_api_tokens_lifecycle(as_, admin, dispatcher, community, outsider):

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def world(community, dispatcher, officer):
     from announcements.models import Announcement
     from bolos.models import Bolo
-    from cad.core.models import LicenseClass
+    from cad.core.models import Department, LicenseClass
     from calls import services as calls
     from calls.models import PanicAlert
     from characters.models import Character, DrivingLicense, Vehicle, Weapon, WeaponLicenseApplication
@@ -68,6 +68,7 @@ def world(community, dispatcher, officer):
     active = ActiveDispatcher.objects.create(community=community, user=dispatcher)
     postal_table = PostalTable.objects.create(community=community, entries=[{"code": "101", "x": 1.0, "y": 2.0}],
                                               size=1)
+    department = Department.objects.for_community(community).first()
     tileset = MapTileSet.objects.create(community=community, kind=TileSourceKind.values[0], bounds=[[0, 0], [1, 1]])
     return locals()
 
@@ -144,6 +145,7 @@ def _examples(w) -> dict[str, tuple[tuple, dict, tuple, dict]]:
         "announcement-removed": ((w["announcement"].pk,), {}, None, None),
         "map-tiles-updated": ((w["tileset"],), {}, None, None),
         "postal-table-updated": ((w["community"], w["postal_table"]), {}, None, None),
+        "department-updated": ((w["department"],), {}, None, None),
     }
     return {**calls_, **dispatch_, **people, **records, **others}
 

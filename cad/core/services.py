@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from cad.core import parts
 from cad.core.isotime import now_iso
+from cad.core.payloads import department_payload
+from cad.events import publish
 
 from .access import handle, person
 from .choices import DepartmentType, Role, StatusCodeMeaning
@@ -253,11 +255,14 @@ def _token_authenticate_outside_request(raw: str) -> ApiToken | None:
 
 def value_archive(*, entry, by=None) -> None:
     with transaction.atomic():
+        now = timezone.now()
         archived = (type(entry).objects.filter(pk=entry.pk, community_id=entry.community_id).live()
-                    .update(archived_at=timezone.now()))
+                    .update(archived_at=now))
         if archived:
+            entry.archived_at = now
             audit_record(community=entry.community, by=by, action="value.archived", target=entry,
                          changes={"list": _value_kind_of(entry)})
+            _value_changed(entry)
 
 
 # --- Administration: the audit log, members, value lists ------------------------------------------
@@ -392,6 +397,13 @@ def _check_value_entry(entry) -> None:
         raise Invalid(errors)
 
 
+def _value_changed(entry) -> None:
+    """Tell open pages about a value-list change they draw live (inside the change's transaction: it
+    leaves on commit). Only departments so far: the live map draws units in their department's colour."""
+    if isinstance(entry, Department):
+        publish(entry.community_id, "department-updated", department_payload(entry))
+
+
 def _is_colour(value: str) -> bool:
     import re
 
@@ -406,6 +418,7 @@ def value_create(*, community: Community, kind: str, fields: dict, by=None):
     entry.save()
     audit_record(community=community, by=by, action="value.created", target=entry,
                  changes={"list": kind, **{k: [None, _jsonable(v)] for k, v in fields.items()}})
+    _value_changed(entry)
     return entry
 
 
@@ -419,6 +432,7 @@ def value_update(*, entry, fields: dict, by=None):
     if changes:
         audit_record(community=entry.community, by=by, action="value.updated", target=entry,
                      changes={"list": _value_kind_of(entry), **changes})
+        _value_changed(entry)
     return entry
 
 
@@ -512,6 +526,7 @@ def _import_list(community: Community, kind: str, entries: list, errors: list[st
         except (TypeError, ValueError) as exc:
             errors.append(f"{where}: {exc}")
             continue
+        _value_changed(row)
         if model is Department:
             departments[row.name.strip().lower()] = row
         existing[str(getattr(row, key)).strip().lower()] = row

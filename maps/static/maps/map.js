@@ -420,9 +420,11 @@ function refreshSoon() {
   refreshTimer = setTimeout(refresh, 150);
 }
 
+// A department's change (colour, name, archive) re-reads the state: units are drawn in the colour the server
+// picks for them (their department's, else their job's), so the markers and the list follow it.
 const REFRESH_ON = new Set([
   "unit-status-updated", "unit-auto-offline", "new-call", "callUpdated", "call-status-updated", "call-deleted",
-  "unitsAssignedTo911", "unitRemovedFromCall", "unitDetachedFromCall", "map-tiles-updated",
+  "unitsAssignedTo911", "unitRemovedFromCall", "unitDetachedFromCall", "map-tiles-updated", "department-updated",
 ]);
 let lastGapResync = 0;
 
