@@ -117,14 +117,32 @@ def test_a_picked_community_one_has_left_falls_back_to_the_only_membership(as_, 
     assert r.status_code == 200 and r.json()[0]["communityId"] == str(community.id)
 
 
-def test_resolving_a_users_community_is_one_query(rf, admin, community, other_community, django_assert_num_queries):
-    """Every API request a user makes resolves it: the membership in the picked community, or the only one."""
+def test_a_jwt_request_reads_its_user_profile_and_membership_in_two_queries(rf, admin, community, other_community,
+                                                                               django_assert_num_queries):
+    """Every API request signed in with a JWT resolves its user and community: the user with their profile
+    (the community they picked), then the membership in it."""
+    from rest_framework.request import Request
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from cad.core.api.authentication import JWTAuthentication
     from cad.core.api.views import resolve_community
 
     services.membership_set(community=other_community, user=admin, role="officer")
     services.active_community_set(user=admin, community=other_community)
-    request = rf.get("/api/values/status-codes")
-    request.user, request.auth, request.query_params, request.data = admin, None, {}, {}
-    with django_assert_num_queries(1):
+    token = str(AccessToken.for_user(admin))
+    request = Request(rf.get("/api/values/status-codes", HTTP_AUTHORIZATION=f"Bearer {token}"))
+    with django_assert_num_queries(2):
+        request.user, request.auth = JWTAuthentication().authenticate(request)
         resolved, role = resolve_community(request)
     assert resolved == other_community and role == "officer"
+
+
+def test_a_jwt_request_follows_the_community_picked_since_the_last_one(admin, community, other_community):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    services.membership_set(community=other_community, user=admin, role="officer")
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(admin)}")
+    for chosen in (community, other_community, community):
+        assert client.post(f"/api/communities/{chosen.id}/activate").status_code == 200
+        r = client.get("/api/values/status-codes")
+        assert r.status_code == 200 and r.json()[0]["communityId"] == str(chosen.id)

@@ -50,7 +50,27 @@ BAD_BEARER = ("The Bearer token is neither a community API token nor a valid sig
               "expired: sign in again (POST /api/auth/token) or check the token.")
 
 
+class _UsersWithProfile:
+    """What simplejwt reads a token's user through (`user_model.objects.get(...)`, `user_model.DoesNotExist`):
+    the users with their profile, in that one query, since the request's community is the one the profile
+    names (cad.core.api.views.resolve_community) and every API request resolves it."""
+
+    def __init__(self, model) -> None:
+        self.objects = model.objects.select_related("profile")
+        self.DoesNotExist = model.DoesNotExist
+
+
 class JWTAuthentication(_JWTAuthentication):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_model = _UsersWithProfile(self.user_model)
+
+    def get_user(self, validated_token):
+        user = super().get_user(validated_token)
+        profile = user._state.fields_cache.get("profile")
+        user.picked_community_id = profile.active_community_id if profile is not None else None
+        return user
+
     def authenticate(self, request):
         if raw_api_token(request) is not None:
             return None
