@@ -137,21 +137,19 @@ def marker_fill(page, key: str):
                          "return m ? m.shape.getAttribute('fill') : null; }", key)
 
 
-def test_a_department_colour_change_recolours_an_open_map(page, new_page, sign_in, live_server_url, dispatcher, admin,
+def test_a_department_colour_change_recolours_an_open_map(page, new_page, open_as, live_server_url, dispatcher, admin,
                                                           unit, token, community):
     """An admin changes the department's colour in Settings; a dispatcher's open map redraws the unit's marker
     in it, without a reload (the `department-updated` event)."""
     key = str(unit.character_id)
     report(live_server_url, token, key, 100.0, 200.0, 90.0)
-    sign_in(page, dispatcher)
-    page.goto("/map")
+    open_as(page, dispatcher, "/map")
     expect(page.get_by_role("region", name="Map").get_by_role("button", name="1-A-12")).to_be_visible()
     expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
     assert marker_fill(page, key) == "#2563eb"
     page.evaluate("() => { window.notReloaded = true; }")
 
-    settings_page = sign_in(new_page(), admin)
-    settings_page.goto(f"/settings/values/departments/{unit.department_id}")
+    settings_page = open_as(new_page(), admin, f"/settings/values/departments/{unit.department_id}")
     settings_page.get_by_label("Colour").fill("#f472b6")
     settings_page.get_by_role("button", name="Save entry").click()
     expect(settings_page.get_by_role("status").filter(has_text="saved")).to_be_visible()
