@@ -15,11 +15,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from sequences import get_next_value
 
 from cad.core import access, updates
 from cad.core.errors import Conflict, Invalid
 from cad.core.models import CallType, Community
+from cad.core.numbering import next_number
 from cad.events import publish
 from dispatch import selectors as dispatch_selectors
 from dispatch import services as dispatch_services
@@ -230,7 +230,7 @@ def call_create(*, community: Community, data: CallInput, by_user=None, by_chara
     now = timezone.now()
     user = access.person(by_user)
     call = Call.objects.create(
-        community=community, number=get_next_value(sequence_name(community.pk)), call_type=type_name,
+        community=community, number=next_number(sequence_name(community.pk)), call_type=type_name,
         call_type_ref=type_ref, situation_code=data.situation_code, title=data.title,
         code=data.code or (type_ref.code if type_ref else ""), location=data.location, block=data.block,
         postal=postal, x=data.x, y=data.y, z=data.z, caller=data.caller, description=data.description,

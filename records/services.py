@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from sequences import get_next_value
 
 from cad import events
 from cad.core import access
@@ -24,6 +23,7 @@ from cad.core.choices import Role
 from cad.core.errors import Conflict, Invalid
 from cad.core.isotime import iso
 from cad.core.models import Community, PenalCode
+from cad.core.numbering import next_number
 from characters.choices import FIRST_RESPONDER_TYPES
 from characters.models import Character
 from characters.plates import plate_key
@@ -199,7 +199,7 @@ def report_create(
     vehicles = _clean_vehicles(involved_vehicles)
 
     report = Report.objects.create(
-        community=community, number=get_next_value(f"records.report.{community.pk}"), type=type, title=title,
+        community=community, number=next_number(f"records.report.{community.pk}"), type=type, title=title,
         body=body, evidence=evidence or "", involved_persons=persons, involved_vehicles=vehicles,
         report_data=report_data, call=call, author=author, created_by=access.person(created_by),
     )
