@@ -34,6 +34,7 @@ import functools
 import hashlib
 import ipaddress
 import logging
+import pickle
 import re
 import time
 import zlib
@@ -121,6 +122,30 @@ def _count(w: Window) -> int | None:
     return None
 
 
+# window key → the local-memory cache's key for it (emptied with the windows when a setting changes)
+_locmem_keys: dict[str, str] = {}
+
+
+def _count_locmem(backend: LocMemCache, w: Window) -> int:
+    """`_count` on this process's local-memory cache: the very entry `cache.add` + `cache.incr` keep (the
+    cache's key, a pickled int, the same expiry), in one step under the cache's lock, without the `cache`
+    proxy's per-context lookup and the key's validation on every call (a sixth of an embedded ingest
+    request's CPU). Uses LocMemCache's private parts, hence the exact type test in `_acount`."""
+    key = _locmem_keys.get(w.key)
+    if key is None:
+        if len(_locmem_keys) > 10_000:
+            _locmem_keys.clear()
+        key = _locmem_keys[w.key] = backend.make_and_validate_key(w.key)
+    with backend._lock:
+        if backend._has_expired(key):
+            backend._set(key, pickle.dumps(1, backend.pickle_protocol), w.ttl)
+            return 1
+        count = pickle.loads(backend._cache[key]) + 1
+        backend._cache[key] = pickle.dumps(count, backend.pickle_protocol)
+        backend._cache.move_to_end(key, last=False)
+        return count
+
+
 _async_redis: dict[asyncio.AbstractEventLoop, Any] = {}
 
 
@@ -182,8 +207,10 @@ async def _acount(w: Window) -> int | None:
             pipe.incr(key)
             _, count = await pipe.execute()
         return int(count)
+    if type(backend) is LocMemCache:
+        return _count_locmem(backend, w)  # in-process dict under the cache's lock: atomic, nothing to wait for
     if isinstance(backend, LocMemCache):
-        return _count(w)  # in-process dict under the cache's lock: atomic, and nothing to wait for
+        return _count(w)
     return await sync_to_async(_count)(w)
 
 
@@ -260,6 +287,7 @@ def fivem_window_memo(token_key_value: str) -> tuple[Window, str | None]:
 
 def _forget_windows(**_kwargs) -> None:
     _fivem_windows.clear()
+    _locmem_keys.clear()
 
 
 setting_changed.connect(_forget_windows)
