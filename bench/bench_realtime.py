@@ -241,12 +241,15 @@ def run_transport(transport: str, args, base: str, tag: str, members: list[tuple
 
     load_before = loadavg()
     cpu_before = cpu_seconds(server_pid)
+    clients_before, started = sum(cpu_seconds(p.pid) for p in processes), time.perf_counter()
     result: dict = {}
     asyncio.run(load(base, [(jwt, cid) for jwt, cid, _n in members], args.rate, args.calls, units, api_token,
                      result))
     at_stop = time.time()
     time.sleep(args.grace)
     cpu = cpu_seconds(server_pid) - cpu_before
+    # The socket clients share one core: near 100 % they, not the server, set the arrival times.
+    clients_share = (sum(cpu_seconds(p.pid) for p in processes) - clients_before) / (time.perf_counter() - started)
     arrivals: dict[str, list[float]] = {}
     map_frames: list[list[float]] = []
     for pipe in pipes:
@@ -277,6 +280,7 @@ def run_transport(transport: str, args, base: str, tag: str, members: list[tuple
           f" | lost {lost} 5xx {fivexx}{f' other {other}' if other else ''} late {late}"
           f" | create p50 {percentile(answered, 50):5.1f} p99 {percentile(answered, 99):5.1f} ms"
           f" | server CPU {1000 * cpu / max(len(result['sent']), 1):5.1f} ms/call"
+          f" | socket clients {100 * clients_share:3.0f}% of a core"
           f" | load {load_before} → {loadavg()}", flush=True)
     if units:
         gaps = [b - a for frames in map_frames for a, b in zip(frames, frames[1:], strict=False)]
