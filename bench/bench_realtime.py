@@ -17,7 +17,10 @@ Scenarios:
   units    `base` while 300 units move every 2 s through `POST /api/dispatch/location-update/batch`; every
            socket takes the coalesced map stream (`unitLocations`) and the script checks its pace.
   ingest   one position per request (`POST /api/dispatch/location-update`) against this server, then the
-           same load against a bare Django view (`bench/bare_django.py`) on the same uvicorn flags.
+           same load against a bare Django view (`bench/bare_django.py`) on the same uvicorn flags; both
+           from the same lean keep-alive client (`_server.hammer_lean`: aiohttp spent more CPU per request
+           than the ingest server it measured). Each prints its rate, the server's CPU per request and the
+           clients' share of their CPU (near 100%: the rate is the clients').
 
 Per transport it prints: p50/p99 from just before the create request to the LAST socket that got the
 call ("last"), p99 of every single delivery ("all"), lost deliveries, 5xx answers, late deliveries (still
