@@ -170,3 +170,55 @@ def test_a_forked_child_does_not_use_its_parents_connections(wrappers):
     os.waitpid(pid, 0)
     assert reported == b"0"
     assert backend.idle._stacks[name]  # the parent keeps its own
+
+
+@pytest.fixture
+def checkpoints(monkeypatch):
+    """The checkpoints this process's checkpointer threads ran: (database file, busy, log pages, copied)."""
+    ran: list[tuple[str, int, int, int]] = []
+    original = backend.checkpoint
+
+    def recording(connection):
+        result = original(connection)
+        ran.append((connection.execute("PRAGMA database_list").fetchone()[2], *result))
+        return result
+
+    monkeypatch.setattr(backend, "checkpoint", recording)
+    monkeypatch.setattr(backend, "CHECKPOINT_EVERY", 0.05)
+    monkeypatch.setattr(backend, "checkpointer", backend._Checkpointer())
+    return ran
+
+
+def _until(condition, seconds: float = 5.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_the_write_ahead_log_is_copied_back_beside_the_requests(wrappers, checkpoints):
+    """A request's commit no longer pays for the copy (and its fsyncs) once the log reaches 1,000 pages:
+    a thread of the process copies what is new every second."""
+    wrapper = wrappers()
+    name = wrapper.settings_dict["NAME"]
+    with wrapper.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode=WAL")  # as settings.SQLITE_OPTIONS has it
+        for n in range(50):
+            cursor.execute("INSERT INTO row (n) VALUES (%s)", [n])
+    wrapper.close()
+    assert _until(lambda: any(f == name and log > 0 and copied == log for f, _busy, log, copied in checkpoints))
+    assert sum(1 for f, *_ in checkpoints if f == name) >= 1
+    assert [t for t in threading.enumerate() if t.name == "cad-sqlite-checkpoint"]
+
+
+def test_one_checkpointer_per_database_file_and_process(wrappers, checkpoints):
+    for _ in range(3):
+        wrapper = wrappers()
+        wrapper.ensure_connection()
+        wrapper.close()
+    name = wrapper.settings_dict["NAME"]
+    assert backend.checkpointer._running == {name: os.getpid()}
