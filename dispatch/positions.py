@@ -19,6 +19,7 @@ as its (local-memory) cache keeps its content (`cad.core.procmem`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 import weakref
 from collections.abc import Iterable
@@ -159,12 +160,19 @@ def _redis():
     return _sync_client
 
 
-def _aredis():
-    import redis.asyncio as aioredis
+# (loop, client, its _Line) of the latest call: the ingest's one loop without two weak-key lookups (each makes a
+# weak reference) and an import statement per request.
+_current: tuple = (None, None, None)
 
+
+def _aredis():
     loop = asyncio.get_running_loop()
+    if _current[0] is loop:
+        return _current[1]
     client = _async_clients.get(loop)
     if client is None:
+        import redis.asyncio as aioredis
+
         client = _async_clients[loop] = aioredis.Redis.from_url(settings.REDIS_URL)
     return client
 
@@ -311,21 +319,31 @@ class _Line:
 _lines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # client → its _Line
 
 
+@functools.cache
+def _broken_connection() -> tuple[type[BaseException], ...]:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return RedisConnectionError, RedisTimeoutError, OSError
+
+
 async def _asend_packed(client, packed: bytes):
     """Send a packed command on the client's pipelined line and read its answer; a broken connection is
     dropped and the command tried once more on a fresh one (as redis-py's retry does). A reply lost after
     the script ran means it runs twice: the position write is idempotent, and the rate-limit count errs by
     one request towards limiting, which only a broken connection can cause."""
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-
-    line = _lines.get(client)
-    if line is None:
-        line = _lines[client] = _Line(client)
+    global _current
+    loop, current, line = _current
+    if current is not client or loop is not asyncio.get_running_loop():
+        line = _lines.get(client)
+        if line is None:
+            line = _lines[client] = _Line(client)
+        loop = asyncio.get_running_loop()
+        _current = (loop, client, line) if _async_clients.get(loop) is client else (None, None, None)
     for attempt in (1, 2):
         try:
             return await line.call(packed)
-        except (RedisConnectionError, RedisTimeoutError, OSError):
+        except _broken_connection():
             if attempt == 2:
                 raise
     return None
