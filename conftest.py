@@ -36,6 +36,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
 
 
+def pytest_unconfigure(config):
+    """pytest-django deletes this run's SQLite test database but not its write-ahead log and shared-memory
+    files (4 MB a run, left in var/ by every run before)."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and name and not os.path.exists(name):
+        for suffix in ("-wal", "-shm"):
+            try:
+                os.remove(name + suffix)
+            except FileNotFoundError:
+                pass
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     from django.core.cache import cache
