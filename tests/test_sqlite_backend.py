@@ -172,6 +172,25 @@ def test_a_forked_child_does_not_use_its_parents_connections(wrappers):
     assert backend.idle._stacks[name]  # the parent keeps its own
 
 
+def test_a_forked_child_closing_an_inherited_wrapper_does_not_keep_its_parents_connection(wrappers):
+    """Celery's fixup closes, in each new pool child, the connections the parent's wrappers held."""
+    wrapper = wrappers()
+    wrapper.ensure_connection()
+    inherited = wrapper.connection
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        wrapper.close()
+        other = wrappers()
+        other.ensure_connection()
+        os.write(write, b"reused" if other.connection is inherited else b"fresh")
+        os._exit(0)
+    os.close(write)
+    reported = os.read(read, 16)
+    os.waitpid(pid, 0)
+    assert reported == b"fresh"
+
+
 @pytest.fixture
 def checkpoints(monkeypatch):
     """The checkpoints this process's checkpointer threads ran: (database file, busy, log pages, copied)."""

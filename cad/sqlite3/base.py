@@ -125,10 +125,15 @@ def _file_identity(name: str) -> tuple[int, int] | None:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    _opened_in: int | None = None  # the process that opened (or took) the connection it holds
+
     def _keeps_connections(self) -> bool:
         return not self.is_in_memory_db()
 
     def get_new_connection(self, conn_params):
+        # A child forked while this wrapper held a connection (Celery's pool) closes it through this wrapper
+        # (Celery's fixup closes every connection in a new child): the parent's, never to be kept there.
+        self._opened_in = os.getpid()
         if self._keeps_connections():
             name = str(self.settings_dict["NAME"])
             checkpointer.ensure(name)
@@ -141,7 +146,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         if connection is None:
             return
-        if self._keeps_connections() and not self.in_atomic_block:
+        if self._keeps_connections() and not self.in_atomic_block and self._opened_in == os.getpid():
             with self.wrap_database_errors:
                 if connection.in_transaction:
                     connection.rollback()
