@@ -5,6 +5,7 @@ suite's own database is."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 
 import pytest
@@ -189,6 +190,26 @@ def test_a_forked_child_closing_an_inherited_wrapper_does_not_keep_its_parents_c
     reported = os.read(read, 16)
     os.waitpid(pid, 0)
     assert reported == b"fresh"
+
+
+def test_a_cursor_left_with_rows_unread_does_not_hand_its_snapshot_to_the_next_request(wrappers):
+    """An iterator's cursor kept alive past the request (a traceback holding its frame) keeps a read
+    transaction open on the connection: the next request would not see what others committed since."""
+    wrapper = wrappers()
+    with wrapper.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode=WAL")  # as settings.SQLITE_OPTIONS has it
+        cursor.execute("INSERT INTO row (n) VALUES (1), (2)")
+    left = wrapper.cursor()
+    left.execute("SELECT n FROM row")
+    left.fetchone()
+    wrapper.close()
+    elsewhere = sqlite3.connect(wrapper.settings_dict["NAME"], isolation_level=None)
+    elsewhere.execute("INSERT INTO row (n) VALUES (3)")
+    elsewhere.close()
+    after = wrappers()
+    with after.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM row")
+        assert cursor.fetchone() == (3,)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 
 from django.db.backends.sqlite3 import base
 
@@ -134,6 +135,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         # A child forked while this wrapper held a connection (Celery's pool) closes it through this wrapper
         # (Celery's fixup closes every connection in a new child): the parent's, never to be kept there.
         self._opened_in = os.getpid()
+        self._cursors: weakref.WeakSet = weakref.WeakSet()
         if self._keeps_connections():
             name = str(self.settings_dict["NAME"])
             checkpointer.ensure(name)
@@ -142,12 +144,22 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 return kept
         return super().get_new_connection(conn_params)
 
+    def create_cursor(self, name=None):
+        cursor = super().create_cursor(name)
+        self._cursors.add(cursor)
+        return cursor
+
     def _close(self) -> None:
         connection = self.connection
         if connection is None:
             return
         if self._keeps_connections() and not self.in_atomic_block and self._opened_in == os.getpid():
             with self.wrap_database_errors:
+                # A cursor still referenced with rows unread (a traceback holding an iterator's frame) keeps
+                # its statement, and with it a read snapshot, open: the next request would read that past.
+                # Closing the connection would have ended it; so does closing the cursor.
+                for cursor in list(self._cursors):
+                    cursor.close()
                 if connection.in_transaction:
                     connection.rollback()
                 # disable_constraint_checking() turns them off for a while; a kept connection has them on.
