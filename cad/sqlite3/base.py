@@ -158,7 +158,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 # A cursor still referenced with rows unread (a traceback holding an iterator's frame) keeps
                 # its statement, and with it a read snapshot, open: the next request would read that past.
                 # Closing the connection would have ended it; so does closing the cursor.
-                for cursor in list(self._cursors):
+                for cursor in list(getattr(self, "_cursors", ())):
                     cursor.close()
                 if connection.in_transaction:
                     connection.rollback()
