@@ -102,10 +102,13 @@ class _Checkpointer:
                         connection.close()
                     connection, identity = sqlite3.connect(name, timeout=1, check_same_thread=False), now
                 checkpoint(connection)
-            except sqlite3.Error:
+            except Exception:  # never let the thread end: SQLite copies the log itself meanwhile
                 logger.debug("checkpoint of %s skipped", name, exc_info=True)
                 if connection is not None:
-                    connection.close()
+                    try:
+                        connection.close()
+                    except Exception:
+                        pass
                 connection = None
 
 

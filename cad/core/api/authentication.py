@@ -67,8 +67,9 @@ class JWTAuthentication(_JWTAuthentication):
 
     def get_user(self, validated_token):
         user = super().get_user(validated_token)
-        profile = user._state.fields_cache.get("profile")
-        user.picked_community_id = profile.active_community_id if profile is not None else None
+        if "profile" in user._state.fields_cache:  # read with the user (None: the user has no profile row)
+            profile = user._state.fields_cache["profile"]
+            user.picked_community_id = profile.active_community_id if profile is not None else None
         return user
 
     def authenticate(self, request):
