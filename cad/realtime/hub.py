@@ -27,23 +27,12 @@ Revocation: every `revalidate_seconds()` (and at once on a `cad.revalidate` laye
 (`cad.realtime.auth.roles_now`): a subscriber whose role changed is re-ranked, one that lost its
 membership is dropped from that community, one whose principal is no longer valid (revoked token,
 inactive user, expired JWT) is dropped everywhere and told to close.
-
-Chains (`prev`, /ws only): a socket does not get every event of its community (its selection of names,
-its role, the coalesced map stream, personal events), so `seq` alone cannot tell it whether it missed
-one. The hub keeps, per community and delivery class (role rank and selection: `Subscriber.chain`), the
-seq of the last event that class received (`Stream`), and hands it with the event as `prev`: a client
-whose last seq is below `prev` missed an event meant for it. A personal event carries its class's `prev`
-but does not advance the chain (the class's other sockets never get it). Events the hub itself never
-received (the layer dropped them: seqs that stay missing for `GAP_GRACE_SECONDS`, or a jump such as a
-numbering restart) mark every chain lost: the next event of each class carries `prev` = its own seq, so
-every socket resyncs once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
@@ -73,9 +62,6 @@ GROUP_REFRESH_SECONDS = 60.0  # re-add group membership: layers expire it after 
 BROKER_CHECK_SECONDS = 1.0  # how soon a Redis that lost its data (restart without persistence) is noticed
 OUTBOX_LIMIT = 2000  # frames a socket may fall behind before it is disconnected (it resyncs on reconnect)
 REVALIDATE_SECONDS = 60.0  # default bound on how long a revoked principal or membership keeps receiving
-GAP_GRACE_SECONDS = 1.0  # how long a seq the hub has not seen may be late (another process, the other lane)
-MAX_TRACKED_GAP = 1000  # more missing seqs than this at once: counted as lost at once (a numbering restart)
-LOST = -1  # a chain whose next event tells its sockets that events may have been lost
 
 
 _map_names: dict[MapRole, tuple[int, frozenset[str]]] = {}
@@ -140,70 +126,6 @@ class OutEvent:
             return value
 
 
-def takes(event: OutEvent, chain: Hashable) -> bool:
-    """Whether a socket of selection `chain` = (wanted names or None, coalesced only) gets a frame of
-    `event` (the same rule as `Session._write`'s; cached per event and selection)."""
-    return event.encoded(("takes", chain), lambda e: _takes(e, *chain))  # type: ignore[misc]
-
-
-def _takes(event: OutEvent, wanted: frozenset[str] | None, coalesced_only: bool) -> bool:
-    positions = map_names(MapRole.POSITION) if coalesced_only else ()
-    return any((wanted is None or name in wanted) and name not in positions
-               for name in (*event.names, *(name for name, _data in event.parts)))
-
-
-class Stream:
-    """A community's numbering as this hub sees it, and the chain of each delivery class (module doc)."""
-
-    __slots__ = ("top", "missing", "chains")
-
-    def __init__(self) -> None:
-        self.top: int | None = None  # the highest seq dispatched
-        self.missing: dict[int, float] = {}  # seqs below `top` not dispatched yet → when they count as lost
-        self.chains: dict[Hashable, int] = {}  # (rank, selection) → seq of the last event it received
-
-    def saw(self, seq: int) -> bool:
-        """Account for a dispatched seq (before its `prev`s are taken); True if events are now known lost
-        (then `lose` the chains, and this event reports it)."""
-        top = self.top
-        lost = False
-        if top is None:
-            self.top = seq
-        elif seq > top:
-            if seq > top + 1:
-                if seq - top - 1 + len(self.missing) > MAX_TRACKED_GAP:
-                    self.missing.clear()
-                    lost = True
-                else:
-                    deadline = time.monotonic() + GAP_GRACE_SECONDS
-                    for late in range(top + 1, seq):
-                        self.missing[late] = deadline
-            self.top = seq
-        elif self.missing:
-            self.missing.pop(seq, None)
-        if self.missing and next(iter(self.missing.values())) <= time.monotonic():  # oldest first
-            now = time.monotonic()
-            for late in [late for late, deadline in self.missing.items() if deadline <= now]:
-                del self.missing[late]
-            lost = True
-        return lost
-
-    def lose(self, keys: set[Hashable]) -> None:
-        """Mark the chains of these classes (every local socket's) lost: their next frame says so."""
-        for key in keys:
-            self.chains[key] = LOST
-
-    def prev(self, key: Hashable, event: OutEvent, *, received: bool) -> int:
-        """The `prev` of `event` for class `key`; advances the chain if the class receives it (a personal
-        event never advances it)."""
-        prev = self.chains.get(key, 0)
-        if prev == LOST:
-            prev = event.seq
-        if received and event.only_user is None:
-            self.chains[key] = event.seq
-        return prev
-
-
 class Outbox:
     """A socket's send queue: urgent frames first, a bounded backlog for the rest."""
 
@@ -254,8 +176,7 @@ class Subscriber(Protocol):
     principal: Any  # cad.realtime.auth.Principal | None
 
     def deliver(self, event: OutEvent) -> None:
-        """Queue `event` for this socket; must not block or touch the database. A subscriber with a
-        `chain` attribute that is not None (its selection, see `takes`) is called `deliver(event, prev)`."""
+        """Queue `event` for this socket; must not block or touch the database."""
 
     def dropped(self, community_id: str, *, principal_valid: bool) -> None:
         """The hub removed this subscriber from the community (revalidation); if `principal_valid` is
@@ -291,7 +212,6 @@ class Hub:
         self._watching = not isinstance(self.layer, InMemoryChannelLayer) and bool(settings.REDIS_URL)
         self._seen: dict[str, int] = {}  # community → highest seq dispatched (for the replay after a loss)
         self._replayed: dict[str, set[int]] = {}  # seqs replayed from the buffer: their layer copy is skipped
-        self._streams: dict[str, Stream] = {}  # community → its numbering and chains (module doc)
 
     # -- membership ---------------------------------------------------------------------------------
     def members(self, community_id: str) -> frozenset[Subscriber]:
@@ -335,7 +255,6 @@ class Hub:
                 self._subscribed.discard(community_id)
                 self._seen.pop(community_id, None)
                 self._replayed.pop(community_id, None)
-                self._streams.pop(community_id, None)
                 await self.layer.group_discard(community_group(community_id), self._channel)
                 await self.urgent_layer.group_discard(priority_group(community_id), self._urgent_channel)
 
@@ -375,7 +294,6 @@ class Hub:
     async def _refresh_groups(self) -> None:
         while True:
             await asyncio.sleep(GROUP_REFRESH_SECONDS)
-            self._prune_chains()
             for community_id in tuple(self._subscribed):
                 try:
                     await self.layer.group_add(community_group(community_id), self._channel)
@@ -501,14 +419,12 @@ class Hub:
                 return
         if seq > self._seen.get(community_id, 0):
             self._seen[community_id] = seq
-        stream = self._streams.get(community_id)
-        if stream is None:
-            stream = self._streams[community_id] = Stream()
-        if stream.saw(seq):
-            stream.lose({(rank, chain) for subscriber, rank in members.items()
-                         if (chain := getattr(subscriber, "chain", None)) is not None})
         event = OutEvent.from_message(message, urgent=urgent)
-        self._deliver(event, members, stream)
+        min_rank = event.min_rank
+        personal = event.only_user is not None
+        for subscriber, rank in tuple(members.items()):
+            if rank >= min_rank and (not personal or event.reaches(getattr(subscriber, "principal", None))):
+                subscriber.deliver(event)
         if not map_names(MapRole.POSITION).isdisjoint(event.names):
             self._fold(event, removal=False)
         elif not map_names(MapRole.REMOVAL).isdisjoint(event.names):
@@ -524,35 +440,9 @@ class Hub:
         data = kind.build(community_id=event.community_id, units={} if removal else {unit_id: event.data},
                           removed=[unit_id] if removal else [])
         folded = OutEvent(community_id=event.community_id, names=kind.names, data=data, seq=event.seq, ts=event.ts)
-        members, stream = self._members.get(event.community_id), self._streams.get(event.community_id)
-        if members and stream is not None:
-            self._deliver(folded, members, stream)
-
-    @staticmethod
-    def _deliver(event: OutEvent, members: dict[Subscriber, int], stream: Stream) -> None:
-        """Hand `event` to the members that may receive it, with their class's `prev` (module doc)."""
-        min_rank = event.min_rank
-        personal = event.only_user is not None
-        prevs: dict[Hashable, int] = {}  # this event's prev per class: taken once, before the chain moves
-        for subscriber, rank in tuple(members.items()):
-            if rank < min_rank or (personal and not event.reaches(getattr(subscriber, "principal", None))):
-                continue
-            chain = getattr(subscriber, "chain", None)
-            if chain is None:
-                subscriber.deliver(event)
-                continue
-            key = (rank, chain)
-            prev = prevs.get(key)
-            if prev is None:
-                prev = prevs[key] = stream.prev(key, event, received=takes(event, chain))
-            subscriber.deliver(event, prev)  # type: ignore[call-arg]
-
-    def _prune_chains(self) -> None:
-        """Forget the chains of classes no local socket is in any more (a socket may pick any selection)."""
-        for community_id, stream in self._streams.items():
-            live = {(rank, getattr(sub, "chain", None)) for sub, rank in self._members.get(community_id, {}).items()}
-            for key in [key for key in stream.chains if key not in live]:
-                del stream.chains[key]
+        for subscriber, rank in tuple(self._members.get(event.community_id, {}).items()):
+            if rank >= folded.min_rank:
+                subscriber.deliver(folded)
 
     async def close(self) -> None:
         """Stop reading and leave every group (tests; a process that ends needs none of it)."""

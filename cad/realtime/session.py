@@ -51,42 +51,35 @@ def _dumps(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Codec:
-    """How a transport encodes frames. `event(e, prev)` → ((name, frame), ...), cached per event (and
-    `prev`); `text(frame)` is the frame's WebSocket text (for the direct path, `cad.realtime.wire`).
-    `chained`: frames carry the hub's `prev` (`/ws`); otherwise `prev` is always None (Socket.IO's frames
-    are 003's and do not change)."""
+    """How a transport encodes frames. `event(e)` → ((name, frame), ...), cached per event; `text(frame)`
+    is the frame's WebSocket text (for the direct path, `cad.realtime.wire`)."""
 
     key: str
-    event: Callable[[OutEvent, int | None], tuple[tuple[str, Any], ...]]
+    event: Callable[[OutEvent], tuple[tuple[str, Any], ...]]
     reply: Callable[[str, Any, int, str], Any]
     text: Callable[[Any], str] = str
-    chained: bool = False
 
-    def frames(self, event: OutEvent, prev: int | None) -> tuple[tuple[str, Any], ...]:
-        return event.encoded(self.key if prev is None else (self.key, prev), lambda e: self.event(e, prev))
-
-    def wire(self, event: OutEvent, prev: int | None) -> tuple[tuple[str, bytes], ...]:
-        """The event's WebSocket frames, ready to write (computed once per event, transport and `prev`)."""
-        return tuple((name, text_frame(self.text(frame))) for name, frame in self.frames(event, prev))
+    def wire(self, event: OutEvent) -> tuple[tuple[str, bytes], ...]:
+        """The event's WebSocket frames, ready to write (computed once per event and transport)."""
+        return tuple((name, text_frame(self.text(frame)))
+                     for name, frame in event.encoded(self.key, self.event))
 
 
-def _ws_frame(name: str, data_json: str, seq: int, ts: str, prev: int | None = None) -> str:
-    chain = "" if prev is None else f',"prev":{prev}'
-    return f'{{"event":{_dumps(name)},"data":{data_json},"seq":{seq}{chain},"ts":{_dumps(ts)}}}'
+def _ws_frame(name: str, data_json: str, seq: int, ts: str) -> str:
+    return f'{{"event":{_dumps(name)},"data":{data_json},"seq":{seq},"ts":{_dumps(ts)}}}'
 
 
-def _ws_frames(e: OutEvent, prev: int | None) -> tuple[tuple[str, str], ...]:
+def _ws_frames(e: OutEvent) -> tuple[tuple[str, str], ...]:
     """One frame per name, then one per part (a single event folded into this one, same `seq`)."""
     data_json = _dumps(e.data)
-    return (*((n, _ws_frame(n, data_json, e.seq, e.ts, prev)) for n in e.names),
-            *((n, _ws_frame(n, _dumps(data), e.seq, e.ts, prev)) for n, data in e.parts))
+    return (*((n, _ws_frame(n, data_json, e.seq, e.ts)) for n in e.names),
+            *((n, _ws_frame(n, _dumps(data), e.seq, e.ts)) for n, data in e.parts))
 
 
 WS_CODEC = Codec(
     key="ws",
     event=_ws_frames,
-    reply=lambda name, data, seq, ts: _ws_frame(name, _dumps(data), seq, ts),  # answers carry no `prev`
-    chained=True,
+    reply=lambda name, data, seq, ts: _ws_frame(name, _dumps(data), seq, ts),
 )
 
 
@@ -125,53 +118,43 @@ class Session:
         self.rooms: set[str] = set()
         self.last_seq: dict[str, int] = {}
         self.wanted: frozenset[str] | None = None  # event names asked for at join (None: every name)
-        # The hub's delivery class of this socket besides its role (`hub.takes`); None: frames carry no prev.
-        self.chain: tuple[frozenset[str] | None, bool] | None = (None, coalesced_only) if codec.chained else None
         self.state: dict[str, Any] = {}  # what registered client-event handlers keep per socket
         self.closed = False
         self.on_revoked: Callable[[], Awaitable[None]] | None = None  # the transport closes the connection
         self._roles: dict[str, tuple[float, asyncio.Future]] = {}
         self._lock = asyncio.Lock()
-        # live events (and their prev) held while a join replays missed ones
-        self._holding: dict[str, list[tuple[OutEvent, int | None]]] = {}
+        self._holding: dict[str, list[OutEvent]] = {}  # live events held while a join replays missed ones
 
     # -- server → client ----------------------------------------------------------------------------
-    def deliver(self, event: OutEvent, prev: int | None = None) -> None:
+    def deliver(self, event: OutEvent) -> None:
         self.last_seq[event.community_id] = max(event.seq, self.last_seq.get(event.community_id, 0))
         if self._holding and event.community_id in self._holding:  # a join is replaying what was missed
-            self._holding[event.community_id].append((event, prev))
+            self._holding[event.community_id].append(event)
             return
-        self._write(event, prev)
+        self._write(event)
 
-    def _write(self, event: OutEvent, prev: int | None = None) -> bool:
-        """Send the frames this socket takes of `event`; whether there were any."""
-        if not self.codec.chained:
-            prev = None
+    def _write(self, event: OutEvent) -> None:
         direct = self.direct
         if direct is not None:
             # Every frame this socket takes of the event, in one write: the same bytes for every socket of
-            # this codec, selection and prev (its delivery class), so joined once per event and class, and
-            # one system call per socket instead of one per name (a new call is five names on Socket.IO).
-            frames = event.encoded((self.codec.key, "wire", self.wanted, self.coalesced_only, prev),
-                                   lambda e: self._wire_bytes(e, prev))
+            # this codec and selection, so joined once per event and selection, and one system call per
+            # socket instead of one per name (a new call is five names on Socket.IO).
+            frames = event.encoded((self.codec.key, "wire", self.wanted, self.coalesced_only), self._wire_bytes)
             if frames and not direct.write(frames):
                 self._direct_failed()
-            return bool(frames)
+            return
         wanted = self.wanted
         positions = map_names(MapRole.POSITION) if self.coalesced_only else ()
-        sent = False
-        for name, frame in self.codec.frames(event, prev):
+        for name, frame in event.encoded(self.codec.key, self.codec.event):
             if (wanted is not None and name not in wanted) or name in positions:
                 continue
             self.outbox.put(frame, urgent=event.urgent)
-            sent = True
-        return sent
 
-    def _wire_bytes(self, event: OutEvent, prev: int | None) -> bytes:
+    def _wire_bytes(self, event: OutEvent) -> bytes:
         wanted = self.wanted
         positions = map_names(MapRole.POSITION) if self.coalesced_only else ()
-        frames = event.encoded((self.codec.key + ".wire", prev), lambda e: self.codec.wire(e, prev))
-        return b"".join(frame for name, frame in frames if (wanted is None or name in wanted) and name not in positions)
+        return b"".join(frame for name, frame in event.encoded(self.codec.key + ".wire", self.codec.wire)
+                        if (wanted is None or name in wanted) and name not in positions)
 
     def reply(self, name: str, data: Any, community_id: str | None = None) -> None:
         seq = self.last_seq.get(community_id, 0) if community_id else 0
@@ -274,8 +257,6 @@ class Session:
         community_id = await self.require(data)
         if isinstance(data, dict) and data.get("events") is not None:
             self.wanted = _event_names(data["events"])
-            if self.chain is not None:
-                self.chain = (self.wanted, self.coalesced_only)
         after = _last_seq(data)
         role = await self.role(community_id)
         if after is not None:
@@ -288,8 +269,8 @@ class Session:
             if after is not None and role is not None:
                 await self._resync(community_id, after, role)
         finally:
-            for event, prev in self._holding.pop(community_id, ()):
-                self._write(event, prev)
+            for event in self._holding.pop(community_id, ()):
+                self._write(event)
 
     async def _resync(self, community_id: str, after: int, role: Role) -> None:
         """A client back from an outage names the last seq it got: it is sent the events it missed that
@@ -304,20 +285,15 @@ class Session:
             logger.warning("realtime: no recent events for a resync of %s", community_id, exc_info=True)
             missed = Missed(seq=self.last_seq.get(community_id, 0), events=[], complete=False)
         held = self._holding.get(community_id, [])
-        sent = {event.seq for event, _prev in held}  # those go out after the replay anyway
+        sent = {event.seq for event in held}  # those go out after the replay anyway
         replayed = 0
-        # The replay's own chain (`prev`, hub module doc) starts at the client's lastSeq; when events are
-        # gone, the first replayed frame reports the loss (prev = its own seq). Held live events follow
-        # with the hub's prev: the event before each was replayed, held, or is at most lastSeq.
-        chain: int | None = after if missed.complete else None
         for message in missed.events:
             if message["seq"] in sent:
                 continue
             event = OutEvent.from_message(message, urgent=lane(message["names"]) == Lane.PRIORITY)
             if event.min_rank <= role.rank and event.reaches(self.principal):
                 self.last_seq[community_id] = max(event.seq, self.last_seq.get(community_id, 0))
-                if self._write(event, event.seq if chain is None else chain) and event.only_user is None:
-                    chain = event.seq
+                self._write(event)
                 replayed += 1
         self.reply("resync", {"communityId": community_id, "lastSeq": after,
                               "seq": max(missed.seq, self.last_seq.get(community_id, 0)),

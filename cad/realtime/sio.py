@@ -45,7 +45,7 @@ def _event_packets(event: OutEvent) -> tuple[tuple[str, eio_packet.Packet], ...]
 
 
 SIO_CODEC = Codec(
-    key="sio", event=lambda event, _prev: _event_packets(event), reply=lambda name, data, seq, ts: _packet(name, _dumps(data), seq, ts),
+    key="sio", event=_event_packets, reply=lambda name, data, seq, ts: _packet(name, _dumps(data), seq, ts),
     text=lambda packet: packet.encode(),
 )
 

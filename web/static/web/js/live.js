@@ -7,11 +7,9 @@
 //     onResync(reason) { ... },                       // re-fetch what the page shows
 //   });
 //
-// Each server event carries the community's `seq` and `prev`, the seq of the last event before it that
-// this socket was meant to get (the server withholds what the socket did not ask for or may not see,
-// so seqs skip by design). onResync runs after every join (the first one too: something may have
-// happened between the page's render and the socket's join), after a reconnect, and when `prev` is
-// above the last seq received: an event meant for this socket was missed. Handlers must therefore be
+// Each server event carries the community's `seq`. onResync runs after every join (the first one
+// too: something may have happened between the page's render and the socket's join), after a
+// reconnect, and when a `seq` gap shows that frames were missed. Handlers must therefore be
 // idempotent. The `Connection` status element (role="status", #connection) reads Live, Reconnecting
 // or Offline; after the server is reachable again the socket is back within ~2.5 s.
 
@@ -125,12 +123,9 @@ export class LiveConnection extends EventTarget {
       return;
     }
     if (REPLIES.has(name)) return;
-    // Only events carry `prev` (answers such as `resync` or `current911Calls` do not): they alone move
-    // the chain, so an answer's seq cannot hide a missed event. `prev` equal to the frame's own seq is
-    // the server's mark of lost events, also for the first frame after a join.
     const seq = typeof frame.seq === "number" ? frame.seq : 0;
-    if (seq > 0 && typeof frame.prev === "number") {
-      if (this.lastSeq !== null ? frame.prev > this.lastSeq : frame.prev >= seq) this._resync("gap");
+    if (seq > 0) {
+      if (this.lastSeq !== null && seq > this.lastSeq + 1) this._resync("gap");
       if (this.lastSeq === null || seq > this.lastSeq) this.lastSeq = seq;
     }
     if (this.onEvent) {
