@@ -128,15 +128,19 @@ async def hammer(url: str, path: str, headers: dict, bodies: list[bytes], second
     return done[0], done[1], time.process_time() - cpu
 
 
-def hammer_process(args: tuple) -> tuple[int, int, float]:
-    """`hammer(*args)` in a client process of a pool (uvloop when installed)."""
+def _run_client(hammer_coroutine: Any, args: tuple) -> tuple[int, int, float]:
+    """`hammer_coroutine(*args)` in a client process of a pool (uvloop when installed)."""
     try:
         import uvloop
 
         uvloop.install()
     except ImportError:
         pass
-    return asyncio.run(hammer(*args))
+    return asyncio.run(hammer_coroutine(*args))
+
+
+def hammer_process(args: tuple) -> tuple[int, int, float]:
+    return _run_client(hammer, args)
 
 
 def hammer_pool(pool: Any, args: tuple, processes: int, *, warm_up: float = 1.0) -> tuple[int, int, float, float]:
@@ -213,11 +217,4 @@ async def hammer_lean(url: str, path: str, headers: dict, bodies: list[bytes], s
 
 
 def hammer_lean_process(args: tuple) -> tuple[int, int, float]:
-    """`hammer_lean(*args)` in a client process of a pool (uvloop when installed)."""
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:
-        pass
-    return asyncio.run(hammer_lean(*args))
+    return _run_client(hammer_lean, args)
